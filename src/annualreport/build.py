@@ -1,0 +1,161 @@
+"""The build driver: run the notebooks of a year with papermill, render, publish atomically.
+
+One Python process drives everything through papermill's API (a CLI start per notebook costs
+seconds), with a fresh kernel per notebook so no state leaks between stages. Work happens in
+`build/<year>/stage/`; only when every stage and the rendering succeeded is that folder moved into
+`outputs/<year>/` (rename, same file system), so a failed run never leaves half a report where
+a finished one belongs and the previous report stays in place.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import shutil
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ReportError, StageFailed
+from .params import Params, load_params, params_path_for
+from .paths import notebooks_dir, repo_root
+
+log = logging.getLogger(__name__)
+
+KERNEL = "annualreport"
+NOTEBOOKS = ["10-clean", "20-validate", "30-figures", "40-report"]
+CLEAN_ONLY = ["10-clean", "20-validate"]
+
+
+@dataclass
+class BuildResult:
+    year: int
+    outputs: Path
+    report: Path | None
+    seconds: float
+
+
+def deterministic_env(root: Path) -> None:
+    """Environment every kernel inherits: fixed hash seed, caches inside the checkout."""
+    os.environ["PYTHONHASHSEED"] = "0"
+    os.environ["ANNUALREPORT_ROOT"] = str(root)
+    os.environ.setdefault("MPLCONFIGDIR", str(root / ".cache" / "matplotlib"))
+    os.environ.setdefault("IPYTHONDIR", str(root / ".cache" / "ipython"))
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1609459200")
+    for var in ("MPLCONFIGDIR", "IPYTHONDIR"):
+        Path(os.environ[var]).mkdir(parents=True, exist_ok=True)
+
+
+def ensure_kernel() -> None:
+    """The notebooks run on kernel 'annualreport' = this interpreter. Register it if missing."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    specs = KernelSpecManager().find_kernel_specs()
+    if KERNEL in specs:
+        spec = json.loads((Path(specs[KERNEL]) / "kernel.json").read_text())
+        if Path(spec["argv"][0]).resolve() == Path(sys.executable).resolve():
+            return
+    from ipykernel.kernelspec import install
+
+    install(kernel_name=KERNEL, display_name="annualreport (.venv)", prefix=sys.prefix)
+    log.info("registered Jupyter kernel '%s' -> %s", KERNEL, sys.executable)
+
+
+@contextmanager
+def year_lock(root: Path, year: int):
+    """One build per year at a time: a second one waits up to a minute, then refuses."""
+    lock_dir = root / "build"
+    lock_dir.mkdir(exist_ok=True)
+    with open(lock_dir / f"{year}.lock", "w") as f:
+        deadline = time.monotonic() + float(os.environ.get("ANNUALREPORT_LOCK_WAIT", "60"))
+        while True:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise ReportError(f"another build of {year} is running (lock build/{year}.lock); "
+                                      f"wait for it to finish") from None
+                time.sleep(0.5)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def run_notebook(name: str, params: Params, stage_rel: str, executed_dir: Path, timeout: int) -> Path:
+    import papermill as pm
+
+    root = params.root
+    out = executed_dir / f"{name}.ipynb"
+    parameters = {"year": params.year, "params_file": str(params.path.relative_to(root)),
+                  "stage_dir": stage_rel}
+    started = time.monotonic()
+    try:
+        pm.execute_notebook(str(notebooks_dir(root) / f"{name}.ipynb"), str(out), parameters=parameters,
+                            kernel_name=KERNEL, cwd=str(root), progress_bar=False, log_output=False,
+                            execution_timeout=timeout)
+    except pm.PapermillExecutionError as exc:
+        rel = out.relative_to(root)
+        reason = exc.evalue.strip().splitlines()[0] if exc.evalue.strip() else exc.ename
+        raise StageFailed(f"{name}: {exc.ename}: {reason} (executed notebook: {rel})") from None
+    except Exception as exc:  # kernel died, timeout, missing kernel ...
+        rel = out.relative_to(root)
+        raise StageFailed(f"{name}: {type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+                          f" (executed notebook: {rel})") from None
+    log.info("%-12s ran in %.1f s", name, time.monotonic() - started)
+    return out
+
+
+def publish(stage: Path, final: Path) -> None:
+    """Swap the finished stage folder into place: rename old away, rename new in, delete old."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = final.parent / f".{final.name}.old"
+    if old.exists():
+        shutil.rmtree(old)
+    if final.exists():
+        os.rename(final, old)
+    os.rename(stage, final)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def build(year: int, params_file: str | None = None, root: Path | None = None, formats: tuple[str, ...] = ("html",),
+          clean_only: bool = False) -> BuildResult:
+    """Build one year's report (or, with clean_only, clean and validate only). Raises ReportError."""
+    started = time.monotonic()
+    root = (root or repo_root()).resolve()
+    deterministic_env(root)
+    params = load_params(params_file or params_path_for(year, root), root)
+    if params.year != year:
+        raise ReportError(f"{params.path.name} is for {params.year}, not {year}")
+    ensure_kernel()
+    with year_lock(root, year):
+        work = root / "build" / str(year)
+        stage = work / "stage"
+        executed = work / "notebooks"
+        for d in (stage, executed):
+            if d.exists():
+                shutil.rmtree(d)
+            d.mkdir(parents=True)
+        stage_rel = str(stage.relative_to(root))
+        timeout = params.data["build"]["timeout_seconds"]
+        for name in (CLEAN_ONLY if clean_only else NOTEBOOKS):
+            run_notebook(name, params, stage_rel, executed, timeout)
+        if clean_only:
+            return BuildResult(year, stage, None, time.monotonic() - started)
+        from .render import render_html
+
+        title = f"{params.institution['name']}{params.year + 1}年工作报告（{params.year}年工作回顾）"
+        colophon = (f"{params.institution['name']} · {params.year}年度 · 本报告由 annualreport 根据各部门数据生成，"
+                    f"每个数字可在 figures.csv 中追溯来源")
+        render_html(executed / "40-report.ipynb", stage / "report.html", title, colophon)
+        shutil.copytree(executed, stage / "notebooks")
+        final = params.outputs_dir
+        publish(stage, final)
+    return BuildResult(year, final, final / "report.html", time.monotonic() - started)

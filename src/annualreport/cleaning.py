@@ -1,0 +1,138 @@
+"""The clean stage for a year: find each dataset's file, read it, clean it, write the results.
+
+Outputs:
+- `data/processed/<year>/<dataset>.parquet`: clean rows, no personal columns;
+- `data/processed/<year>/quarantine/<dataset>.csv`: rejected rows with file, sheet, row, rule, reason;
+- `<stage>/row_accounting.csv`: one line per file and sheet, with its sha256; it balances.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .clean import CleanContext, CleanResult, clean_sheet, relative_label
+from .derive import DERIVATIONS
+from .errors import InputError, SpecError
+from .params import Params
+from .paths import inside
+from .readers import find_input, read_csv, read_xlsx, sha256_file
+from .specs import DatasetSpec, load_specs
+from .tables import write_csv, write_parquet
+
+log = logging.getLogger(__name__)
+
+ACCOUNTING_FILE = "row_accounting.csv"
+
+
+@dataclass
+class Source:
+    dataset: str
+    path: Path
+    label: str
+    sha256: str
+
+
+def locate(spec: DatasetSpec, params: Params) -> Path | None:
+    """The raw file of a dataset for the year, checked for the things that must stop a run."""
+    directory = params.reference_dir if spec.reference else params.raw_dir
+    path = find_input(directory, spec.file)
+    if path is None:
+        return None
+    label = relative_label(path, params.root)
+    if path.is_symlink() and not inside(path, params.root):
+        raise InputError("is a link to a file outside the repository; copy the file in instead", file=label)
+    if not path.is_file():
+        raise InputError("is not a regular file", file=label)
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError("is empty (0 bytes)", file=label)
+    limit = params.data["build"]["max_file_mb"] * 1024 * 1024
+    if size > limit:
+        raise InputError(f"is {size / 1024 / 1024:.0f} MB, over the {limit // 1024 // 1024} MB limit "
+                         f"(build.max_file_mb in the params): not an office table?", file=label)
+    return path
+
+
+def read_sheet(spec: DatasetSpec, path: Path, label: str):
+    if path.suffix == ".csv":
+        if spec.sheet:
+            log.info("%s: CSV file for a sheet-based dataset; reading it as the %s sheet", label, spec.sheet)
+        return read_csv(path, label)
+    return read_xlsx(path, label, spec.sheet)
+
+
+def clean_dataset(spec: DatasetSpec, params: Params, ctx: CleanContext) -> tuple[CleanResult, Source] | None:
+    """Clean one dataset for the year; None when its file is absent and params mark it optional."""
+    path = locate(spec, params)
+    if path is None:
+        if params.dataset(spec.name)["optional"]:
+            log.warning("%s: no file delivered; marked optional in %s", spec.name, params.path.name)
+            return None
+        directory = relative_label(params.reference_dir if spec.reference else params.raw_dir, params.root)
+        raise InputError(f"required file missing: expected {spec.file}.csv or {spec.file}.xlsx "
+                         f"({spec.title}, from {spec.office})", file=directory)
+    label = relative_label(path, params.root)
+    source = Source(spec.name, path, label, sha256_file(path))
+    sheet = read_sheet(spec, path, label)
+    result = clean_sheet(spec, sheet, ctx)
+    for name in spec.derive:
+        if name not in DERIVATIONS:
+            raise SpecError(f"specs/datasets/{spec.name}.yaml: unknown derivation '{name}'")
+        result.frame = DERIVATIONS[name](result.frame, ctx)
+    if result.ignored_columns:
+        log.info("%s: ignored columns not in the contract: %s", label, ", ".join(result.ignored_columns))
+    return result, source
+
+
+def context_for(params: Params) -> CleanContext:
+    lo, hi = params.date_range
+    end_of_day = pd.Timedelta(hours=23, minutes=59, seconds=59)
+    return CleanContext(year=params.year, date_min=pd.Timestamp(lo), date_max=pd.Timestamp(hi) + end_of_day)
+
+
+def clean_year(params: Params, stage_dir: Path, datasets: list[str] | None = None) -> dict[str, CleanResult]:
+    """Clean every dataset of the year (reference tables first, they feed the others' rules)."""
+    specs = load_specs(params.root)
+    unknown = set(params.data["datasets"]) - set(specs)
+    if unknown:
+        raise InputError(f"params name unknown dataset(s): {', '.join(sorted(unknown))} "
+                         f"(known: {', '.join(specs)})", file=str(params.path.name))
+    ctx = context_for(params)
+    results: dict[str, CleanResult] = {}
+    sources: dict[str, Source] = {}
+    for name, spec in specs.items():
+        if datasets is not None and name not in datasets and not spec.reference:
+            continue
+        out = clean_dataset(spec, params, ctx)
+        if out is None:
+            continue
+        result, source = out
+        results[name], sources[name] = result, source
+        if spec.reference:
+            ctx.reference[name] = result.frame
+    write_clean_outputs(params, stage_dir, results, sources)
+    return results
+
+
+def write_clean_outputs(params: Params, stage_dir: Path, results: dict[str, CleanResult],
+                        sources: dict[str, Source]) -> None:
+    processed = params.processed_dir
+    rows = []
+    for name, result in results.items():
+        write_parquet(result.frame, processed / f"{name}.parquet")
+        write_csv(result.quarantine, processed / "quarantine" / f"{name}.csv")
+        rows.append({**result.accounting.as_row(), "sha256": sources[name].sha256})
+    accounting = pd.DataFrame(rows)
+    write_csv(accounting, Path(stage_dir) / ACCOUNTING_FILE)
+
+
+def load_clean(params: Params, name: str) -> pd.DataFrame:
+    """A clean dataset as the clean stage wrote it."""
+    path = params.processed_dir / f"{name}.parquet"
+    if not path.exists():
+        raise InputError(f"clean data for '{name}' not found: run the clean stage first", file=str(path))
+    return pd.read_parquet(path)

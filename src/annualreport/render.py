@@ -1,0 +1,72 @@
+"""Render the executed report notebook to a self-contained HTML page with nbconvert.
+
+The custom template (`templates/report/`) keeps only the outputs; the CJK font is subset to the
+characters the page uses and inlined as base64, so the page needs no network and no installed
+font. The same notebook outputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+from pathlib import Path
+
+import nbformat
+
+from . import fonts
+from .paths import templates_dir
+from .tables import atomic_write_bytes
+
+VOLATILE_CELL_METADATA = ("papermill", "execution", "ExecuteTime")
+
+
+def scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Remove the timestamps and random ids papermill and nbclient add, so runs compare equal."""
+    nb = copy.deepcopy(nb)
+    nb.metadata.pop("papermill", None)
+    for key in ("widgets",):
+        nb.metadata.pop(key, None)
+    for i, cell in enumerate(nb.cells):
+        for key in VOLATILE_CELL_METADATA:
+            cell.metadata.pop(key, None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"
+        elif not getattr(cell, "id", None):
+            cell.id = f"cell-{i:03d}"
+        if cell.cell_type == "code":
+            cell.execution_count = None
+            for out in cell.get("outputs", []):
+                if "execution_count" in out:
+                    out["execution_count"] = None
+    return nb
+
+
+def font_css(text: str) -> str:
+    faces = []
+    for style, weight in fonts.WEIGHTS.items():
+        data = fonts.subset_base64(style, text)
+        faces.append(f'@font-face {{ font-family: "{fonts.FAMILY}"; font-weight: {weight}; font-style: normal; '
+                     f'src: url(data:font/ttf;base64,{data}) format("truetype"); }}')
+    return "\n".join(faces)
+
+
+def visible_text(page: str) -> str:
+    """Characters a reader can see: text outside tags, minus inline SVG (charts are paths)."""
+    page = re.sub(r"<svg.*?</svg>", "", page, flags=re.S)
+    page = re.sub(r"<style.*?</style>", "", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def render_html(executed: Path, out: Path, title: str, colophon: str) -> Path:
+    from nbconvert import HTMLExporter
+
+    nb = scrub(nbformat.read(str(executed), as_version=4))
+    exporter = HTMLExporter(template_name="report", extra_template_basedirs=[str(templates_dir())])
+    css = (templates_dir() / "report" / "report.css").read_text(encoding="utf-8")
+    resources = {"report": {"title": title, "colophon": colophon, "css": css, "font_css": ""}}
+    draft, _ = exporter.from_notebook_node(nb, resources=copy.deepcopy(resources))
+    resources["report"]["font_css"] = font_css(visible_text(draft) + title + colophon)
+    page, _ = exporter.from_notebook_node(nb, resources=resources)
+    atomic_write_bytes(out, page.encode("utf-8"))
+    return out

@@ -1,0 +1,191 @@
+"""The report's views: what the report notebook displays, built from the outline, ledger and data.
+
+Everything shown is built here with values escaped: headings and prose from the narrative
+(Markdown, raw HTML escaped), tables through pandas' Styler with `escape="html"`, charts as SVG
+from matplotlib with the CJK font. The notebook only calls `Report.load(...)` and `show_all()`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from . import figures as figmod
+from .cleaning import load_clean
+from .errors import SpecError
+from .narrative import Context, Outline, Section, fill, load_outline, render_body
+from .params import Params, load_params
+from .tables import read_csv
+from .wording import plain
+
+RATE_UNITS = {"%"}
+
+
+@dataclass
+class Report:
+    params: Params
+    outline: Outline
+    ledger: pd.DataFrame
+    previous: pd.DataFrame | None
+    stage_dir: Path
+
+    @classmethod
+    def load(cls, params_file: str, stage_dir: str) -> "Report":
+        from .stages import stage_path
+
+        params = load_params(params_file)
+        stage = stage_path(stage_dir)
+        ledger = read_csv(stage / "figures.csv")
+        prev_path = params.root / "outputs" / str(params.year - 1) / "figures.csv"
+        previous = read_csv(prev_path) if prev_path.exists() else None
+        return cls(params, load_outline(params.narrative_dir), ledger, previous, stage)
+
+    @property
+    def ctx(self) -> Context:
+        figs = {r["id"]: r for r in self.ledger.to_dict("records")}
+        return Context(figs, self.params.year, self.params.institution["name"])
+
+    # ---------------------------------------------------------------- blocks of HTML
+    def cover_html(self) -> str:
+        ctx = self.ctx
+        title = fill(self.outline.title, ctx, "sections.yaml title", markup=False)
+        sub = fill(self.outline.subtitle, ctx, "sections.yaml subtitle", markup=False)
+        return (f'<div class="cover"><p class="cover-org">{html.escape(self.params.institution["name"])}</p>'
+                f'<h1 class="cover-title">{html.escape(title)}</h1>'
+                + (f'<p class="cover-sub">{html.escape(sub)}</p>' if sub else "") + "</div>")
+
+    def toc_html(self) -> str:
+        items = []
+        for n, s in enumerate(self.outline.walk()):
+            if s.level <= 2:
+                items.append(f'<li class="toc-l{s.level}"><a href="#sec-{n}">{html.escape(self.heading_text(s))}</a></li>')
+        return '<nav class="toc"><h2 class="toc-title">目录</h2><ul>' + "".join(items) + "</ul></nav>"
+
+    def heading_text(self, s: Section) -> str:
+        return s.number + fill(s.heading, self.ctx, "sections.yaml heading", markup=False)
+
+    def section_blocks(self):
+        """(kind, payload) pairs in reading order: ('html', str) or ('svg', str)."""
+        ctx = self.ctx
+        for n, s in enumerate(self.outline.walk()):
+            tag = f"h{min(s.level + 1, 5)}"
+            yield "html", f'<{tag} id="sec-{n}" class="sec sec-l{s.level}">{html.escape(self.heading_text(s))}</{tag}>'
+            body = render_body(self.outline, s, ctx)
+            if body:
+                yield "html", f'<div class="prose">{body}</div>'
+            for block in s.blocks:
+                if "table" in block:
+                    yield "html", self.figure_table(block["table"])
+                elif "chart" in block:
+                    yield "svg", self.chart(block["chart"])
+                else:
+                    raise SpecError(f"sections.yaml: section '{s.heading}': a block is a table or a chart, got {block}")
+
+    # ---------------------------------------------------------------- tables
+    def figure_table(self, spec: dict) -> str:
+        """Figures this year and the year before, with the change (百分点 for rates)."""
+        ids = spec["figures"]
+        cur = self.ledger.set_index("id")
+        prev = self.previous.set_index("id") if self.previous is not None else None
+        y, py = self.params.year, self.params.year - 1
+        rows = []
+        for fid in ids:
+            if fid not in cur.index:
+                raise SpecError(f"sections.yaml: table names unknown figure '{fid}'")
+            r = cur.loc[fid]
+            v = r["value"]
+            pv = prev.loc[fid]["value"] if prev is not None and fid in prev.index else ""
+            rows.append({"指标": r["label"], f"{y}年": _num(v), f"{py}年": _num(pv),
+                         "同比变化": _change(v, pv, r["unit"]), "单位": r["unit"]})
+        frame = pd.DataFrame(rows)
+        title = spec.get("title", "")
+        styler = (frame.style.hide(axis="index").set_uuid("t" + hashlib.sha256("|".join(ids).encode()).hexdigest()[:8])
+                  .format(escape="html").set_table_attributes('class="figtable"'))
+        caption = f"<caption>{html.escape(title)}</caption>" if title else ""
+        out = styler.to_html()
+        return out.replace('class="figtable">', f'class="figtable">{caption}', 1)
+
+    # ---------------------------------------------------------------- charts
+    def chart(self, spec: dict) -> str:
+        """A bar chart of a measure by group, computed like a figure (see specs/figures.yaml)."""
+        from . import fonts
+
+        fonts.setup_matplotlib()
+        import matplotlib.pyplot as plt
+
+        defs, sets = figmod.load_definitions(self.params.root)
+        frame = load_clean(self.params, spec["dataset"])
+        group = spec["group"]
+        labels, values = [], []
+        for key, part in sorted(frame.groupby(group, dropna=True), key=lambda kv: str(kv[0])):
+            d = figmod.FigureDef(id="chart", section="", label="", dataset=spec["dataset"], unit=spec.get("unit", ""),
+                                 measure=spec.get("measure", "count"), where=spec.get("where") or {},
+                                 precision=int(spec.get("precision", 2)))
+            f = figmod.compute(d, part, sets, self.params.year)
+            if f.value is not None:
+                labels.append(str(key))
+                values.append(float(f.value))
+        fig, ax = plt.subplots(figsize=(7.2, 3.2), dpi=100)
+        bars = ax.bar(labels, values, color="#9b2335", width=0.6)
+        ax.bar_label(bars, labels=[plain(Decimal(str(v))) for v in values], fontsize=9, padding=2)
+        ax.set_title(spec.get("title", ""), fontsize=12)
+        ax.set_ylabel(spec.get("unit", ""))
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.tick_params(axis="x", labelsize=9)
+        if spec.get("unit") in RATE_UNITS:
+            ax.set_ylim(0, 100)
+        fig.tight_layout()
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+        plt.close(fig)
+        return buf.getvalue()
+
+    # ---------------------------------------------------------------- appendix
+    def ledger_html(self) -> str:
+        """The figure ledger as the report's appendix: every number in the report, traceable."""
+        cols = ["id", "label", "wording", "value", "unit", "dataset", "rows_used", "validation"]
+        frame = self.ledger[cols].rename(columns={"id": "编号", "label": "指标", "wording": "报告中的表述",
+                                                  "value": "精确值", "unit": "单位", "dataset": "数据集",
+                                                  "rows_used": "所用行数", "validation": "校验"})
+        styler = (frame.style.hide(axis="index").set_uuid("ledger").format(escape="html")
+                  .set_table_attributes('class="ledger"'))
+        out = styler.to_html()
+        # Give each row an anchor the figures in the prose link to.
+        for fid in self.ledger["id"]:
+            esc = html.escape(fid)
+            out = out.replace(f">{esc}</td>", f' id="fig-{esc}">{esc}</td>', 1)
+        return ('<h2 class="sec sec-l1" id="ledger">附：数据来源与指标台账</h2>'
+                '<p class="note">报告中的每个数字都来自下表，可在 figures.csv 中查到其定义、所用数据行数和原始文件的 SHA-256。</p>'
+                + out)
+
+    def show_all(self) -> None:
+        from IPython.display import HTML, SVG, display
+
+        display(HTML(self.cover_html()))
+        display(HTML(self.toc_html()))
+        for kind, payload in self.section_blocks():
+            display(SVG(payload) if kind == "svg" else HTML(payload))
+        display(HTML(self.ledger_html()))
+
+
+def _num(v: str) -> str:
+    return "—" if v in ("", None) or (isinstance(v, float) and pd.isna(v)) else plain(Decimal(str(v)))
+
+
+def _change(v: str, pv: str, unit: str) -> str:
+    if v in ("", None) or pv in ("", None):
+        return "—"
+    d = Decimal(str(v)) - Decimal(str(pv))
+    sign = "+" if d > 0 else ""
+    if unit in RATE_UNITS:
+        return f"{sign}{plain(d)}个百分点"
+    if Decimal(str(pv)) == 0:
+        return f"{sign}{plain(d)}"
+    pct = (d * 100 / Decimal(str(pv))).quantize(Decimal("0.1"))
+    return f"{sign}{plain(d)}（{sign}{plain(pct)}%）"

@@ -1,0 +1,94 @@
+"""The stages as the notebooks call them: one function per notebook, all state on disk.
+
+Each stage reads what the previous one wrote (Parquet in `data/processed/<year>/`, CSV in the
+build's stage folder) so a notebook can be rerun alone, and the build driver can skip or
+re-run stages independently.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from . import cleaning, validate
+from .figures import compute_all
+from .params import Params, load_params
+from .paths import repo_root
+from .tables import read_csv, write_csv
+
+log = logging.getLogger(__name__)
+
+
+def setup_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", force=True)
+
+
+def stage_path(stage_dir: str | Path) -> Path:
+    """A stage folder given relative to the repository (how notebooks get it) made absolute."""
+    p = Path(stage_dir)
+    return p if p.is_absolute() else repo_root() / p
+
+
+def run_clean(params_file: str, stage_dir: str) -> pd.DataFrame:
+    """Clean every dataset; returns the row accounting (one line per file and sheet)."""
+    params = load_params(params_file)
+    stage = stage_path(stage_dir)
+    cleaning.clean_year(params, stage)
+    return read_csv(stage / cleaning.ACCOUNTING_FILE)
+
+
+def quarantine_overview(params_file: str) -> pd.DataFrame:
+    """Quarantined rows per dataset and rule: where to look first when fixing office files."""
+    params = load_params(params_file)
+    frames = [read_csv(p) for p in sorted((params.processed_dir / "quarantine").glob("*.csv"))]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=["dataset", "rule", "rows", "first_rows"])
+    q = pd.concat(frames)
+    return (q.groupby(["dataset", "rule"], sort=True)["row"]
+            .agg(rows="count", first_rows=lambda s: ", ".join(list(s)[:5])).reset_index())
+
+
+def clean_frames(params: Params, stage_dir: Path) -> dict[str, pd.DataFrame]:
+    accounting = read_csv(stage_dir / cleaning.ACCOUNTING_FILE)
+    return {name: cleaning.load_clean(params, name) for name in accounting["dataset"]}
+
+
+def run_validate(params_file: str, stage_dir: str) -> pd.DataFrame:
+    """Validate every clean dataset; returns the summary; raises ValidationFailed on a blocking failure."""
+    params = load_params(params_file)
+    stage = stage_path(stage_dir)
+    summary = validate.validate_year(params, stage, clean_frames(params, stage))
+    validate.gate(summary, params.allow_warnings, where=str(stage / "validation" / "summary.csv"))
+    return summary
+
+
+def dataset_status(summary: pd.DataFrame) -> dict[str, str]:
+    out = {}
+    for name, part in summary.groupby("dataset", sort=True):
+        ok = part["success"].astype(str).str.lower() == "true"
+        failed = part[~ok]
+        if failed.empty:
+            out[name] = "通过"
+        elif (failed["severity"] == "blocking").any():
+            out[name] = "未通过"
+        else:
+            out[name] = f"通过（{len(failed)}项警告）"
+    return out
+
+
+def run_figures(params_file: str, stage_dir: str) -> pd.DataFrame:
+    """Compute the figure ledger and write `figures.csv`."""
+    params = load_params(params_file)
+    stage = stage_path(stage_dir)
+    accounting = read_csv(stage / cleaning.ACCOUNTING_FILE)
+    inputs = {}
+    for row in accounting.to_dict("records"):
+        entry = f"{row['file']}" + (f"[{row['sheet']}]" if row["sheet"] else "") + f" sha256:{row['sha256']}"
+        inputs[row["dataset"]] = (inputs.get(row["dataset"], "") + "; " + entry).lstrip("; ")
+    summary = read_csv(stage / "validation" / "summary.csv")
+    ledger = compute_all(clean_frames(params, stage), params.year, inputs, dataset_status(summary), params.root)
+    write_csv(ledger, stage / "figures.csv")
+    return ledger

@@ -1,0 +1,207 @@
+"""The validation stage: Great Expectations 1.x suites from `expectations/<dataset>.json`.
+
+Suites are plain JSON ({name, meta, expectations: [{type, kwargs, meta}]}), loaded into an
+ephemeral context (a file-backed one rewrites hand-written suites). Every expectation carries
+`meta.severity`: `blocking` failures stop the run before anything is rendered; `warning` failures
+are reported. GX's quiet failures are guarded: an unknown expectation type (GX logs and drops it)
+is an error, and an expectation that raised is a blocking failure, never a pass.
+
+Year-dependent values (date range, expected row counts, reference lists) are suite parameters
+(`{"$PARAMETER": "year_start"}`) filled from the params file, so suites stay the same every year.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import SpecError, ValidationFailed
+from .params import Params
+from .paths import expectations_dir
+from .tables import atomic_write_bytes, write_csv
+
+log = logging.getLogger(__name__)
+
+SEVERITIES = ("blocking", "warning")
+RESULT_FORMAT = {"result_format": "SUMMARY", "unexpected_index_column_names": ["source_row"],
+                 "partial_unexpected_count": 20}
+SUMMARY_COLUMNS = ["dataset", "index", "expectation", "column", "severity", "success", "unexpected_count",
+                   "element_count", "observed", "description"]
+
+
+@dataclass
+class SuiteFile:
+    name: str
+    path: Path
+    data: dict
+
+    @property
+    def expectations(self) -> list[dict]:
+        return self.data["expectations"]
+
+
+def load_suite_file(path: Path) -> SuiteFile:
+    """Read a suite file and check the parts GX does not check: severity on every expectation."""
+    where = f"expectations/{path.name}"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise SpecError(f"{where}: not valid JSON: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("expectations"), list):
+        raise SpecError(f"{where}: must be an object with an 'expectations' list")
+    if data.get("name") != path.stem:
+        raise SpecError(f"{where}: 'name' must be '{path.stem}'")
+    for i, exp in enumerate(data["expectations"]):
+        sev = (exp.get("meta") or {}).get("severity")
+        if sev not in SEVERITIES:
+            raise SpecError(f"{where}: expectation {i + 1} ({exp.get('type')}) needs meta.severity "
+                            f"'blocking' or 'warning', got {sev!r}")
+    return SuiteFile(name=path.stem, path=path, data=data)
+
+
+def suite_files(root: Path | None = None) -> dict[str, SuiteFile]:
+    return {p.stem: load_suite_file(p) for p in sorted(expectations_dir(root).glob("*.json"))}
+
+
+def suite_parameters(params: Params, dataset: str, frames: dict[str, pd.DataFrame]) -> dict:
+    """The values a suite's `$PARAMETER`s refer to, for this year and dataset."""
+    lo, hi = params.date_range
+    settings = params.dataset(dataset)
+    rows = settings["expected_rows"] or [0, 10_000_000]
+    if len(rows) != 2:
+        raise SpecError(f"{params.path.name}: datasets.{dataset}.expected_rows must be [min, max]")
+    out = {
+        "year": params.year,
+        "year_start": f"{lo.isoformat()}T00:00:00",
+        "year_end": f"{hi.isoformat()}T23:59:59",
+        "employment_cutoff": f"{params.employment_cutoff.isoformat()}T23:59:59",
+        "rows_min": rows[0],
+        "rows_max": rows[1],
+    }
+    if "majors" in frames:
+        out["major_names"] = sorted(frames["majors"]["major"].dropna().unique().tolist())
+    return out
+
+
+def _gx():
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    ctx = gx.get_context(mode="ephemeral")
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return gx, ctx
+
+
+_VOLATILE_KEYS = {"id", "run_id", "validation_id", "checkpoint_id", "ge_load_time", "validation_time",
+                  "batch_id", "exception_traceback"}
+
+
+def _strip(obj):
+    """Remove ids and times GX puts in results, so the same data give the same bytes."""
+    if isinstance(obj, dict):
+        return {k: _strip(v) for k, v in obj.items() if k not in _VOLATILE_KEYS}
+    if isinstance(obj, list):
+        return [_strip(v) for v in obj]
+    return obj
+
+
+def validate_frame(suite: SuiteFile, frame: pd.DataFrame, parameters: dict, _cache: dict = {}) -> dict:
+    """Run one suite on one frame. Returns the stripped result, in the suite file's order."""
+    if "gx" not in _cache:
+        _cache["gx"], _cache["ctx"] = _gx()
+        _cache["n"] = 0
+    gx, ctx = _cache["gx"], _cache["ctx"]
+    _cache["n"] += 1
+    data = copy.deepcopy(suite.data)
+    data["name"] = f"{suite.name}-{_cache['n']}"
+    gx_suite = gx.ExpectationSuite(**data)
+    if len(gx_suite.expectations) != len(suite.expectations):
+        known = {e.expectation_type for e in gx_suite.expectations}
+        dropped = [e["type"] for e in suite.expectations if e["type"] not in known]
+        raise SpecError(f"expectations/{suite.path.name}: GX did not load {len(suite.expectations) - len(gx_suite.expectations)} "
+                        f"expectation(s), unknown type(s): {', '.join(dropped) or '?'}")
+    gx_suite = ctx.suites.add(gx_suite)
+    order = {e.id: i for i, e in enumerate(gx_suite.expectations)}
+    source = ctx.data_sources.add_pandas(f"src-{_cache['n']}")
+    asset = source.add_dataframe_asset(suite.name)
+    batch = asset.add_batch_definition_whole_dataframe("whole").get_batch(batch_parameters={"dataframe": frame})
+    result = batch.validate(gx_suite, expectation_parameters=parameters, result_format=RESULT_FORMAT)
+    raw = result.to_json_dict()
+    raw["results"].sort(key=lambda r: order.get(r["expectation_config"].get("id"), 1 << 30))
+    out = _strip(raw)
+    out["suite_name"] = suite.name
+    out["meta"].pop("active_batch_definition", None)
+    for r in out["results"]:
+        r["expectation_config"].pop("severity", None)  # GX's own field; ours is meta.severity
+    return out
+
+
+def describe(exp: dict) -> str:
+    """An expectation in words (English; the auditor page translates the common ones)."""
+    kw = {k: v for k, v in exp["kwargs"].items() if k not in ("batch_id",)}
+    return (exp.get("meta") or {}).get("description") or f"{exp['type']}({json.dumps(kw, ensure_ascii=False)})"
+
+
+def summarise(dataset: str, result: dict, suite: SuiteFile) -> list[dict]:
+    rows = []
+    for i, (r, exp) in enumerate(zip(result["results"], suite.expectations)):
+        res = r.get("result") or {}
+        raised = (r.get("exception_info") or {}).get("raised_exception", False)
+        observed = res.get("observed_value")
+        rows.append({
+            "dataset": dataset, "index": i + 1, "expectation": exp["type"],
+            "column": exp["kwargs"].get("column", exp["kwargs"].get("column_A", "")),
+            "severity": exp["meta"]["severity"],
+            "success": bool(r["success"]) and not raised,
+            "unexpected_count": res.get("unexpected_count", "" if observed is not None else 0),
+            "element_count": res.get("element_count", ""),
+            "observed": "" if observed is None else json.dumps(observed, ensure_ascii=False, default=str),
+            "description": "expectation raised: " + str(r["exception_info"].get("exception_message"))
+            if raised else describe(exp),
+        })
+    return rows
+
+
+def validate_year(params: Params, stage_dir: Path, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Validate every clean dataset that has a suite; write results and summary; return the summary.
+
+    Raises SpecError when a dataset has no suite (every dataset must be checked).
+    """
+    suites = suite_files(params.root)
+    out_dir = Path(stage_dir) / "validation"
+    rows = []
+    for name, frame in frames.items():
+        if name not in suites:
+            raise SpecError(f"dataset '{name}' has no suite: add expectations/{name}.json")
+        suite = suites[name]
+        result = validate_frame(suite, frame, suite_parameters(params, name, frames))
+        text = json.dumps(result, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n"
+        atomic_write_bytes(out_dir / f"{name}.json", text.encode("utf-8"))
+        rows.extend(summarise(name, result, suite))
+    summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    write_csv(summary, out_dir / "summary.csv")
+    return summary
+
+
+def gate(summary: pd.DataFrame, allow_warnings: bool, where: str = "") -> None:
+    """Stop the run on a blocking failure (or on a warning when warnings are not allowed)."""
+    failed = summary[~summary["success"].astype(bool)]
+    blocking = failed[failed["severity"] == "blocking"]
+    if not allow_warnings:
+        blocking = failed
+    if blocking.empty:
+        return
+    first = blocking.iloc[0]
+    col = f"({first['column']})" if first["column"] else ""
+    more = f" and {len(blocking) - 1} more" if len(blocking) > 1 else ""
+    kind = "blocking" if allow_warnings else "blocking or warning (warnings not allowed)"
+    raise ValidationFailed(f"validation failed, {kind}: {first['dataset']}: {first['expectation']}{col}, "
+                           f"{first['unexpected_count'] or 'failed'} unexpected{more}"
+                           + (f"; see {where}" if where else ""))

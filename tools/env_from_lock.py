@@ -1,0 +1,19 @@
+"""Write environment.yml with exactly the pins of requirements.lock (run by `make lock`)."""
+
+from pathlib import Path
+
+root = Path(__file__).resolve().parent.parent
+pins = [line.strip() for line in (root / "requirements.lock").read_text().splitlines() if "==" in line]
+body = "\n".join(f"      - {p}" for p in pins)
+(root / "environment.yml").write_text(f"""# Conda environment with the same pins as requirements.lock (generated from it by `make lock`).
+# conda env create -f environment.yml && conda activate annualreport
+# then: echo "$PWD/src" > "$(python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/annualreport.pth"
+name: annualreport
+channels:
+  - conda-forge
+dependencies:
+  - python=3.11
+  - pip
+  - pip:
+{body}
+""")
