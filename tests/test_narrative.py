@@ -1,0 +1,73 @@
+"""Narrative files: no hand-typed numbers; every reference resolves; raw HTML never becomes markup."""
+
+from pathlib import Path
+
+import pytest
+
+from annualreport.errors import SpecError
+from annualreport.figures import load_definitions
+from annualreport.narrative import REF, Context, bare_numbers, load_outline, markdown_to_html
+
+ROOT = Path(__file__).resolve().parent.parent
+NARRATIVE_FILES = sorted((ROOT / "params").rglob("narrative/**/*.md")) + sorted((ROOT / "params").rglob("sections.yaml"))
+
+
+def test_there_are_narrative_files():
+    assert len(NARRATIVE_FILES) >= 6
+
+
+@pytest.mark.parametrize("path", NARRATIVE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_bare_number_in_narrative(path):
+    text = path.read_text(encoding="utf-8")
+    if path.name == "sections.yaml":  # only the prose values (headings, titles) count, not the structure
+        import yaml
+
+        def strings(node):
+            if isinstance(node, dict):
+                for k, v in node.items():
+                    if k in ("heading", "title", "subtitle"):
+                        yield str(v)
+                    else:
+                        yield from strings(v)
+            elif isinstance(node, list):
+                for v in node:
+                    yield from strings(v)
+
+        text = "\n".join(strings(yaml.safe_load(text)))
+    assert bare_numbers(text) == [], f"{path}: type figures as {{figure_id}} references, not digits"
+
+
+def test_bare_number_rule():
+    assert bare_numbers("录取{enrolled_vocational}，{year}年") == []
+    assert bare_numbers("2021年5月31日竣工，11月30日揭牌") == []
+    assert bare_numbers("录取4001人") == ["4001"]
+    assert bare_numbers("达到９６.１７%") == ["９６.１７"]
+
+
+@pytest.mark.parametrize("year", [2019, 2020, 2021])
+def test_every_reference_is_a_defined_figure(year):
+    defs, _ = load_definitions(ROOT)
+    outline = load_outline(ROOT / "params" / "narrative" / str(year))
+    names = {"year", "prev_year", "next_year", "institution"}
+    for s in outline.walk():
+        texts = [s.heading] + ([(outline.directory / s.body).read_text(encoding="utf-8")] if s.body else [])
+        for t in texts:
+            for m in REF.finditer(t):
+                assert m.group(1) in defs or m.group(1) in names, m.group(0)
+        for b in s.blocks:
+            for fid in b.get("table", {}).get("figures", []):
+                assert fid in defs
+
+
+def test_html_in_narrative_is_escaped_and_figures_link_to_the_ledger():
+    ctx = Context({"x": {"label": "标签", "value": "4", "unit": "人", "dataset": "d", "definition": "<b>",
+                         "wording": "4人"}}, 2020, "学院")
+    out = markdown_to_html("共{x}，<script>alert(1)</script> <img src=x onerror=alert(1)>", ctx)
+    assert "<script>" not in out and "<img" not in out
+    assert '<a class="fig" href="#fig-x"' in out and "&lt;b&gt;" in out
+
+
+def test_unknown_reference_is_an_error():
+    ctx = Context({}, 2020, "学院")
+    with pytest.raises(SpecError, match="unknown figure '{nope}'"):
+        markdown_to_html("共{nope}", ctx, "talent.md")
