@@ -71,19 +71,12 @@ def ensure_fonts() -> dict[str, Path]:
     paths = font_paths()
     if all(p.exists() for p in paths.values()):
         return paths
-    from fontTools import subset
     from fontTools.ttLib import TTFont
     from fontTools.varLib import instancer
 
     log.warning("building the CJK font instances once for this machine (about 30 s)")
     src = TTFont(source_font(), recalcTimestamp=False)
-    opts = subset.Options()
-    opts.layout_features = ["*"]
-    opts.name_IDs = ["*"]
-    opts.notdef_outline = True
-    sub = subset.Subsetter(opts)
-    sub.populate(text=charset())
-    sub.subset(src)
+    _subset(src, charset())
     for style, weight in WEIGHTS.items():
         inst = instancer.instantiateVariableFont(src, {"wght": weight}, inplace=False, updateFontNames=True)
         _set_names(inst, style)
@@ -95,6 +88,19 @@ def ensure_fonts() -> dict[str, Path]:
         tmp.write_bytes(buf.getvalue())
         os.replace(tmp, target)
     return paths
+
+
+def _subset(font, text: str) -> None:
+    """Cut `font` down to the glyphs of `text`, keeping layout features and names."""
+    from fontTools import subset
+
+    opts = subset.Options()
+    opts.layout_features = ["*"]
+    opts.name_IDs = ["*"]
+    opts.notdef_outline = True
+    sub = subset.Subsetter(opts)
+    sub.populate(text=text)
+    sub.subset(font)
 
 
 def _set_names(font, style: str) -> None:
@@ -136,17 +142,10 @@ def setup_matplotlib() -> None:
 
 def subset_base64(style: str, text: str) -> str:
     """The face cut down to the characters of `text` (plus ASCII), as base64 WOFF-less TTF."""
-    from fontTools import subset
     from fontTools.ttLib import TTFont
 
     font = TTFont(ensure_fonts()[style], recalcTimestamp=False)
-    opts = subset.Options()
-    opts.layout_features = ["*"]
-    opts.name_IDs = ["*"]
-    opts.notdef_outline = True
-    sub = subset.Subsetter(opts)
-    sub.populate(text="".join(sorted(set(text) | {chr(c) for c in range(0x20, 0x7F)})))
-    sub.subset(font)
+    _subset(font, "".join(sorted(set(text) | {chr(c) for c in range(0x20, 0x7F)})))
     buf = io.BytesIO()
     font.save(buf)
     return base64.b64encode(buf.getvalue()).decode("ascii")
