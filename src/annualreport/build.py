@@ -99,7 +99,8 @@ def run_notebook(name: str, params: Params, stage_rel: str, executed_dir: Path, 
     try:
         pm.execute_notebook(str(notebooks_dir(root) / f"{name}.ipynb"), str(out), parameters=parameters,
                             kernel_name=KERNEL, cwd=str(root), progress_bar=False, log_output=False,
-                            execution_timeout=timeout)
+                            execution_timeout=timeout,
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except pm.PapermillExecutionError as exc:
         rel = out.relative_to(root)
         reason = exc.evalue.strip().splitlines()[0] if exc.evalue.strip() else exc.ename
