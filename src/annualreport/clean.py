@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import normalize as nz
-from .errors import InputError
+from .errors import InputError, SpecError
+from .personal import person_key
 from .readers import RawSheet
 from .specs import ColumnSpec, DatasetSpec
 
@@ -196,6 +197,8 @@ def empty_frame(spec: DatasetSpec) -> pd.DataFrame:
     cols = {"source_row": pd.Series([], dtype="Int64")}
     for c in spec.canonical:
         cols[c.name] = pd.Series([], dtype=DTYPES[c.type])
+    if spec.person:
+        cols[spec.person["column"]] = pd.Series([], dtype="string")
     return pd.DataFrame(cols)
 
 
@@ -218,6 +221,7 @@ def clean_sheet(spec: DatasetSpec, sheet: RawSheet, ctx: CleanContext) -> CleanR
         width -= 1
 
     canonical_cols = [(i, c) for i, c in sorted(mapping.items()) if c.name]
+    person = _person_rule(spec, mapping)
     quarantined: list[dict] = []
     parsed: list[tuple[int, dict, dict]] = []  # (row number, values, raw texts)
     seen_rows: set[tuple] = set()
@@ -257,6 +261,12 @@ def clean_sheet(spec: DatasetSpec, sheet: RawSheet, ctx: CleanContext) -> CleanR
                 values[col.name] = _parse(col, raw, ctx)
             except _RowError as err:
                 errors.append(err)
+        if person and not errors:
+            key = person(values, cells)
+            if key is None:
+                errors.append(_RowError("missing_required", "、".join(spec.person.get("fallback", [])),
+                                        "no ID and no name to identify the person"))
+            values[spec.person["column"]] = key
         if errors:
             quarantined.append(_quarantine_row(spec, sheet, row_no, errors, raw_texts))
             continue
@@ -289,6 +299,28 @@ def clean_sheet(spec: DatasetSpec, sheet: RawSheet, ctx: CleanContext) -> CleanR
     return CleanResult(spec=spec, frame=frame, quarantine=quarantine, accounting=acc, ignored_columns=ignored)
 
 
+def _person_rule(spec: DatasetSpec, mapping: dict[int, ColumnSpec]):
+    """spec.person = {column, id, fallback: [headers]}: a salted key per person, from the ID column when
+    filled, else from the fallback headers (which may be personal columns, dropped after hashing)."""
+    if not spec.person:
+        return None
+    by_header = {c.header: i for i, c in mapping.items()}
+    fallback = [by_header.get(h) for h in spec.person.get("fallback", [])]
+    id_col = spec.person.get("id")
+    if id_col is None and not any(i is not None for i in fallback):
+        raise SpecError(f"specs/datasets/{spec.name}.yaml: person needs an 'id' column or 'fallback' headers")
+
+    def key(values: dict, cells: list) -> str | None:
+        if id_col and values.get(id_col):
+            return person_key("id", str(values[id_col]))
+        parts = [nz.compact(cells[i]) if i is not None and i < len(cells) else "" for i in fallback]
+        if not any(parts):
+            return None
+        return person_key("fallback", *parts)
+
+    return key
+
+
 def _quarantine_row(spec: DatasetSpec, sheet: RawSheet, row_no: int, errors: list[_RowError],
                     raw_texts: dict) -> dict:
     first = errors[0]
@@ -307,6 +339,8 @@ def _to_frame(spec: DatasetSpec, parsed: list[tuple[int, dict, dict]]) -> pd.Dat
             data[c.name] = pd.to_datetime(pd.Series(values, dtype="object")).astype(DTYPES[c.type])
         else:
             data[c.name] = pd.array(values, dtype=DTYPES[c.type])
+    if spec.person:
+        data[spec.person["column"]] = pd.array([v.get(spec.person["column"]) for _, v, _ in parsed], dtype="string")
     return pd.DataFrame(data)
 
 

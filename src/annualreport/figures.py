@@ -58,31 +58,43 @@ class Figure:
 
 
 def load_definitions(root: Path | None = None) -> tuple[dict[str, FigureDef], dict[str, list]]:
-    path = specs_dir(root) / "figures.yaml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    sets = raw.get("sets") or {}
+    """All figure definitions from `specs/figures/*.yaml` (files in name order) and their named sets."""
+    files = sorted((specs_dir(root) / "figures").glob("*.yaml"))
+    if not files:
+        raise SpecError("specs/figures/: no figure definition files")
+    sets: dict[str, list] = {}
     defs: dict[str, FigureDef] = {}
-    for i, item in enumerate(raw.get("figures") or []):
-        where = f"specs/figures.yaml figure {i + 1} ({item.get('id', '?')})"
-        unknown = set(item) - FIGURE_KEYS
-        if unknown:
-            raise SpecError(f"{where}: unknown key(s) {sorted(unknown)}")
-        for k in ("id", "label", "dataset", "unit"):
-            if k not in item:
-                raise SpecError(f"{where}: missing '{k}'")
-        if item["id"] in defs:
-            raise SpecError(f"{where}: duplicate id")
-        wording = item.get("wording") or {"style": "plain"}
-        if isinstance(wording, str):
-            wording = {"style": wording}
-        if wording.get("style", "plain") not in STYLES:
-            raise SpecError(f"{where}: unknown wording style {wording.get('style')!r}")
-        defs[item["id"]] = FigureDef(
-            id=item["id"], section=str(item.get("section", "")), label=item["label"], dataset=item["dataset"],
-            unit=str(item["unit"]), measure=item.get("measure", "count"), where=item.get("where") or {},
-            precision=int(item.get("precision", 0)), wording=wording, description=str(item.get("description", "")),
-        )
+    for path in files:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for name, values in (raw.get("sets") or {}).items():
+            if name in sets and sets[name] != values:
+                raise SpecError(f"specs/figures/{path.name}: set '{name}' is defined differently in another file")
+            sets[name] = values
+        for i, item in enumerate(raw.get("figures") or []):
+            defn = _definition(item, f"specs/figures/{path.name} figure {i + 1} ({item.get('id', '?')})")
+            if defn.id in defs:
+                raise SpecError(f"specs/figures/{path.name}: figure id '{defn.id}' is defined twice")
+            defs[defn.id] = defn
     return defs, sets
+
+
+def _definition(item: dict, where: str) -> FigureDef:
+    unknown = set(item) - FIGURE_KEYS
+    if unknown:
+        raise SpecError(f"{where}: unknown key(s) {sorted(unknown)}")
+    for k in ("id", "label", "dataset", "unit"):
+        if k not in item:
+            raise SpecError(f"{where}: missing '{k}'")
+    wording = item.get("wording") or {"style": "plain"}
+    if isinstance(wording, str):
+        wording = {"style": wording}
+    if wording.get("style", "plain") not in STYLES:
+        raise SpecError(f"{where}: unknown wording style {wording.get('style')!r}")
+    return FigureDef(
+        id=item["id"], section=str(item.get("section", "")), label=item["label"], dataset=item["dataset"],
+        unit=str(item["unit"]), measure=item.get("measure", "count"), where=item.get("where") or {},
+        precision=int(item.get("precision", 0)), wording=wording, description=str(item.get("description", "")),
+    )
 
 
 def _mask(frame: pd.DataFrame, where: dict, sets: dict, year: int, what: str) -> pd.Series:
@@ -104,6 +116,8 @@ def _mask(frame: pd.DataFrame, where: dict, sets: dict, year: int, what: str) ->
                     m &= ~s.isin(sets.get(arg, arg if isinstance(arg, list) else [arg]))
                 elif op == "within" and arg == "year":
                     m &= s.notna() & (pd.to_datetime(s).dt.year == year)
+                elif op == "eq_year" and arg is True:
+                    m &= (s == year).fillna(False)
                 elif op == "null":
                     m &= s.isna() if arg else s.notna()
                 elif op in ("gte", "lte", "gt", "lt"):

@@ -79,6 +79,8 @@ class DatasetSpec:
         for c in self.columns:
             if c.name == name:
                 return c
+        if self.person and name == self.person["column"]:
+            return ColumnSpec(header="人员", name=name)
         raise KeyError(name)
 
     def header_lookup(self) -> dict[str, ColumnSpec]:
@@ -148,8 +150,11 @@ def load_spec(path: Path) -> DatasetSpec:
                 raise SpecError(f"{where}: header '{h}' is claimed twice")
             seen[k] = h
     key = tuple(raw.get("key") or ())
+    person = raw.get("person")
+    if person is not None and (not isinstance(person, dict) or "column" not in person):
+        raise SpecError(f"{where}: person must be a mapping with a 'column' (and 'id' and/or 'fallback')")
     for k in key:
-        if k not in names:
+        if k not in names and not (person and k == person["column"]):
             raise SpecError(f"{where}: key column '{k}' is not a canonical column")
     return DatasetSpec(
         name=raw["name"], title=str(raw.get("title", raw["name"])), office=str(raw.get("office", "")),

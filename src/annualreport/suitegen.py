@@ -34,6 +34,8 @@ def _exp(type_: str, severity: str, description: str, **kwargs) -> dict:
 
 def scaffold(spec: DatasetSpec, derived: list[str] | None = None) -> dict:
     cols = ["source_row"] + [c.name for c in spec.canonical] + list(derived or [])
+    if spec.person:
+        cols.append(spec.person["column"])
     exps = [
         _exp("expect_table_columns_to_match_set", "blocking", "表的列与数据规范一致", column_set=cols,
              exact_match=True),
