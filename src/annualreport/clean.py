@@ -358,7 +358,10 @@ def _fill_from(spec: DatasetSpec, frame: pd.DataFrame, ctx: CleanContext) -> pd.
 
 
 def relative_label(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
+    """The path as the user knows it: relative to the project, links not followed."""
+    for p, r in ((path.absolute(), root.absolute()), (path.resolve(), root.resolve())):
+        try:
+            return str(p.relative_to(r))
+        except ValueError:
+            continue
+    return str(path)

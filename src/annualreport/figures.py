@@ -10,6 +10,7 @@ Rates are computed from counts with exact decimals and rounded once, at the end 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,7 +21,7 @@ import yaml
 
 from .errors import SpecError
 from .paths import specs_dir
-from .wording import STYLES, round_half_up, word
+from .wording import STYLES, Wording, round_half_up, word
 
 FIGURE_KEYS = {"id", "section", "label", "dataset", "where", "measure", "unit", "precision", "wording",
                "description", "optional"}
@@ -45,14 +46,22 @@ class FigureDef:
 @dataclass(frozen=True)
 class Figure:
     definition: FigureDef
-    value: Decimal | None
+    value: Decimal | dt.date | None
     rows_used: int
     note: str = ""
+
+    @property
+    def ledger_value(self) -> str:
+        if self.value is None:
+            return ""
+        return self.value.isoformat() if isinstance(self.value, dt.date) else str(self.value)
 
     @property
     def wording(self):
         if self.value is None:
             return None
+        if isinstance(self.value, dt.date):
+            return Wording(f"{self.value.year}年{self.value.month}月{self.value.day}日", "")
         w = self.definition.wording
         return word(self.value, self.definition.unit, w.get("style", "plain"), w.get("step"), w.get("band"))
 
@@ -132,8 +141,10 @@ def _mask(frame: pd.DataFrame, where: dict, sets: dict, year: int, what: str) ->
     return mask
 
 
-def compute(defn: FigureDef, frame: pd.DataFrame, sets: dict, year: int) -> Figure:
-    what = f"specs/figures.yaml {defn.id}"
+def compute(defn: FigureDef, frame: pd.DataFrame, sets: dict, year: int,
+            frames: dict[str, pd.DataFrame] | None = None) -> Figure:
+    """One figure from its dataset's clean frame (`frames`: all datasets, for measures that need another)."""
+    what = f"specs/figures {defn.id}"
     rows = frame[_mask(frame, defn.where, sets, year, what)]
     m = defn.measure
     if m == "count":
@@ -149,11 +160,35 @@ def compute(defn: FigureDef, frame: pd.DataFrame, sets: dict, year: int) -> Figu
                 return Figure(defn, None, 0, "no rows: rate undefined")
             num = int(_mask(rows, arg, sets, year, what).sum())
             value = Decimal(num) * 100 / Decimal(len(rows))
+        elif op in ("max", "min"):
+            col = rows[arg].dropna()
+            if col.empty:
+                return Figure(defn, None, 0, f"no rows with {arg}")
+            v = col.max() if op == "max" else col.min()
+            if isinstance(v, (pd.Timestamp, dt.datetime)):
+                return Figure(defn, pd.Timestamp(v).date(), len(rows))
+            value = Decimal(str(v))
+        elif op == "min_count_per":
+            value = _min_count_per(rows, arg, frames or {}, what)
         else:
             raise SpecError(f"{what}: unknown measure '{op}'")
     else:
-        raise SpecError(f"{what}: measure must be count, or one of distinct/sum/rate with its argument")
+        raise SpecError(f"{what}: measure must be count, or one of distinct/sum/rate/max/min/min_count_per")
     return Figure(defn, round_half_up(value, defn.precision), len(rows))
+
+
+def _min_count_per(rows: pd.DataFrame, arg: dict, frames: dict[str, pd.DataFrame], what: str) -> Decimal:
+    """The smallest number of rows any group has, over every group of a universe (so a group with no
+    rows counts as 0): `{column: group, universe: {dataset: majors, column: group}}`."""
+    universe = arg.get("universe") or {}
+    ref = frames.get(universe.get("dataset", ""))
+    if ref is None:
+        raise SpecError(f"{what}: min_count_per needs the universe dataset {universe.get('dataset')!r}")
+    groups = sorted(set(ref[universe["column"]].dropna()))
+    if not groups:
+        raise SpecError(f"{what}: min_count_per: the universe has no groups")
+    counts = rows[arg["column"]].value_counts()
+    return Decimal(int(min(counts.get(g, 0) for g in groups)))
 
 
 def describe(defn: FigureDef) -> str:
@@ -174,11 +209,11 @@ def compute_all(frames: dict[str, pd.DataFrame], year: int, inputs: dict[str, st
         if defn.dataset not in frames:
             fig = Figure(defn, None, 0, f"dataset {defn.dataset} not delivered this year")
         else:
-            fig = compute(defn, frames[defn.dataset], sets, year)
+            fig = compute(defn, frames[defn.dataset], sets, year, frames)
         w = fig.wording
         rows.append({
             "id": defn.id, "section": defn.section, "label": defn.label,
-            "value": "" if fig.value is None else str(fig.value), "unit": defn.unit,
+            "value": fig.ledger_value, "unit": defn.unit,
             "display": w.display if w else "无数据", "wording": w.text if w else "无数据",
             "dataset": defn.dataset, "definition": describe(defn), "rows_used": fig.rows_used,
             "inputs": (inputs or {}).get(defn.dataset, ""), "validation": (validation or {}).get(defn.dataset, ""),
