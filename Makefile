@@ -5,6 +5,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 YEAR ?= 2020
+ALLOW_WARNINGS ?= 1
+STRICT := $(if $(filter 0,$(ALLOW_WARNINGS)),--strict,)
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -34,18 +36,18 @@ $(STAMP): requirements.lock
 ## setup: create .venv with the pinned dependencies, register the Jupyter kernel, prepare fonts
 setup: $(STAMP)
 
-## report: build the report of YEAR (default 2020) into outputs/YEAR/
+## report: build the report of YEAR (default 2020) into outputs/YEAR/ (ALLOW_WARNINGS=0: warnings block)
 report: $(STAMP)
-	$(PY) -m annualreport build --year $(YEAR)
+	$(PY) -m annualreport build --year $(YEAR) $(STRICT)
 
 ## reports: build every year that has a params/<year>.yaml
 reports: $(STAMP)
 	@for f in params/[0-9][0-9][0-9][0-9].yaml; do y=$$(basename $$f .yaml); \
-	  $(PY) -m annualreport build --year $$y || exit $$?; done
+	  $(PY) -m annualreport build --year $$y $(STRICT) || exit $$?; done
 
 ## validate: clean and validate YEAR only; exits non-zero on a blocking failure
 validate: $(STAMP)
-	$(PY) -m annualreport validate --year $(YEAR)
+	$(PY) -m annualreport validate --year $(YEAR) $(STRICT)
 
 ## test: run the whole test suite (pytest)
 test: $(STAMP)

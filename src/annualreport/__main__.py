@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--year", type=int, required=True)
         p.add_argument("--params", help="params file (default params/<year>.yaml)")
         p.add_argument("--format", default="html", choices=["html"], help="output format")
+        p.add_argument("--strict", action="store_true", help="treat validation warnings as blocking")
         p.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
@@ -30,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     from .build import build
 
     try:
-        result = build(args.year, args.params, formats=(args.format,), clean_only=args.command == "validate")
+        result = build(args.year, args.params, formats=(args.format,), clean_only=args.command == "validate",
+                       strict=args.strict)
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -88,13 +88,14 @@ def year_lock(root: Path, year: int):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def run_notebook(name: str, params: Params, stage_rel: str, executed_dir: Path, timeout: int) -> Path:
+def run_notebook(name: str, params: Params, stage_rel: str, executed_dir: Path, timeout: int,
+                 extra: dict | None = None) -> Path:
     import papermill as pm
 
     root = params.root
     out = executed_dir / f"{name}.ipynb"
     parameters = {"year": params.year, "params_file": str(params.path.relative_to(root)),
-                  "stage_dir": stage_rel}
+                  "stage_dir": stage_rel, **(extra or {})}
     started = time.monotonic()
     try:
         pm.execute_notebook(str(notebooks_dir(root) / f"{name}.ipynb"), str(out), parameters=parameters,
@@ -127,7 +128,7 @@ def publish(stage: Path, final: Path) -> None:
 
 
 def build(year: int, params_file: str | None = None, root: Path | None = None, formats: tuple[str, ...] = ("html",),
-          clean_only: bool = False) -> BuildResult:
+          clean_only: bool = False, strict: bool = False) -> BuildResult:
     """Build one year's report (or, with clean_only, clean and validate only). Raises ReportError."""
     started = time.monotonic()
     root = (root or repo_root()).resolve()
@@ -147,7 +148,8 @@ def build(year: int, params_file: str | None = None, root: Path | None = None, f
         stage_rel = str(stage.relative_to(root))
         timeout = params.data["build"]["timeout_seconds"]
         for name in (CLEAN_ONLY if clean_only else NOTEBOOKS):
-            run_notebook(name, params, stage_rel, executed, timeout)
+            extra = {"strict": strict} if name == "20-validate" else None
+            run_notebook(name, params, stage_rel, executed, timeout, extra)
         if clean_only:
             return BuildResult(year, stage, None, time.monotonic() - started)
         from .render import render_html

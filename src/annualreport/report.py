@@ -65,6 +65,8 @@ class Report:
         for n, s in enumerate(self.outline.walk()):
             if s.level <= 2:
                 items.append(f'<li class="toc-l{s.level}"><a href="#sec-{n}">{html.escape(self.heading_text(s))}</a></li>')
+        items.append('<li class="toc-l1"><a href="#quality">附一：数据质量</a></li>')
+        items.append('<li class="toc-l1"><a href="#ledger">附二：数据来源与指标台账</a></li>')
         return '<nav class="toc"><h2 class="toc-title">目录</h2><ul>' + "".join(items) + "</ul></nav>"
 
     def heading_text(self, s: Section) -> str:
@@ -146,7 +148,47 @@ class Report:
         plt.close(fig)
         return buf.getvalue()
 
-    # ---------------------------------------------------------------- appendix
+    # ---------------------------------------------------------------- appendices
+    def quality_html(self) -> str:
+        """数据质量: what was checked, what was set aside, every warning; links to the auditor's page."""
+        from .specs import load_specs
+
+        specs = load_specs(self.params.root)
+        acc = read_csv(self.stage_dir / "row_accounting.csv")
+        summary = read_csv(self.stage_dir / "validation" / "summary.csv")
+        ok = summary["success"].str.lower() == "true"
+        warnings = summary[~ok & (summary["severity"] == "warning")]
+        n_data = sum(int(x) for x in acc["data_rows"])
+        n_clean = sum(int(x) for x in acc["clean_rows"])
+        n_quar = sum(int(x) for x in acc["quarantined_rows"])
+        n_dup = sum(int(x) for x in acc["duplicate_rows"])
+        intro = (f"本报告使用 {acc['dataset'].nunique()} 个数据集（{len(acc)} 个文件或工作表）。原始数据行 {n_data} 行，"
+                 f"清洗后 {n_clean} 行；因缺少必填项、取值不在规定范围、日期不在本年度等原因隔离 {n_quar} 行，"
+                 f"删除完全重复行 {n_dup} 行，每个文件的行数均已核对平衡。共执行 {len(summary)} 项数据校验，"
+                 f"通过 {int(ok.sum())} 项，警告 {len(warnings)} 项，无阻断性问题。")
+        rows = []
+        for name, part in acc.groupby("dataset", sort=False):
+            title = specs[name].title if name in specs else name
+            s = summary[summary["dataset"] == name]
+            s_ok = s["success"].str.lower() == "true"
+            rows.append({"数据集": f"{title}（{name}）", "数据行": sum(int(x) for x in part["data_rows"]),
+                         "清洗后": sum(int(x) for x in part["clean_rows"]),
+                         "隔离": sum(int(x) for x in part["quarantined_rows"]),
+                         "重复": sum(int(x) for x in part["duplicate_rows"]),
+                         "校验": f"{int(s_ok.sum())}/{len(s)} 通过"})
+        table = (pd.DataFrame(rows).style.hide(axis="index").set_uuid("quality").format(escape="html")
+                 .set_table_attributes('class="figtable"').to_html())
+        warn_html = ""
+        if len(warnings):
+            items = "".join(f"<li>{html.escape(r['dataset'])}：{html.escape(r['description'])}"
+                            f"（{html.escape(str(r['unexpected_count'] or '未通过'))}）</li>"
+                            for r in warnings.to_dict("records"))
+            warn_html = f"<p>警告：</p><ul class=\"warnings\">{items}</ul>"
+        return ('<h2 class="sec sec-l1" id="quality">附一：数据质量</h2>'
+                f'<div class="prose"><p>{html.escape(intro)}</p></div>{table}{warn_html}'
+                '<p class="note">每项校验的内容、结果和不符合的行见<a href="validation.html">数据质量与校验报告'
+                '（validation.html）</a>；隔离的问题行见 data/processed/ 下的 quarantine 文件。</p>')
+
     def ledger_html(self) -> str:
         """The figure ledger as the report's appendix: every number in the report, traceable."""
         cols = ["id", "label", "wording", "value", "unit", "dataset", "rows_used", "validation"]
@@ -160,7 +202,7 @@ class Report:
         for fid in self.ledger["id"]:
             esc = html.escape(fid)
             out = out.replace(f">{esc}</td>", f' id="fig-{esc}">{esc}</td>', 1)
-        return ('<h2 class="sec sec-l1" id="ledger">附：数据来源与指标台账</h2>'
+        return ('<h2 class="sec sec-l1" id="ledger">附二：数据来源与指标台账</h2>'
                 '<p class="note">报告中的每个数字都来自下表，可在 figures.csv 中查到其定义、所用数据行数和原始文件的 SHA-256。</p>'
                 + out)
 
@@ -171,6 +213,7 @@ class Report:
         display(HTML(self.toc_html()))
         for kind, payload in self.section_blocks():
             display(SVG(payload) if kind == "svg" else HTML(payload))
+        display(HTML(self.quality_html()))
         display(HTML(self.ledger_html()))
 
 

@@ -56,12 +56,18 @@ def clean_frames(params: Params, stage_dir: Path) -> dict[str, pd.DataFrame]:
     return {name: cleaning.load_clean(params, name) for name in accounting["dataset"]}
 
 
-def run_validate(params_file: str, stage_dir: str) -> pd.DataFrame:
-    """Validate every clean dataset; returns the summary; raises ValidationFailed on a blocking failure."""
+def run_validate(params_file: str, stage_dir: str, strict: bool = False) -> pd.DataFrame:
+    """Validate every clean dataset; write results, Data Docs and the auditor's page; return the
+    summary. Raises ValidationFailed on a blocking failure (on any failure when `strict`)."""
     params = load_params(params_file)
     stage = stage_path(stage_dir)
-    summary = validate.validate_year(params, stage, clean_frames(params, stage))
-    validate.gate(summary, params.allow_warnings, where=str(stage / "validation" / "summary.csv"))
+    frames = clean_frames(params, stage)
+    summary = validate.validate_year(params, stage, frames)
+    validate.build_data_docs(params, frames, stage / "validation" / "data_docs")
+    from .auditor import render_page
+
+    page = render_page(params, stage)
+    validate.gate(summary, params.allow_warnings and not strict, where=str(page.relative_to(params.root)))
     return summary
 
 

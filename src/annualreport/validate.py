@@ -143,6 +143,36 @@ def validate_frame(suite: SuiteFile, frame: pd.DataFrame, parameters: dict, _cac
     return out
 
 
+def build_data_docs(params: Params, frames: dict[str, pd.DataFrame], out_dir: Path) -> Path:
+    """GX's own Data Docs for the year, under `out_dir` (validation/data_docs/). They embed run times,
+    so unlike the result JSON they differ between runs; their CSS/JS come with them (offline)."""
+    gx, _ = _gx()
+    ctx = gx.get_context(mode="ephemeral")
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+    out_dir = Path(out_dir)
+    ctx.add_data_docs_site(site_name="audit", site_config={
+        "class_name": "SiteBuilder",
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(out_dir)},
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}})
+    source = ctx.data_sources.add_pandas("annualreport")
+    suites = suite_files(params.root)
+    definitions = []
+    for name in frames:
+        if name not in suites:
+            continue
+        suite = ctx.suites.add(gx.ExpectationSuite(**copy.deepcopy(suites[name].data)))
+        batch_def = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("whole")
+        vd = ctx.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch_def, suite=suite))
+        definitions.append((vd, frames[name], suite_parameters(params, name, frames)))
+    for vd, frame, parameters in definitions:
+        vd.run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters,
+               result_format={"result_format": "SUMMARY"})
+    ctx.build_data_docs(site_names=["audit"])
+    return out_dir / "index.html"
+
+
 def describe(exp: dict) -> str:
     """An expectation in words (English; the auditor page translates the common ones)."""
     kw = {k: v for k, v in exp["kwargs"].items() if k not in ("batch_id",)}
