@@ -118,6 +118,20 @@ def clean_year(params: Params, stage_dir: Path, datasets: list[str] | None = Non
     return results
 
 
+def clean_in_memory(params: Params) -> dict[str, pd.DataFrame]:
+    """Every dataset of a year cleaned without writing anything (for the year-before column)."""
+    ctx = context_for(params)
+    frames = {}
+    for name, spec in load_specs(params.root).items():
+        out = clean_dataset(spec, params, ctx)
+        if out is None:
+            continue
+        frames[name] = out[0].frame
+        if spec.reference:
+            ctx.reference[name] = out[0].frame
+    return frames
+
+
 def write_clean_outputs(params: Params, stage_dir: Path, results: dict[str, CleanResult],
                         sources: dict[str, Source]) -> None:
     processed = params.processed_dir

@@ -196,7 +196,16 @@ def load_params(path: str | Path, root: Path | None = None) -> Params:
             raise ParamsError(f"{source}: 'paths.{key}' points outside the repository: {value}")
     for name in checked["datasets"]:
         params.dataset(name)
+    from .targets import check as check_targets
+
+    check_targets(checked["targets"], source)
     return params
+
+
+def previous_params(params: Params) -> Params | None:
+    """The year before's params, from the same folder, if there is one."""
+    path = params.path.parent / f"{params.year - 1}.yaml"
+    return load_params(path, params.root) if path.exists() else None
 
 
 def params_path_for(year: int, root: Path | None = None) -> Path:

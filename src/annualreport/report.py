@@ -42,7 +42,7 @@ class Report:
         params = load_params(params_file)
         stage = stage_path(stage_dir)
         ledger = read_csv(stage / "figures.csv")
-        prev_path = params.root / "outputs" / str(params.year - 1) / "figures.csv"
+        prev_path = stage / "figures_previous.csv"
         previous = read_csv(prev_path) if prev_path.exists() else None
         return cls(params, load_outline(params.narrative_dir), ledger, previous, stage)
 
@@ -65,6 +65,8 @@ class Report:
         for n, s in enumerate(self.outline.walk()):
             if s.level <= 2:
                 items.append(f'<li class="toc-l{s.level}"><a href="#sec-{n}">{html.escape(self.heading_text(s))}</a></li>')
+        if self.targets is not None and not self.targets.empty:
+            items.append(f'<li class="toc-l1"><a href="#targets">{html.escape(self.targets_heading())}</a></li>')
         items.append('<li class="toc-l1"><a href="#quality">附一：数据质量</a></li>')
         items.append('<li class="toc-l1"><a href="#ledger">附二：数据来源与指标台账</a></li>')
         return '<nav class="toc"><h2 class="toc-title">目录</h2><ul>' + "".join(items) + "</ul></nav>"
@@ -148,6 +150,39 @@ class Report:
         plt.close(fig)
         return buf.getvalue()
 
+    # ---------------------------------------------------------------- targets
+    @property
+    def targets(self) -> pd.DataFrame | None:
+        path = self.stage_dir / "targets.csv"
+        return read_csv(path) if path.exists() else None
+
+    def targets_heading(self) -> str:
+        from .narrative import numbering
+
+        return f"{numbering(1, len(self.outline.sections) + 1)}{self.params.year}年目标完成情况"
+
+    def targets_html(self) -> str:
+        """Last year's plan against this year's figures: 达成 / 未达成 / 无数据, with the gap."""
+        t = self.targets
+        if t is None or t.empty:
+            return ""
+        met = int((t["status"] == "达成").sum())
+        missed = int((t["status"] == "未达成").sum())
+        nodata = int((t["status"] == "无数据").sum())
+        intro = (f"{self.params.year - 1}年工作报告提出的{self.params.year}年可量化目标共{len(t)}项：达成{met}项，"
+                 f"未达成{missed}项" + (f"，无数据{nodata}项" if nodata else "") + "。")
+        frame = t.rename(columns={"label": "目标", "target": "目标值", "actual": "实际", "status": "完成情况",
+                                  "gap": "差距"})[["目标", "目标值", "实际", "完成情况", "差距"]]
+        styler = (frame.style.hide(axis="index").set_uuid("targets").format(escape="html")
+                  .set_table_attributes('class="figtable targets"')
+                  .map(lambda v: "color: #2e7d32; font-weight: 700" if v == "达成" else
+                       ("color: #9b2335; font-weight: 700" if v == "未达成" else ""), subset=["完成情况"]))
+        notes = "".join(f"<li>{html.escape(r['label'])}：{html.escape(r['note'])}</li>"
+                        for r in t.to_dict("records") if r.get("note"))
+        return (f'<h2 class="sec sec-l1" id="targets">{html.escape(self.targets_heading())}</h2>'
+                f'<div class="prose"><p>{html.escape(intro)}</p></div>{styler.to_html()}'
+                + (f'<p class="note">说明：</p><ul class="note">{notes}</ul>' if notes else ""))
+
     # ---------------------------------------------------------------- appendices
     def quality_html(self) -> str:
         """数据质量: what was checked, what was set aside, every warning; links to the auditor's page."""
@@ -213,6 +248,9 @@ class Report:
         display(HTML(self.toc_html()))
         for kind, payload in self.section_blocks():
             display(SVG(payload) if kind == "svg" else HTML(payload))
+        targets = self.targets_html()
+        if targets:
+            display(HTML(targets))
         display(HTML(self.quality_html()))
         display(HTML(self.ledger_html()))
 

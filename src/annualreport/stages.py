@@ -14,7 +14,8 @@ import pandas as pd
 
 from . import cleaning, validate
 from .figures import compute_all
-from .params import Params, load_params
+from .params import Params, load_params, previous_params
+from .targets import evaluate
 from .paths import repo_root
 from .tables import read_csv, write_csv
 
@@ -97,4 +98,19 @@ def run_figures(params_file: str, stage_dir: str) -> pd.DataFrame:
     summary = read_csv(stage / "validation" / "summary.csv")
     ledger = compute_all(clean_frames(params, stage), params.year, inputs, dataset_status(summary), params.root)
     write_csv(ledger, stage / "figures.csv")
+    previous = previous_ledger(params)
+    if previous is not None:
+        write_csv(previous, stage / "figures_previous.csv")
+    prev_params = previous_params(params)
+    if prev_params is not None and prev_params.data["targets"]:
+        write_csv(evaluate(prev_params.data["targets"], ledger, previous), stage / "targets.csv")
     return ledger
+
+
+def previous_ledger(params: Params) -> pd.DataFrame | None:
+    """The year before's figures, computed here from that year's raw files (cleaned in memory),
+    so the year-before column depends only on inputs, not on an earlier build's outputs."""
+    prev = previous_params(params)
+    if prev is None or not prev.raw_dir.is_dir():
+        return None
+    return compute_all(cleaning.clean_in_memory(prev), prev.year, root=params.root)
