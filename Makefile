@@ -6,6 +6,7 @@ SHELL := /bin/bash
 
 YEAR ?= 2020
 ALLOW_WARNINGS ?= 1
+FORMAT ?= both
 STRICT := $(if $(filter 0,$(ALLOW_WARNINGS)),--strict,)
 PYTHON ?= python3.11
 VENV := .venv
@@ -36,9 +37,9 @@ $(STAMP): requirements.lock
 ## setup: create .venv with the pinned dependencies, register the Jupyter kernel, prepare fonts
 setup: $(STAMP)
 
-## report: build the report of YEAR (default 2020) into outputs/YEAR/ (ALLOW_WARNINGS=0: warnings block)
+## report: build YEAR (default 2020) into outputs/YEAR/: FORMAT=html|pdf|both, ALLOW_WARNINGS=0 blocks on warnings
 report: $(STAMP)
-	$(PY) -m annualreport build --year $(YEAR) $(STRICT)
+	$(PY) -m annualreport build --year $(YEAR) --format $(FORMAT) $(STRICT)
 
 ## reports: build every year that has a params/<year>.yaml
 reports: $(STAMP)

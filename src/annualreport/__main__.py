@@ -22,7 +22,8 @@ def main(argv: list[str] | None = None) -> int:
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--year", type=int, required=True)
         p.add_argument("--params", help="params file (default params/<year>.yaml)")
-        p.add_argument("--format", default="html", choices=["html"], help="output format")
+        p.add_argument("--format", default="both", choices=["html", "pdf", "both"],
+                       help="report.html, report.pdf or both (default); without pango, both builds HTML only")
         p.add_argument("--strict", action="store_true", help="treat validation warnings as blocking")
         p.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
@@ -45,7 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "validate":
         print(f"{args.year}: validation passed in {result.seconds:.1f} s; results in {where}/validation/")
     else:
-        print(f"{args.year}: report built in {result.seconds:.1f} s: {where}")
+        pdf = f" and {where.with_suffix('.pdf')}" if result.pdf else ""
+        print(f"{args.year}: report built in {result.seconds:.1f} s: {where}{pdf}")
+    for note in result.notes:
+        print(note)
     return 0
 
 

@@ -37,6 +37,8 @@ class BuildResult:
     outputs: Path
     report: Path | None
     seconds: float
+    pdf: Path | None = None
+    notes: tuple[str, ...] = ()
 
 
 def deterministic_env(root: Path) -> None:
@@ -127,7 +129,7 @@ def publish(stage: Path, final: Path) -> None:
         shutil.rmtree(old)
 
 
-def build(year: int, params_file: str | None = None, root: Path | None = None, formats: tuple[str, ...] = ("html",),
+def build(year: int, params_file: str | None = None, root: Path | None = None, formats: tuple[str, ...] = ("both",),
           clean_only: bool = False, strict: bool = False) -> BuildResult:
     """Build one year's report (or, with clean_only, clean and validate only). Raises ReportError."""
     started = time.monotonic()
@@ -152,13 +154,23 @@ def build(year: int, params_file: str | None = None, root: Path | None = None, f
             run_notebook(name, params, stage_rel, executed, timeout, extra)
         if clean_only:
             return BuildResult(year, stage, None, time.monotonic() - started)
-        from .render import render_html
+        from .render import PANGO_HINT, PdfUnavailable, render_html, render_pdf
 
         title = f"{params.institution['name']}{params.year + 1}年工作报告（{params.year}年工作回顾）"
         colophon = (f"{params.institution['name']} · {params.year}年度 · 本报告由 annualreport 根据各部门数据生成，"
                     f"每个数字可在 figures.csv 中追溯来源")
         render_html(executed / "40-report.ipynb", stage / "report.html", title, colophon)
+        notes = []
+        pdf = None
+        if "pdf" in formats or "both" in formats:
+            try:
+                pdf = render_pdf(stage / "report.html", stage / "report.pdf")
+            except PdfUnavailable as exc:
+                if "pdf" in formats:
+                    raise ReportError(str(exc)) from None
+                notes.append(f"PDF skipped: WeasyPrint cannot load pango; {PANGO_HINT}")
         shutil.copytree(executed, stage / "notebooks")
         final = params.outputs_dir
         publish(stage, final)
-    return BuildResult(year, final, final / "report.html", time.monotonic() - started)
+    return BuildResult(year, final, final / "report.html", time.monotonic() - started,
+                       final / "report.pdf" if pdf else None, tuple(notes))

@@ -42,10 +42,20 @@ def scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+# Characters the stylesheet itself prints (page numbers, list markers), kept in every subset.
+CSS_TEXT = "—–·•0123456789 "
+
+PANGO_HINT = "apt-get install libpango-1.0-0 libpangoft2-1.0-0 (Debian: the pango packages WeasyPrint needs)"
+
+
+class PdfUnavailable(RuntimeError):
+    """WeasyPrint cannot load: the system lacks pango."""
+
+
 def font_css(text: str) -> str:
     faces = []
     for style, weight in fonts.WEIGHTS.items():
-        data = fonts.subset_base64(style, text)
+        data = fonts.subset_base64(style, text + CSS_TEXT)
         faces.append(f'@font-face {{ font-family: "{fonts.FAMILY}"; font-weight: {weight}; font-style: normal; '
                      f'src: url(data:font/ttf;base64,{data}) format("truetype"); }}')
     return "\n".join(faces)
@@ -69,4 +79,21 @@ def render_html(executed: Path, out: Path, title: str, colophon: str) -> Path:
     resources["report"]["font_css"] = font_css(visible_text(draft) + title + colophon)
     page, _ = exporter.from_notebook_node(nb, resources=resources)
     atomic_write_bytes(out, page.encode("utf-8"))
+    return out
+
+
+def weasyprint_module():
+    try:
+        import weasyprint
+    except (OSError, ImportError) as exc:  # pango missing: WeasyPrint fails to load its libraries
+        raise PdfUnavailable(f"PDF needs WeasyPrint with pango ({type(exc).__name__}: {exc}); {PANGO_HINT}") from None
+    return weasyprint
+
+
+def render_pdf(html_path: Path, out: Path) -> Path:
+    """The PDF from the same HTML, by WeasyPrint: A4, the inlined CJK font embedded as a CID font.
+    SOURCE_DATE_EPOCH (set by the build) fixes the PDF's dates, so rebuilds give the same bytes."""
+    weasyprint = weasyprint_module()
+    data = weasyprint.HTML(filename=str(html_path), base_url=str(html_path.parent)).write_pdf()
+    atomic_write_bytes(out, data)
     return out
