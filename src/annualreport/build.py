@@ -9,6 +9,7 @@ a finished one belongs and the previous report stays in place.
 
 from __future__ import annotations
 
+import datetime
 import fcntl
 import json
 import logging
@@ -133,6 +134,7 @@ def build(year: int, params_file: str | None = None, root: Path | None = None, f
           clean_only: bool = False, strict: bool = False) -> BuildResult:
     """Build one year's report (or, with clean_only, clean and validate only). Raises ReportError."""
     started = time.monotonic()
+    started_at = datetime.datetime.now(datetime.timezone.utc)
     root = (root or repo_root()).resolve()
     deterministic_env(root)
     params = load_params(params_file or params_path_for(year, root), root)
@@ -170,6 +172,9 @@ def build(year: int, params_file: str | None = None, root: Path | None = None, f
                     raise ReportError(str(exc)) from None
                 notes.append(f"PDF skipped: WeasyPrint cannot load pango; {PANGO_HINT}")
         shutil.copytree(executed, stage / "notebooks")
+        from .manifest import write_manifest
+
+        write_manifest(params, stage, started_at, time.monotonic() - started, formats)
         final = params.outputs_dir
         publish(stage, final)
     return BuildResult(year, final, final / "report.html", time.monotonic() - started,

@@ -1,0 +1,79 @@
+"""`outputs/<year>/manifest.json`: what a build was made from, for auditors and rebuilds.
+
+The git commit (and whether the tree had uncommitted changes), the params file and its sha256,
+every raw input with its sha256 and row counts, the versions of the packages that shape the
+output, the figure ledger's sha256, and when and how long the build ran. The build time lives
+here and nowhere in the report, so the report's bytes depend only on its inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+from .params import Params
+from .tables import atomic_write_bytes, read_csv
+
+PACKAGES = ("annualreport", "papermill", "nbconvert", "nbclient", "ipykernel", "pandas", "numpy", "pyarrow",
+            "openpyxl", "matplotlib", "great_expectations", "weasyprint", "fonttools", "justmytype-intl-cjk",
+            "mistune", "jinja2")
+
+
+def git_state(root: Path) -> dict:
+    def run(*args):
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=20)
+
+    try:
+        head = run("rev-parse", "HEAD")
+        if head.returncode != 0:
+            return {"commit": None, "dirty": None, "note": "not a git checkout"}
+        dirty = run("status", "--porcelain", "--untracked-files=no")
+        return {"commit": head.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
+    except (OSError, subprocess.SubprocessError) as exc:
+        return {"commit": None, "dirty": None, "note": f"git unavailable: {exc}"}
+
+
+def versions() -> dict:
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            from . import __version__
+
+            out[name] = __version__ if name == "annualreport" else None
+    return out
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_manifest(params: Params, stage: Path, started: dt.datetime, seconds: float, formats: tuple) -> Path:
+    acc = read_csv(stage / "row_accounting.csv")
+    inputs = [{"dataset": r["dataset"], "file": r["file"], "sheet": r["sheet"], "sha256": r["sha256"],
+               "data_rows": int(r["data_rows"]), "clean_rows": int(r["clean_rows"]),
+               "quarantined_rows": int(r["quarantined_rows"]), "duplicate_rows": int(r["duplicate_rows"])}
+              for r in acc.to_dict("records")]
+    outputs = {p.name: sha256(p) for p in sorted(stage.glob("*")) if p.is_file() and p.suffix in (".html", ".pdf", ".csv")}
+    manifest = {
+        "year": params.year,
+        "institution": params.institution["name"],
+        "git": git_state(params.root),
+        "params": {"file": str(params.path.relative_to(params.root)), "sha256": params.sha256},
+        "inputs": inputs,
+        "figures_sha256": sha256(stage / "figures.csv"),
+        "outputs_sha256": outputs,
+        "packages": versions(),
+        "formats": list(formats),
+        "built_at": started.astimezone(dt.timezone.utc).isoformat(timespec="seconds"),
+        "build_seconds": round(seconds, 1),
+    }
+    path = stage / "manifest.json"
+    atomic_write_bytes(path, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    return path
