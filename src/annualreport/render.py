@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import html
+import logging
 import re
 from pathlib import Path
 
@@ -94,6 +95,8 @@ def render_pdf(html_path: Path, out: Path) -> Path:
     """The PDF from the same HTML, by WeasyPrint: A4, the inlined CJK font embedded as a CID font.
     SOURCE_DATE_EPOCH (set by the build) fixes the PDF's dates, so rebuilds give the same bytes."""
     weasyprint = weasyprint_module()
+    # matplotlib's SVG carries CSS properties WeasyPrint ignores harmlessly; keep its log quiet.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     data = weasyprint.HTML(filename=str(html_path), base_url=str(html_path.parent)).write_pdf()
     atomic_write_bytes(out, data)
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -148,7 +149,7 @@ class Report:
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
         plt.close(fig)
-        return buf.getvalue()
+        return unique_svg_ids(buf.getvalue(), "c" + hashlib.sha256(repr(sorted(spec.items())).encode()).hexdigest()[:8])
 
     # ---------------------------------------------------------------- targets
     @property
@@ -253,6 +254,13 @@ class Report:
             display(HTML(targets))
         display(HTML(self.quality_html()))
         display(HTML(self.ledger_html()))
+
+
+def unique_svg_ids(svg: str, prefix: str) -> str:
+    """Prefix every id in an SVG (and the references to it), so several charts inline in one page
+    do not define the same glyph or clip-path id twice."""
+    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', svg)
+    return re.sub(r'(href="#|url\(#)([^")]+)', lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
 
 
 def _num(v: str) -> str:
