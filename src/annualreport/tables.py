@@ -64,5 +64,16 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
         raise
 
 
+def unneutralise(value):
+    """Undo `neutralise` when the suite reads its own CSV back (targets, ledger)."""
+    if isinstance(value, str) and value.startswith("'") and value[1:2] and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
 def read_csv(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    """A CSV this suite wrote (all text, empty cells as ''), with formula neutralisation undone."""
+    frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    for col in frame.columns:
+        frame[col] = frame[col].map(unneutralise)
+    return frame
