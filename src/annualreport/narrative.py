@@ -22,11 +22,13 @@ import yaml
 from .errors import SpecError
 from .wording import STYLES, word
 
-REF = re.compile(r"\{([a-z_][a-z0-9_]*)(?::([a-z]+))?\}")
+REF = re.compile(r"\{((?:target\.)?[a-z_][a-z0-9_]*)(?::([a-z]+))?\}")
 # Dates are allowed as typed: 2021年5月31日, 5月31日, 2021-05-31, 11月30日.
 DATE = re.compile(r"(\d{4}年)?\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2}")
 CN_NUMBERS = "一二三四五六七八九十"
-SECTION_KEYS = {"heading", "body", "children", "blocks", "number", "id"}
+# Proper names that contain digits but state no quantity (the national "1+X" certificate system).
+NAMES_WITH_DIGITS = ("1+X",)
+SECTION_KEYS = {"heading", "body", "children", "blocks", "number", "id", "child_numbering"}
 
 
 @dataclass
@@ -47,22 +49,29 @@ def cn_index(n: int) -> str:
     return ("" if tens == 1 else CN_NUMBERS[tens - 1]) + "十" + (CN_NUMBERS[ones - 1] if ones else "")
 
 
+STYLES_BY_NAME = {"chinese": 1, "chinese_paren": 2, "arabic": 3, "arabic_paren": 4}
+
+
 def numbering(level: int, n: int) -> str:
     """一、 / （一） / 1. / （1）, as Chinese official documents number their levels."""
     return [f"{cn_index(n)}、", f"（{cn_index(n)}）", f"{n}.", f"（{n}）"][min(level, 4) - 1]
 
 
-def _parse(items: list, level: int, where: str) -> list[Section]:
+def _parse(items: list, level: int, where: str, style: int | None = None) -> list[Section]:
     out = []
     for i, item in enumerate(items or [], start=1):
         unknown = set(item) - SECTION_KEYS
         if unknown:
             raise SpecError(f"{where}: unknown key(s) {sorted(unknown)} in section '{item.get('heading')}'")
         n = int(item.get("number", i))
+        child_style = item.get("child_numbering")
+        if child_style is not None and child_style not in STYLES_BY_NAME:
+            raise SpecError(f"{where}: child_numbering must be one of {', '.join(STYLES_BY_NAME)}")
         out.append(Section(heading=str(item["heading"]), level=level,
-                           number="" if item.get("number") == 0 else numbering(level, n),
+                           number="" if item.get("number") == 0 else numbering(style or level, n),
                            body=item.get("body"), blocks=list(item.get("blocks") or []),
-                           children=_parse(item.get("children") or [], level + 1, where),
+                           children=_parse(item.get("children") or [], level + 1, where,
+                                           STYLES_BY_NAME.get(child_style)),
                            id=str(item.get("id", ""))))
     return out
 
@@ -103,6 +112,7 @@ class Context:
     figures: dict[str, dict]
     year: int
     institution: str
+    targets: dict[str, str] = field(default_factory=dict)  # next year's targets as printed: "20项"
 
     @property
     def names(self) -> dict[str, str]:
@@ -111,6 +121,11 @@ class Context:
 
 
 def _figure_text(ctx: Context, fid: str, style: str | None, where: str) -> tuple[str, dict]:
+    if fid.startswith("target."):
+        tid = fid.split(".", 1)[1]
+        if tid not in ctx.targets:
+            raise SpecError(f"{where}: unknown target '{{{fid}}}' (not in this year's params targets)")
+        return ctx.targets[tid], {}
     if fid not in ctx.figures:
         raise SpecError(f"{where}: unknown figure '{{{fid}}}' (not in specs/figures.yaml)")
     row = ctx.figures[fid]
@@ -131,8 +146,8 @@ def fill(text: str, ctx: Context, where: str, markup: bool = True) -> str:
         if name in ctx.names and style is None:
             return html.escape(ctx.names[name]) if markup else ctx.names[name]
         shown, row = _figure_text(ctx, name, style, where)
-        if not markup:
-            return shown
+        if not markup or not row:
+            return html.escape(shown) if markup else shown
         tip = f"{row['label']}：{row['value'] or '无数据'} {row['unit']}（{row['dataset']}；{row['definition']}）"
         return (f'<a class="fig" href="#fig-{html.escape(name)}" title="{html.escape(tip)}">'
                 f"{html.escape(shown)}</a>")
@@ -168,4 +183,6 @@ def render_body(outline: Outline, section: Section, ctx: Context) -> str:
 def bare_numbers(text: str) -> list[str]:
     """Digits typed into narrative text outside figure/year references and dates."""
     stripped = DATE.sub("", REF.sub("", text))
+    for name in NAMES_WITH_DIGITS:
+        stripped = stripped.replace(name, "")
     return re.findall(r"[0-9０-９]+(?:[.,．][0-9０-９]+)*", stripped)

@@ -49,8 +49,11 @@ class Report:
 
     @property
     def ctx(self) -> Context:
+        from .targets import target_texts
+
         figs = {r["id"]: r for r in self.ledger.to_dict("records")}
-        return Context(figs, self.params.year, self.params.institution["name"])
+        return Context(figs, self.params.year, self.params.institution["name"],
+                       target_texts(self.params.data["targets"]))
 
     # ---------------------------------------------------------------- blocks of HTML
     def cover_html(self) -> str:
@@ -89,6 +92,8 @@ class Report:
                     yield "html", self.figure_table(block["table"])
                 elif "chart" in block:
                     yield "svg", self.chart(block["chart"])
+                elif "rows" in block:
+                    yield "html", self.rows_table(block["rows"])
                 else:
                     raise SpecError(f"sections.yaml: section '{s.heading}': a block is a table or a chart, got {block}")
 
@@ -127,14 +132,22 @@ class Report:
         defs, sets = figmod.load_definitions(self.params.root)
         frame = load_clean(self.params, spec["dataset"])
         group = spec["group"]
+        if isinstance(group, dict) and "month" in group:  # by calendar month of a date, within the year
+            dates = pd.to_datetime(frame[group["month"]])
+            frame = frame[dates.dt.year == self.params.year].assign(_month=dates.dt.month)
+            groups = [(m, frame[frame["_month"] == m]) for m in range(1, 13)]
+            label = "{}月".format
+        else:
+            groups = sorted(frame.groupby(group, dropna=True), key=lambda kv: str(kv[0]))
+            label = str
         labels, values = [], []
-        for key, part in sorted(frame.groupby(group, dropna=True), key=lambda kv: str(kv[0])):
+        for key, part in groups:
             d = figmod.FigureDef(id="chart", section="", label="", dataset=spec["dataset"], unit=spec.get("unit", ""),
                                  measure=spec.get("measure", "count"), where=spec.get("where") or {},
                                  precision=int(spec.get("precision", 2)))
             f = figmod.compute(d, part, sets, self.params.year)
             if f.value is not None:
-                labels.append(str(key))
+                labels.append(label(key))
                 values.append(float(f.value))
         fig, ax = plt.subplots(figsize=(7.2, 3.2), dpi=100)
         bars = ax.bar(labels, values, color="#9b2335", width=0.6)
@@ -150,6 +163,22 @@ class Report:
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
         plt.close(fig)
         return unique_svg_ids(buf.getvalue(), "c" + hashlib.sha256(repr(sorted(spec.items())).encode()).hexdigest()[:8])
+
+    def rows_table(self, spec: dict) -> str:
+        """Rows of a clean dataset as a table (e.g. construction milestones planned vs done).
+        `{dataset, columns: {column: 中文标题}, where, sort, title}`; dates print as 2021年5月31日, blanks as —."""
+        _, sets = figmod.load_definitions(self.params.root)
+        frame = load_clean(self.params, spec["dataset"])
+        frame = frame[figmod._mask(frame, spec.get("where") or {}, sets, self.params.year, "sections.yaml rows")]
+        if spec.get("sort"):
+            frame = frame.sort_values(spec["sort"], kind="stable")
+        cols = spec["columns"]
+        out = pd.DataFrame({title: frame[col].map(_cell) for col, title in cols.items()})
+        title = spec.get("title", "")
+        html_table = (out.style.hide(axis="index").set_uuid("r" + hashlib.sha256(title.encode()).hexdigest()[:8])
+                      .format(escape="html").set_table_attributes('class="figtable rows"').to_html())
+        caption = f"<caption>{html.escape(title)}</caption>" if title else ""
+        return html_table.replace('class="figtable rows">', f'class="figtable rows">{caption}', 1)
 
     # ---------------------------------------------------------------- targets
     @property
@@ -261,6 +290,16 @@ def unique_svg_ids(svg: str, prefix: str) -> str:
     do not define the same glyph or clip-path id twice."""
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', svg)
     return re.sub(r'(href="#|url\(#)([^")]+)', lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
+
+
+def _cell(v) -> str:
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return "—"
+    if isinstance(v, pd.Timestamp):
+        return f"{v.year}年{v.month}月{v.day}日"
+    if isinstance(v, (bool,)):
+        return "是" if v else "否"
+    return str(v)
 
 
 def _num(v: str) -> str:

@@ -69,6 +69,11 @@ def _target_text(op: str, goal, unit: str) -> str:
     return f"{word}{_fmt(goal, unit)}"
 
 
+def target_texts(targets: list[dict]) -> dict[str, str]:
+    """Each target as the plan prints it (20项, 600万元, 2021年5月31日, 3个百分点), for {target.<id>}."""
+    return {t["id"]: _fmt(_value(t["target"], t["unit"]), t["unit"]) for t in targets}
+
+
 def evaluate(targets: list[dict], ledger: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
     """One row per target: the target, this year's actual, 达成/未达成/无数据, the gap."""
     cur = ledger.set_index("id")
