@@ -4,7 +4,7 @@ This slice covers enrolment and employment (section 一(四)2); every figure def
 specs/figures.yaml that appears in reference/published-2020.csv must match its published value.
 """
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 import pytest
@@ -40,7 +40,10 @@ def test_every_defined_published_figure_matches(root, ledger_2020):
     assert len(checked) >= 7
     for fid in checked:
         pub, mine = published.loc[fid], ledger_2020.loc[fid]
-        assert Decimal(mine["value"]) == Decimal(pub["value"]), fid
+        try:
+            assert Decimal(mine["value"]) == Decimal(pub["value"]), fid
+        except InvalidOperation:  # a rounded form (近千, 超过2.1万, 30余, 2万): the printed form must match
+            assert mine["display"] == pub["value"], (fid, mine["display"], pub["value"])
         assert mine["unit"] == pub["unit"], fid
         seed = pub["seed_wording"].replace(" ", "")
         assert mine["wording"] in seed or mine["display"] in seed, (fid, mine["wording"], seed)
@@ -49,9 +52,10 @@ def test_every_defined_published_figure_matches(root, ledger_2020):
 @pytest.mark.parametrize("year", [2019, 2020, 2021])
 def test_row_accounting_balances_for_every_file(root, year):
     _, accounting = clean_frames(root, year)
+    specs = load_specs(root)
     for acc in accounting:
         assert acc.balanced, acc
-        assert acc.data_rows > 0
+        assert acc.data_rows > 0 or specs[acc.dataset].min_rows == 0
 
 
 def test_demo_quarantine_carries_every_rule(root):

@@ -84,3 +84,10 @@ def test_unknown_column_or_operator_is_a_spec_error():
 def test_definitions_load_with_unique_ids(root):
     defs, sets = load_definitions(root)
     assert "employment_rate_initial" in defs and "employed" in sets
+
+
+def test_compare_with_another_column_and_bare_null_key():
+    frame = pd.DataFrame({"due": pd.to_datetime(["2021-05-31", "2021-08-31", "2021-06-30"]),
+                          "done": pd.to_datetime(["2021-05-28", "2021-09-20", None])})
+    assert compute(fig("count", {"done": {"lte_col": "due"}}), frame, SETS, 2021).value == 1
+    assert compute(fig("count", {"done": {None: True}}), frame, SETS, 2021).value == 1

@@ -117,6 +117,8 @@ def _mask(frame: pd.DataFrame, where: dict, sets: dict, year: int, what: str) ->
         elif isinstance(cond, dict):
             m = pd.Series(True, index=frame.index)
             for op, arg in cond.items():
+                if op is None:  # YAML reads a bare `null:` key as None
+                    op = "null"
                 if op == "in":
                     if arg not in sets:
                         raise SpecError(f"{what}: unknown set '{arg}'")
@@ -133,6 +135,12 @@ def _mask(frame: pd.DataFrame, where: dict, sets: dict, year: int, what: str) ->
                     m &= getattr(s, {"gte": "ge", "lte": "le", "gt": "gt", "lt": "lt"}[op])(arg).fillna(False)
                 elif op == "eq":
                     m &= (s == arg).fillna(False)
+                elif op in ("lte_col", "gte_col"):  # compare with another column of the same row
+                    if arg not in frame.columns:
+                        raise SpecError(f"{what}: column '{arg}' (in {op}) is not in the dataset")
+                    other = frame[arg]
+                    cmp = (s <= other) if op == "lte_col" else (s >= other)
+                    m &= (s.notna() & other.notna() & cmp.fillna(False)).astype(bool)
                 else:
                     raise SpecError(f"{what}: unknown filter operator '{op}'")
         else:
