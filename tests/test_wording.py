@@ -46,7 +46,8 @@ def test_word_forms():
 
 
 def test_cn_numerals():
-    assert [cn_numeral(n) for n in (0, 4, 10, 11, 20, 32)] == ["零", "四", "十", "十一", "二十", "三十二"]
+    assert [cn_numeral(n) for n in (0, 2, 4, 10, 11, 20, 32)] == ["零", "两", "四", "十", "十一", "二十", "三十二"]
+    assert word(0, "只", "wan").text == "0只"
 
 
 def test_unknown_style():

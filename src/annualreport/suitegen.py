@@ -28,6 +28,10 @@ TYPE_LISTS = {
 }
 
 
+# Reference columns whose values suites receive as parameters (validate.suite_parameters).
+REF_PARAMETERS = {"major": "major_names", "group": "group_names"}
+
+
 def _exp(type_: str, severity: str, description: str, **kwargs) -> dict:
     return {"type": type_, "kwargs": kwargs, "meta": {"severity": severity, "description": description}}
 
@@ -72,9 +76,9 @@ def scaffold(spec: DatasetSpec, derived: list[str] | None = None) -> dict:
         if c.range == "year" and c.type == "int":
             exps.append(_exp("expect_column_values_to_be_between", "blocking", f"{c.header}等于报告年度",
                              column=c.name, min_value={"$PARAMETER": "year"}, max_value={"$PARAMETER": "year"}))
-        if c.ref and c.ref.get("table") == "majors":
+        if c.ref and c.ref.get("table") == "majors" and c.ref.get("column") in REF_PARAMETERS:
             exps.append(_exp("expect_column_values_to_be_in_set", "blocking", f"{c.header}都在专业目录中",
-                             column=c.name, value_set={"$PARAMETER": "major_names"}))
+                             column=c.name, value_set={"$PARAMETER": REF_PARAMETERS[c.ref["column"]]}))
     return {"name": spec.name, "meta": {"dataset": spec.name, "title": spec.title}, "expectations": exps}
 
 

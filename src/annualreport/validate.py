@@ -86,6 +86,7 @@ def suite_parameters(params: Params, dataset: str, frames: dict[str, pd.DataFram
     }
     if "majors" in frames:
         out["major_names"] = sorted(frames["majors"]["major"].dropna().unique().tolist())
+        out["group_names"] = sorted(frames["majors"]["group"].dropna().unique().tolist())
     return out
 
 

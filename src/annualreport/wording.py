@@ -62,8 +62,11 @@ def round_number(n: int) -> str:
 
 
 def cn_numeral(n: int) -> str:
+    """Chinese numerals as counts are written before a measure word: 两 for 2 (两家), 二十 for 20."""
     if not 0 <= n < 100:
         raise ValueError(f"cn style takes 0..99, got {n}")
+    if n == 2:
+        return "两"
     if n < 10:
         return CN_DIGITS[n]
     tens, ones = divmod(n, 10)
@@ -102,6 +105,8 @@ def word(value, unit: str, style: str = "plain", step: int | None = None, band: 
             return Wording(f"{round_number(base)}余", unit)
         return Wording(plain(d), unit, f"plus: {n} is not a few over a multiple of {step}")
     if style == "wan":
+        if d == 0:
+            return Wording("0", unit)
         return Wording(f"{plain(round_half_up(d / 10000, 2))}万", unit)
     if style == "cn":
         if d == d.to_integral_value() and 0 <= d < 100:
