@@ -74,3 +74,8 @@ def test_boolean():
     assert nz.boolean("是") is True and nz.boolean("否") is False and nz.boolean("") is False
     with pytest.raises(ValueError):
         nz.boolean("也许")
+
+
+def test_chinese_date_with_time():
+    assert nz.datetime_("2020年4月15日 10:23") == dt.datetime(2020, 4, 15, 10, 23)
+    assert nz.datetime_("2020年4月15日10:23") == dt.datetime(2020, 4, 15, 10, 23)

@@ -146,7 +146,10 @@ def datetime_(value) -> dt.datetime:
         if isinstance(value, int) and 19000101 <= value <= 21001231:
             return datetime_(str(value))
         return _from_serial(float(value), value)
-    s = compact(value) if "年" in text(value) else text(value)
+    s = text(value)
+    if "年" in s:  # 2020 年 9 月 1 日 10:23 -> 2020年9月1日 10:23
+        s = re.sub(r"\s*([年月日])\s*", r"\1", s)
+        s = re.sub(r"日(?=\d)", "日 ", s)
     for pat in _DATE_PATTERNS:
         m = re.fullmatch(pat.pattern + _TIME.pattern, s)
         if m:
