@@ -31,7 +31,7 @@ def test_status_and_gap():
     assert r.loc["b", "actual"] == "+3.85个百分点" and "上年81.24%" in r.loc["b", "note"]
     assert r.loc["c", "target"] == "不低于600万元" and r.loc["c", "gap"] == "-77万元"
     assert r.loc["d", "target"] == "不晚于2021年5月31日" and r.loc["d", "gap"] == "提前3天"
-    assert r.loc["e", "target"] == "0起"
+    assert r.loc["e", "target"] == "0起" and r.loc["e", "gap"] == "—"
 
 
 def test_late_date_and_missing_previous_year():

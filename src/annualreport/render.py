@@ -44,7 +44,7 @@ def scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 # Characters the stylesheet itself prints (page numbers, list markers), kept in every subset.
-CSS_TEXT = "—–·•0123456789 "
+CSS_TEXT = "—–·•0123456789 \u00a0\u3000"
 
 PANGO_HINT = "apt-get install libpango-1.0-0 libpangoft2-1.0-0 (Debian: the pango packages WeasyPrint needs)"
 

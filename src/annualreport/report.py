@@ -67,7 +67,8 @@ class Report:
     def toc_html(self) -> str:
         items = []
         for n, s in enumerate(self.outline.walk()):
-            if s.level <= 2:
+            # level 1 always; level 2 when it has content of its own (not a one-line item like a problem)
+            if s.level == 1 or (s.level == 2 and (s.body or s.blocks or s.children)):
                 items.append(f'<li class="toc-l{s.level}"><a href="#sec-{n}">{html.escape(self.heading_text(s))}</a></li>')
         if self.targets is not None and not self.targets.empty:
             items.append(f'<li class="toc-l1"><a href="#targets">{html.escape(self.targets_heading())}</a></li>')
@@ -256,9 +257,9 @@ class Report:
 
     def ledger_html(self) -> str:
         """The figure ledger as the report's appendix: every number in the report, traceable."""
-        cols = ["id", "label", "wording", "value", "unit", "dataset", "rows_used", "validation"]
+        cols = ["label", "wording", "value", "dataset", "rows_used", "validation", "id"]
         frame = self.ledger[cols].rename(columns={"id": "编号", "label": "指标", "wording": "报告中的表述",
-                                                  "value": "精确值", "unit": "单位", "dataset": "数据集",
+                                                  "value": "精确值", "dataset": "数据集",
                                                   "rows_used": "所用行数", "validation": "校验"})
         styler = (frame.style.hide(axis="index").set_uuid("ledger").format(escape="html")
                   .set_table_attributes('class="ledger"'))

@@ -100,7 +100,7 @@ def evaluate(targets: list[dict], ledger: pd.DataFrame, previous: pd.DataFrame |
                 gap = "按期" if days == 0 else (f"提前{-days}天" if days < 0 else f"延后{days}天")
             else:
                 diff = actual - goal
-                gap = ("+" if diff > 0 else "") + _fmt(diff, unit)
+                gap = "—" if diff == 0 else ("+" if diff > 0 else "") + _fmt(diff, "个百分点" if unit == "%" else unit)
         rows.append({"id": t["id"], "section": t.get("section", ""), "label": t["label"],
                      "target": _target_text(op, goal, unit),
                      "actual": "—" if actual is None else (("+" if basis == "change" and actual > 0 else "")
