@@ -4,13 +4,13 @@ and failures (a blocking expectation, a notebook error) leave the earlier report
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from annualreport.build import build
 from annualreport.errors import StageFailed
-from annualreport.readers import read_csv, read_xlsx
 from annualreport.render import visible_text
 
 from .conftest import ROOT, copy_project
@@ -18,22 +18,43 @@ from .conftest import ROOT, copy_project
 pytestmark = pytest.mark.build
 
 
+HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(1)>'
+
+
+def make_project(base: Path, hostile: bool) -> Path:
+    dest = copy_project(base, years=(2020,))
+    shutil.copytree(ROOT / "data" / "raw" / "2020", dest / "data" / "raw" / "2020")
+    if hostile:  # a value typed by an office that looks like markup: it must stay text
+        import openpyxl
+
+        path = dest / "data" / "raw" / "2020" / "construction.xlsx"
+        wb = openpyxl.load_workbook(path)
+        ws = wb.worksheets[0]
+        for row in ws.iter_rows():
+            if row[1].value and "桩基" in str(row[1].value):
+                row[1].value = HOSTILE + str(row[1].value)
+                break
+        wb.save(path)
+    return dest
+
+
+def run_build(project: Path):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("ANNUALREPORT_ROOT", str(project))
+    try:
+        return build(2020, root=project)
+    finally:
+        mp.undo()
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    dest = copy_project(tmp_path_factory.mktemp("project"), years=(2020,))
-    shutil.copytree(ROOT / "data" / "raw" / "2020", dest / "data" / "raw" / "2020")
-    return dest
+    return make_project(tmp_path_factory.mktemp("project"), hostile=True)
 
 
 @pytest.fixture(scope="module")
 def built(project):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ANNUALREPORT_ROOT", str(project))
-    try:
-        result = build(2020, root=project)
-    finally:
-        mp.undo()
-    return result
+    return run_build(project)
 
 
 def test_report_is_built_with_the_slice_figures(project, built):
@@ -59,32 +80,62 @@ def test_report_is_built_with_the_slice_figures(project, built):
     assert (project / "data" / "processed" / "2020" / "admissions.parquet").exists()
 
 
-def personal_values(project: Path) -> set[str]:
-    values = set()
-    raw = project / "data" / "raw" / "2020"
-    sheets = [read_csv(raw / "admissions.csv", "a"), read_xlsx(raw / "graduates.xlsx", "g", None)]
-    for sheet in sheets:
-        header_idx = next(i for i, (_, cells) in enumerate(sheet.rows) if "姓名" in [str(c) for c in cells])
-        header = [str(c) for c in sheet.rows[header_idx][1]]
-        cols = [header.index("姓名"), header.index("身份证号")]
-        for _, cells in sheet.rows[header_idx + 1:]:
-            for c in cols:
-                if c < len(cells) and cells[c] and len(str(cells[c])) >= 2:
-                    values.add(str(cells[c]))
-    return values
+def test_no_personal_data_in_processed_outputs_or_executed_notebooks(project, built):
+    from annualreport.params import load_params
+    from annualreport.specs import load_specs
 
+    from .test_demo_data import personal_values
 
-def test_no_personal_data_in_processed_or_outputs(project, built):
-    values = personal_values(project)
-    assert len(values) > 1000
+    values = personal_values(load_params(project / "params" / "2020.yaml", root=project), load_specs(project))
     ids = {v for v in values if len(v) == 18}
-    for folder in (project / "data" / "processed", project / "outputs"):
+    names = {v for v in values if 3 <= len(v) <= 4 and not v.isdigit()}
+    assert len(ids) > 1000 and len(names) > 1000
+    for folder in (project / "data" / "processed", project / "outputs", project / "build"):
         for f in folder.rglob("*"):
-            if f.is_file():
-                text = f.read_bytes().decode("utf-8", errors="ignore")
-                assert not any(i in text for i in ids), f
-                names = {v for v in values if len(v) >= 3 and len(v) < 18}
-                assert not any(n in text for n in names), f
+            if f.is_file() and f.suffix in (".csv", ".json", ".html", ".ipynb", ".txt"):
+                text = f.read_text(encoding="utf-8-sig", errors="ignore")
+                assert not [i for i in ids if i in text], f
+                assert not [n for n in names if n in text], f
+
+
+def test_markup_in_a_data_field_stays_text(built):
+    for page in (built.report, built.outputs / "validation.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "<script" not in text and "onerror=" not in text.replace("onerror=alert(1)&gt;", ""), page
+        assert not re.search(r"<[^>]+\son\w+\s*=", text), page
+        assert "javascript:" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in built.report.read_text(encoding="utf-8")
+
+
+def test_figure_ledger_for_excel_and_the_pdf_embeds_the_cjk_font(built):
+    out = built.outputs
+    assert (out / "figures.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads Chinese
+    assert (out / "figures.xlsx").read_bytes().startswith(b"PK")
+    assert built.pdf == out / "report.pdf"
+    from pypdf import PdfReader
+
+    fonts = set()
+    for page in PdfReader(out / "report.pdf").pages:
+        for font in (page.get("/Resources", {}).get("/Font") or {}).values():
+            font = font.get_object()
+            for desc in font.get("/DescendantFonts", []):
+                d = desc.get_object().get("/FontDescriptor").get_object()
+                if "/FontFile2" in d or "/FontFile3" in d:
+                    fonts.add(str(font["/BaseFont"]))
+    assert any("Noto-Sans-SC" in f and "Bold" not in f for f in fonts), fonts
+    assert any("Noto-Sans-SC-Bold" in f for f in fonts), fonts
+    if shutil.which("pdffonts"):
+        listing = subprocess.run(["pdffonts", str(out / "report.pdf")], capture_output=True, text=True).stdout
+        assert re.search(r"Noto-Sans-SC\s+CID TrueType\s+Identity-H\s+yes", listing), listing
+
+
+def test_a_second_clone_rebuilds_the_same_bytes(built, tmp_path):
+    other = run_build(make_project(tmp_path / "clone", hostile=True))
+    for name in ["report.html", "report.pdf", "figures.csv", "figures.xlsx", "validation.html", "row_accounting.csv"] + \
+            [f"validation/{p.name}" for p in (built.outputs / "validation").glob("*.json")]:
+        assert (built.outputs / name).read_bytes() == (other.outputs / name).read_bytes(), name
+    manifest = json.loads((other.outputs / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["figures_sha256"] and manifest["inputs"] and manifest["packages"]["great_expectations"]
 
 
 def test_blocking_failure_stops_and_keeps_the_previous_report(project, built, monkeypatch):

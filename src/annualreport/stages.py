@@ -17,7 +17,7 @@ from .figures import compute_all
 from .params import Params, load_params, previous_params
 from .targets import evaluate
 from .paths import repo_root
-from .tables import read_csv, write_csv
+from .tables import read_csv, write_csv, write_xlsx
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +98,7 @@ def run_figures(params_file: str, stage_dir: str) -> pd.DataFrame:
     summary = read_csv(stage / "validation" / "summary.csv")
     ledger = compute_all(clean_frames(params, stage), params.year, inputs, dataset_status(summary), params.root)
     write_csv(ledger, stage / "figures.csv")
+    write_xlsx(ledger, stage / "figures.xlsx", "figures")
     previous = previous_ledger(params)
     if previous is not None:
         write_csv(previous, stage / "figures_previous.csv")

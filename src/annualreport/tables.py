@@ -6,8 +6,11 @@ never sees half a file.
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import tempfile
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -77,3 +80,36 @@ def read_csv(path: Path) -> pd.DataFrame:
     for col in frame.columns:
         frame[col] = frame[col].map(unneutralise)
     return frame
+
+
+FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+FIXED_ISO = "2020-01-01T00:00:00Z"
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """An .xlsx with fixed member times and document dates: the same cells give the same bytes."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
+                              rb"\g<1>" + FIXED_ISO.encode() + rb"\g<3>", body)
+            zi = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            dst.writestr(zi, body)
+    return out.getvalue()
+
+
+def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str) -> None:
+    """An Excel copy of a table for auditors (text cells neutralised like the CSV), reproducible bytes."""
+    safe = frame.copy()
+    for col in safe.columns:
+        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
+            safe[col] = safe[col].map(neutralise, na_action="ignore")
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        safe.to_excel(writer, sheet_name=sheet, index=False)
+    atomic_write_bytes(path, normalise_zip(buf.getvalue()))

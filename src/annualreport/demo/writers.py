@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import zipfile
 from pathlib import Path
 
-FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
-FIXED_ISO = "2020-01-01T00:00:00Z"
+from ..tables import normalise_zip
 
 
 def write_csv(path: Path, rows: list[list], encoding: str) -> None:
@@ -42,20 +39,4 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]], merge_title: dict[str,
     buf = io.BytesIO()
     wb.save(buf)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(_normalise_zip(buf.getvalue()))
-
-
-def _normalise_zip(data: bytes) -> bytes:
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>" +
-                              FIXED_ISO.encode() + rb"\g<3>", body)
-            zi = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o644 << 16
-            dst.writestr(zi, body)
-    return out.getvalue()
+    path.write_bytes(normalise_zip(buf.getvalue()))
