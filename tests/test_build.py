@@ -12,6 +12,7 @@ import pytest
 from annualreport.build import build
 from annualreport.errors import StageFailed
 from annualreport.render import visible_text
+from annualreport.tables import normalise_zip
 
 from .conftest import ROOT, copy_project
 
@@ -35,6 +36,7 @@ def make_project(base: Path, hostile: bool) -> Path:
                 row[1].value = HOSTILE + str(row[1].value)
                 break
         wb.save(path)
+        path.write_bytes(normalise_zip(path.read_bytes()))  # fixed zip times: same edit, same bytes
     return dest
 
 
