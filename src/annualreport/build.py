@@ -156,21 +156,16 @@ def build(year: int, params_file: str | None = None, root: Path | None = None, f
             run_notebook(name, params, stage_rel, executed, timeout, extra)
         if clean_only:
             return BuildResult(year, stage, None, time.monotonic() - started)
-        from .render import PANGO_HINT, PdfUnavailable, render_html, render_pdf
+        from .render import PdfUnavailable, pdf_or_note, render_html
 
         title = f"{params.institution['name']}{params.year + 1}年工作报告（{params.year}年工作回顾）"
         colophon = (f"{params.institution['name']} · {params.year}年度 · 本报告由 annualreport 根据各部门数据生成，"
                     f"每个数字可在 figures.csv 中追溯来源")
         render_html(executed / "40-report.ipynb", stage / "report.html", title, colophon)
-        notes = []
-        pdf = None
-        if "pdf" in formats or "both" in formats:
-            try:
-                pdf = render_pdf(stage / "report.html", stage / "report.pdf")
-            except PdfUnavailable as exc:
-                if "pdf" in formats:
-                    raise ReportError(str(exc)) from None
-                notes.append(f"PDF skipped: WeasyPrint cannot load pango; {PANGO_HINT}")
+        try:
+            pdf, notes = pdf_or_note(stage / "report.html", stage / "report.pdf", formats)
+        except PdfUnavailable as exc:
+            raise ReportError(str(exc)) from None
         shutil.copytree(executed, stage / "notebooks")
         from .manifest import write_manifest
 

@@ -79,8 +79,25 @@ def render_html(executed: Path, out: Path, title: str, colophon: str) -> Path:
     draft, _ = exporter.from_notebook_node(nb, resources=copy.deepcopy(resources))
     resources["report"]["font_css"] = font_css(visible_text(draft) + title + colophon)
     page, _ = exporter.from_notebook_node(nb, resources=resources)
-    atomic_write_bytes(out, page.encode("utf-8"))
+    atomic_write_bytes(out, sanitise(page).encode("utf-8"))
     return out
+
+
+_SCRIPT = re.compile(r"<script\b.*?</script\s*>|<script\b[^>]*/?>", re.S | re.I)
+_EVENT_ATTR = re.compile(r"""(<[^>]*?)\s+on[a-z]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
+_JS_URL = re.compile(r"""(href|src|xlink:href)\s*=\s*(["'])\s*javascript:[^"']*\2""", re.I)
+
+
+def sanitise(page: str) -> str:
+    """Last line of defence after rendering: no script element, no on* handler, no javascript: URL.
+    Outputs are built with every data value escaped, so this normally changes nothing."""
+    page = _SCRIPT.sub("", page)
+    while True:
+        cleaned = _EVENT_ATTR.sub(r"\1", page)
+        if cleaned == page:
+            break
+        page = cleaned
+    return _JS_URL.sub(r'\1="#"', page)
 
 
 def weasyprint_module():
@@ -89,6 +106,19 @@ def weasyprint_module():
     except (OSError, ImportError) as exc:  # pango missing: WeasyPrint fails to load its libraries
         raise PdfUnavailable(f"PDF needs WeasyPrint with pango ({type(exc).__name__}: {exc}); {PANGO_HINT}") from None
     return weasyprint
+
+
+def pdf_or_note(html_path: Path, out: Path, formats: tuple[str, ...]) -> tuple[Path | None, list[str]]:
+    """Render the PDF when asked. Without pango: with FORMAT=both, build the HTML only and return a
+    one-line note saying why; with FORMAT=pdf, fail."""
+    if not ({"pdf", "both"} & set(formats)):
+        return None, []
+    try:
+        return render_pdf(html_path, out), []
+    except PdfUnavailable as exc:
+        if "pdf" in formats:
+            raise
+        return None, [f"PDF skipped: WeasyPrint cannot load pango; {PANGO_HINT}"]
 
 
 def render_pdf(html_path: Path, out: Path) -> Path:
