@@ -80,23 +80,34 @@ class Report:
         return s.number + fill(s.heading, self.ctx, "sections.yaml heading", markup=False)
 
     def section_blocks(self):
-        """(kind, payload) pairs in reading order: ('html', str) or ('svg', str)."""
+        """(kind, payload) pairs in reading order: ('html', str) or ('svg', str). A section's prose
+        follows its heading; its tables and charts come after its subsections (a summary of them)."""
         ctx = self.ctx
-        for n, s in enumerate(self.outline.walk()):
+        numbers = {id(s): n for n, s in enumerate(self.outline.walk())}  # anchors, as in the TOC
+
+        def emit(s):
             tag = f"h{min(s.level + 1, 5)}"
-            yield "html", f'<{tag} id="sec-{n}" class="sec sec-l{s.level}">{html.escape(self.heading_text(s))}</{tag}>'
+            yield "html", (f'<{tag} id="sec-{numbers[id(s)]}" class="sec sec-l{s.level}">'
+                           f"{html.escape(self.heading_text(s))}</{tag}>")
             body = render_body(self.outline, s, ctx)
             if body:
                 yield "html", f'<div class="prose">{body}</div>'
+            for child in s.children:
+                yield from emit(child)
             for block in s.blocks:
-                if "table" in block:
-                    yield "html", self.figure_table(block["table"])
-                elif "chart" in block:
-                    yield "svg", self.chart(block["chart"])
-                elif "rows" in block:
-                    yield "html", self.rows_table(block["rows"])
-                else:
-                    raise SpecError(f"sections.yaml: section '{s.heading}': a block is a table or a chart, got {block}")
+                yield self.block(s, block)
+
+        for s in self.outline.sections:
+            yield from emit(s)
+
+    def block(self, s, block: dict) -> tuple[str, str]:
+        if "table" in block:
+            return "html", self.figure_table(block["table"])
+        if "chart" in block:
+            return "svg", self.chart(block["chart"])
+        if "rows" in block:
+            return "html", self.rows_table(block["rows"])
+        raise SpecError(f"sections.yaml: section '{s.heading}': a block is a table, chart or rows, got {block}")
 
     # ---------------------------------------------------------------- tables
     def figure_table(self, spec: dict) -> str:
