@@ -63,3 +63,21 @@ def test_demo_quarantine_carries_every_rule(root):
     frames, accounting = clean_frames(root, 2020)
     admissions = next(a for a in accounting if a.dataset == "admissions")
     assert admissions.quarantined_rows == 8 and admissions.duplicate_rows == 3
+
+
+def test_2021_tracks_all_eleven_targets_of_the_2020_plan(root):
+    from annualreport.cleaning import clean_in_memory
+    from annualreport.targets import evaluate
+
+    p2020 = load_params(root / "params" / "2020.yaml", root=root)
+    p2021 = load_params(root / "params" / "2021.yaml", root=root)
+    ledger_2020 = compute_all(clean_in_memory(p2020), 2020, root=root)
+    ledger_2021 = compute_all(clean_in_memory(p2021), 2021, root=root)
+    planned = pd.read_csv(root / "reference" / "targets-2021.csv", dtype=str)
+    result = evaluate(p2020.data["targets"], ledger_2021, ledger_2020).set_index("id")
+    assert sorted(result.index) == sorted(planned["target_id"])
+    assert set(result["status"]) == {"达成", "未达成"}  # the demo year meets some and misses some
+    assert result.loc["employment_rate_gain", "status"] == "达成"
+    assert result.loc["training_income", "status"] == "未达成"
+    assert result.loc["dormitory_completed", "gap"] == "提前3天"
+    assert result.loc["training_base_completed", "status"] == "未达成"
