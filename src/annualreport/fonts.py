@@ -23,8 +23,8 @@ log = logging.getLogger(__name__)
 
 FAMILY = "Noto Sans SC"
 WEIGHTS = {"Regular": 400, "Bold": 700}
-FONT_VERSION = "1"  # bump when the recipe below changes
-EXTRA = "　、。·ˉˇ¨〃々—～‖…‘’“”〔〕〈〉《》「」『』〖〗【】±×÷∶∧∨∑∏∪∩∈∷√⊥∥∠⌒⊙∫∮≡≌≈∽∝≠≮≯≤≥∞∵∴♂♀°′″℃＄¤￠￡‰§№☆★○●◎◇◆□■△▲※→←↑↓〓％＋－，．：；？！（）"
+FONT_VERSION = "2"  # bump when the recipe below changes
+EXTRA = "•　、。·ˉˇ¨〃々—～‖…‘’“”〔〕〈〉《》「」『』〖〗【】±×÷∶∧∨∑∏∪∩∈∷√⊥∥∠⌒⊙∫∮≡≌≈∽∝≠≮≯≤≥∞∵∴♂♀°′″℃＄¤￠￡‰§№☆★○●◎◇◆□■△▲※→←↑↓〓％＋－，．：；？！（）"
 
 
 def source_font() -> Path:
