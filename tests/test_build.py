@@ -174,3 +174,26 @@ def test_notebook_error_names_the_executed_notebook(project, built, monkeypatch)
     assert "40-report: SpecError" in str(exc.value) and "no_such_figure" in str(exc.value)
     assert "build/2020/notebooks/40-report.ipynb" in str(exc.value)
     assert built.report.read_bytes() == before
+
+
+def test_raw_files_are_unchanged_by_a_build(project, built):
+    from annualreport.readers import sha256_file
+
+    manifest = json.loads((built.outputs / "manifest.json").read_text(encoding="utf-8"))
+    listed = {(i["file"], i["sha256"]) for i in manifest["inputs"]}
+    assert len(listed) >= 17
+    for file, digest in listed:
+        assert sha256_file(project / file) == digest, file
+
+
+def test_a_second_build_of_the_same_year_waits_then_refuses(project, built, monkeypatch):
+    from annualreport.build import year_lock
+    from annualreport.errors import ReportError
+
+    monkeypatch.setenv("ANNUALREPORT_LOCK_WAIT", "1")
+    monkeypatch.setenv("ANNUALREPORT_ROOT", str(project))
+    before = (project / "outputs" / "2020" / "report.html").read_bytes()
+    with year_lock(project, 2020):
+        with pytest.raises(ReportError, match="another build of 2020 is running"):
+            build(2020, root=project)
+    assert (project / "outputs" / "2020" / "report.html").read_bytes() == before
