@@ -197,3 +197,38 @@ def test_a_second_build_of_the_same_year_waits_then_refuses(project, built, monk
         with pytest.raises(ReportError, match="another build of 2020 is running"):
             build(2020, root=project)
     assert (project / "outputs" / "2020" / "report.html").read_bytes() == before
+
+
+def test_unchanged_inputs_rerun_nothing_and_a_touched_file_is_still_unchanged(project, built, monkeypatch):
+    import os
+
+    monkeypatch.setenv("ANNUALREPORT_ROOT", str(project))
+    executed = project / "build" / "2020" / "notebooks" / "10-clean.ipynb"
+    stamp = executed.stat().st_mtime_ns if executed.exists() else None
+    again = build(2020, root=project)
+    assert again.cached and "nothing changed" in again.notes[0]
+    raw = project / "data" / "raw" / "2020" / "training.csv"
+    os.utime(raw, None)  # a checkout or copy touches files without changing them
+    assert build(2020, root=project).cached
+    if stamp is not None:
+        assert executed.stat().st_mtime_ns == stamp  # no notebook ran
+    from annualreport.build import inputs_key, published_is_current
+    from annualreport.params import load_params
+
+    params = load_params(project / "params" / "2020.yaml", root=project)
+    key = inputs_key(params, ("both",), False)
+    assert published_is_current(params, key)
+    ledger = built.outputs / "figures.csv"
+    original = ledger.read_bytes()
+    ledger.write_text("tampered", encoding="utf-8")  # a published file changed by hand: rebuild
+    try:
+        assert not published_is_current(params, key)
+    finally:
+        ledger.write_bytes(original)
+    narrative = project / "params" / "narrative" / "2020" / "review.md"
+    text = narrative.read_text(encoding="utf-8")
+    narrative.write_text(text + "\n", encoding="utf-8")  # one narrative file changed: rebuild
+    try:
+        assert inputs_key(load_params(project / "params" / "2020.yaml", root=project), ("both",), False) != key
+    finally:
+        narrative.write_text(text, encoding="utf-8")

@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--format", default="both", choices=["html", "pdf", "both"],
                        help="report.html, report.pdf or both (default); without pango, both builds HTML only")
         p.add_argument("--strict", action="store_true", help="treat validation warnings as blocking")
+        p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
         p.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
@@ -33,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         result = build(args.year, args.params, formats=(args.format,), clean_only=args.command == "validate",
-                       strict=args.strict)
+                       strict=args.strict, force=args.force)
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -47,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.year}: validation passed in {result.seconds:.1f} s; results in {where}/validation/")
     else:
         pdf = f" and {where.with_suffix('.pdf')}" if result.pdf else ""
-        print(f"{args.year}: report built in {result.seconds:.1f} s: {where}{pdf}")
+        done = "up to date, checked" if result.cached else "report built"
+        print(f"{args.year}: {done} in {result.seconds:.1f} s: {where}{pdf}")
     for note in result.notes:
         print(note)
     return 0

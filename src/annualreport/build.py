@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import fcntl
+import hashlib
 import json
 import logging
 import os
@@ -40,6 +41,7 @@ class BuildResult:
     seconds: float
     pdf: Path | None = None
     notes: tuple[str, ...] = ()
+    cached: bool = False
 
 
 def deterministic_env(root: Path) -> None:
@@ -130,9 +132,58 @@ def publish(stage: Path, final: Path) -> None:
         shutil.rmtree(old)
 
 
+def _files(root: Path, rel: str, pattern: str = "**/*") -> list[Path]:
+    base = root / rel
+    if base.is_file():
+        return [base]
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.glob(pattern) if p.is_file() and "__pycache__" not in p.parts)
+
+
+def inputs_key(params: Params, formats: tuple[str, ...], strict: bool) -> str:
+    """sha256 over the content of everything a year's report is made from (not file times: a fresh clone
+    or a checkout touches every file): params and narrative of this year and the year before, raw and
+    reference files, specs, suites, notebooks, templates, the package's code, the lock, the options."""
+    root = params.root
+    prev = params.path.parent / f"{params.year - 1}.yaml"
+    rels = [str(params.path.relative_to(root)), str(prev.relative_to(root)) if prev.exists() else "",
+            str(params.narrative_dir.relative_to(root)), str(params.raw_dir.relative_to(root)),
+            str(params.reference_dir.relative_to(root)), f"data/raw/{params.year - 1}", "specs", "expectations",
+            "notebooks", "templates", "requirements.lock"]
+    h = hashlib.sha256(json.dumps({"formats": sorted(formats), "strict": strict}).encode())
+    files = [f for rel in rels if rel for f in _files(root, rel)]
+    files += sorted(p for p in Path(__file__).parent.rglob("*.py") if "__pycache__" not in p.parts)
+    for f in files:
+        name = str(f.relative_to(root)) if f.is_relative_to(root) else f"package/{f.relative_to(Path(__file__).parent)}"
+        h.update(name.encode() + b"\0" + hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def published_is_current(params: Params, key: str) -> bool:
+    """True when outputs/<year>/ was built from exactly these inputs and its files are intact."""
+    manifest = params.outputs_dir / "manifest.json"
+    if not manifest.exists():
+        return False
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return False
+    if data.get("inputs_key") != key:
+        return False
+    for name, digest in (data.get("outputs_sha256") or {}).items():
+        path = params.outputs_dir / name
+        if not path.exists() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            return False
+    return True
+
+
 def build(year: int, params_file: str | None = None, root: Path | None = None, formats: tuple[str, ...] = ("both",),
-          clean_only: bool = False, strict: bool = False) -> BuildResult:
-    """Build one year's report (or, with clean_only, clean and validate only). Raises ReportError."""
+          clean_only: bool = False, strict: bool = False, force: bool = False) -> BuildResult:
+    """Build one year's report (or, with clean_only, clean and validate only). Raises ReportError.
+
+    When nothing the report is made from has changed since the published build (same content hashes)
+    and its files are intact, nothing is rerun (`force` rebuilds anyway)."""
     started = time.monotonic()
     started_at = datetime.datetime.now(datetime.timezone.utc)
     root = (root or repo_root()).resolve()
@@ -140,8 +191,14 @@ def build(year: int, params_file: str | None = None, root: Path | None = None, f
     params = load_params(params_file or params_path_for(year, root), root)
     if params.year != year:
         raise ReportError(f"{params.path.name} is for {params.year}, not {year}")
-    ensure_kernel()
+    key = inputs_key(params, formats, strict)
     with year_lock(root, year):
+        if not clean_only and not force and published_is_current(params, key):
+            out = params.outputs_dir
+            return BuildResult(year, out, out / "report.html", time.monotonic() - started,
+                               out / "report.pdf" if (out / "report.pdf").exists() else None,
+                               ("nothing changed since the published build (--force rebuilds)",), cached=True)
+        ensure_kernel()
         work = root / "build" / str(year)
         stage = work / "stage"
         executed = work / "notebooks"
@@ -169,7 +226,7 @@ def build(year: int, params_file: str | None = None, root: Path | None = None, f
         shutil.copytree(executed, stage / "notebooks")
         from .manifest import write_manifest
 
-        write_manifest(params, stage, started_at, time.monotonic() - started, formats)
+        write_manifest(params, stage, started_at, time.monotonic() - started, formats, key)
         final = params.outputs_dir
         publish(stage, final)
     return BuildResult(year, final, final / "report.html", time.monotonic() - started,

@@ -54,7 +54,8 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def write_manifest(params: Params, stage: Path, started: dt.datetime, seconds: float, formats: tuple) -> Path:
+def write_manifest(params: Params, stage: Path, started: dt.datetime, seconds: float, formats: tuple,
+                   inputs_key: str = "") -> Path:
     acc = read_csv(stage / "row_accounting.csv")
     inputs = [{"dataset": r["dataset"], "file": r["file"], "sheet": r["sheet"], "sha256": r["sha256"],
                "data_rows": int(r["data_rows"]), "clean_rows": int(r["clean_rows"]),
@@ -71,6 +72,7 @@ def write_manifest(params: Params, stage: Path, started: dt.datetime, seconds: f
         "outputs_sha256": outputs,
         "packages": versions(),
         "formats": list(formats),
+        "inputs_key": inputs_key,
         "built_at": started.astimezone(dt.timezone.utc).isoformat(timespec="seconds"),
         "build_seconds": round(seconds, 1),
     }
