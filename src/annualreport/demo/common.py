@@ -57,3 +57,10 @@ def insert_randomly(rng: random.Random, rows: list, new_rows: list, first: int) 
     """Insert rows at random places after row index `first` (title/header rows stay on top)."""
     for r in new_rows:
         rows.insert(rng.randrange(first, len(rows) + 1), r)
+
+
+def apply_changes(row: list, changes: dict) -> list:
+    """Set cells by `c<index>=value` keywords, as the bad-row builders take them (bad(c3="") empties column 3)."""
+    for key, value in changes.items():
+        row[int(key[1:])] = value
+    return row

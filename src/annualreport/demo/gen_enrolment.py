@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from . import people
-from .common import YearFiles, date_forms, excel_serial, fullwidth
+from .common import YearFiles, apply_changes, date_forms, excel_serial, fullwidth
 from .reference import MAJORS, POVERTY_COUNTIES
 from .truth import TRUTH
 from .writers import write_csv, write_xlsx
@@ -72,8 +72,7 @@ def admissions(yf: YearFiles, out: Path) -> None:
         base = list(rng.choice(valid))
         base[0] = f"{year % 100:02d}19{rng.randrange(10**10):010d}"
         base[1], base[2] = people.name(rng), people.id_number(rng, year - 18)
-        for idx, value in changes.items():
-            base[int(idx[1:])] = value
+        apply_changes(base, changes)
         return base
 
     quarantine = [
@@ -165,8 +164,7 @@ def graduates(yf: YearFiles, out: Path) -> None:
         base = list(rng.choice(valid))
         base[0] = f"{year - 3}99{rng.randrange(10**5):05d}"
         base[1], base[2], base[10] = people.name(rng), people.id_number(rng, year - 21), people.phone(rng)
-        for idx, value in changes.items():
-            base[int(idx[1:])] = value
+        apply_changes(base, changes)
         return base
 
     quarantine = [

@@ -18,7 +18,7 @@ import random
 from pathlib import Path
 
 from . import people
-from .common import YearFiles, date_forms, excel_serial, fullwidth, insert_randomly, random_day
+from .common import YearFiles, apply_changes, date_forms, excel_serial, fullwidth, insert_randomly, random_day
 from .writers import write_csv, write_xlsx
 
 # --------------------------------------------------------------------------------------------
@@ -217,8 +217,7 @@ def training(yf: YearFiles, out: Path) -> None:
     def bad(**changes) -> list:
         base = _pick(rng, valid)
         base[0] = f"PX{year}-{rng.randrange(500, 900)}"
-        for idx, value in changes.items():
-            base[int(idx[1:])] = value
+        apply_changes(base, changes)
         return base
 
     conflict = bad()
@@ -336,8 +335,7 @@ def patents(yf: YearFiles, out: Path) -> None:
         base = _pick(rng, valid)
         base[0] = _application_no(rng, dt.date(year, 6, 1), "实用新型", used)
         base[3] = people.name(rng)
-        for idx, value in changes.items():
-            base[int(idx[1:])] = value
+        apply_changes(base, changes)
         return base
 
     conflict = bad(c6="受理", c5=dt.datetime(year - 1, 3, 2), c4=dt.datetime(year - 1, 2, 20), c7="否", c8=None)
@@ -428,8 +426,7 @@ def research_projects(yf: YearFiles, out: Path) -> None:
         base = _pick(rng, valid)
         base[0] = f"KY{year}-{rng.randrange(700, 900)}"
         base[4] = people.name(rng)
-        for idx, value in changes.items():
-            base[int(idx[1:])] = value
+        apply_changes(base, changes)
         return base
 
     conflict = bad()
@@ -504,8 +501,7 @@ def international_events(yf: YearFiles, out: Path) -> None:
 
     def bad(**changes) -> list:
         base = _pick(rng, valid)
-        for idx, value in changes.items():
-            base[int(idx[1:])] = value
+        apply_changes(base, changes)
         return base
 
     bad_rows = [("negative", bad(c1="埃及鲁班工坊", c2="线上公开课", c3="-120", c4="", c5="")),
@@ -546,8 +542,7 @@ def partners(yf: YearFiles, out: Path) -> None:
         base = [f"天津{rng.choice('华海津港滨河')}{rng.choice(('精工', '智造', '数码', '商贸'))}有限公司",
                 rng.choice((BOARD, APPRENTICE)), rng.choice((MOULD, PV, ELEC, ART, TRADE)),
                 dt.datetime(year, rng.randrange(1, 13), rng.randrange(1, 29)), ""]
-        for idx, value in changes.items():
-            base[int(idx[1:])] = value
+        apply_changes(base, changes)
         return base
 
     conflict = bad(c1=STATION, c3=dt.datetime(year - 1, 5, 20))

@@ -19,7 +19,7 @@ import random
 from pathlib import Path
 
 from . import people
-from .common import YearFiles, date_forms, excel_serial, fullwidth, random_day
+from .common import YearFiles, apply_changes, date_forms, excel_serial, fullwidth, random_day
 from .writers import write_csv, write_xlsx
 
 # --------------------------------------------------------------------------------------------
@@ -294,8 +294,7 @@ def online_courses(yf: YearFiles, out: Path) -> None:
         code, name, school = rng.choice(courses)
         row = [f"99{next(extra):05d}", autumn, name, school, f"{rng.randrange(100000, 200000)}",
                str(rng.randrange(10, 60)), "否", "超星学习通"]
-        for idx, value in changes.items():
-            row[int(idx[1:])] = value
+        apply_changes(row, changes)
         return row
 
     first = bad()
@@ -435,8 +434,7 @@ def awards(yf: YearFiles, out: Path) -> None:
     def bad(**changes) -> list:
         pid = student()
         row = [" 学生", pid, pool.names[pid], "院级优秀共青团员", "院级", "荣誉称号", dt.datetime(year, 5, 4), ""]
-        for idx, value in changes.items():
-            row[int(idx[1:])] = value
+        apply_changes(row, changes)
         return row
 
     first = bad(c3="天津市大学生创新创业大赛", c4="市级", c5="银奖", c6=dt.datetime(year, 10, 20))
@@ -546,8 +544,7 @@ def party_events(yf: YearFiles, out: Path) -> None:
     def bad(**changes) -> list:
         row = [f"{year}-06-18", "其他", f"{rng.choice(OTHERS)}（补录{rng.randrange(100, 999)}）", "组织部",
                str(rng.randrange(10, 80)), "补录"]
-        for idx, value in changes.items():
-            row[int(idx[1:])] = value
+        apply_changes(row, changes)
         return row
 
     first = bad()
@@ -645,8 +642,7 @@ def media_posts(yf: YearFiles, out: Path) -> None:
     def bad(**changes) -> list:
         row = ["微信公众号", f"{year}-11-0{rng.randrange(1, 10)}", f"【补录】{_post_title(rng, '官网')}（{rng.randrange(10**4)}）",
                str(rng.randrange(200, 5000)), "补录"]
-        for idx, value in changes.items():
-            row[int(idx[1:])] = value
+        apply_changes(row, changes)
         return row
 
     first = bad()
