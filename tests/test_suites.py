@@ -9,7 +9,7 @@ import sys
 import pandas as pd
 import pytest
 
-from annualreport.cleaning import clean_dataset, context_for
+from annualreport.cleaning import clean_in_memory
 from annualreport.errors import ValidationFailed
 from annualreport.params import load_params
 from annualreport.specs import load_specs
@@ -25,15 +25,7 @@ def frames():
     out = {}
     for year in YEARS:
         params = load_params(ROOT / "params" / f"{year}.yaml", root=ROOT)
-        ctx = context_for(params)
-        out[year] = (params, {})
-        for name, spec in load_specs(ROOT).items():
-            result = clean_dataset(spec, params, ctx)
-            if result is None:
-                continue
-            out[year][1][name] = result[0].frame
-            if spec.reference:
-                ctx.reference[name] = result[0].frame
+        out[year] = (params, clean_in_memory(params))
     return out
 
 
