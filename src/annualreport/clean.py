@@ -82,6 +82,17 @@ class CleanContext:
     date_min: pd.Timestamp
     date_max: pd.Timestamp
     reference: dict[str, pd.DataFrame] = field(default_factory=dict)
+    _values: dict = field(default_factory=dict, repr=False)
+
+    def reference_values(self, table: str, column: str) -> set | None:
+        """The set of a reference table's column (None when that table is not loaded), built once."""
+        frame = self.reference.get(table)
+        if frame is None:
+            return None
+        key = (table, column, id(frame))
+        if key not in self._values:
+            self._values[key] = set(frame[column])
+        return self._values[key]
 
 
 def _is_note(cells: list) -> bool:
@@ -181,8 +192,8 @@ def _parse(col: ColumnSpec, raw, ctx: CleanContext):
             raise _RowError("date_out_of_range", col.header,
                             f"{ts.date()} is outside {ctx.date_min.date()} .. {ctx.date_max.date()}")
     if col.ref:
-        table = ctx.reference.get(col.ref["table"])
-        if table is not None and value not in set(table[col.ref["column"]]):
+        allowed = ctx.reference_values(col.ref["table"], col.ref["column"])
+        if allowed is not None and value not in allowed:
             raise _RowError("not_in_reference", col.header,
                             f"{value!r} is not in the reference table {col.ref['table']}")
     return value

@@ -11,6 +11,7 @@ import math
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 # Excel serials for 1954-10-05 .. 2119-04-11: wide enough for any report date, narrow enough that
@@ -22,6 +23,13 @@ _SPACES = re.compile(r"\s+")
 
 def text(value) -> str:
     """A cell as clean text: NFKC (full-width digits, brackets and colons to ASCII), trimmed."""
+    try:
+        return _text_cached(value)
+    except TypeError:  # unhashable: not a cell value we cache
+        return _text(value)
+
+
+def _text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
@@ -33,6 +41,10 @@ def text(value) -> str:
         return value.isoformat(sep=" ")
     s = unicodedata.normalize("NFKC", str(value))
     return _SPACES.sub(" ", s).strip()
+
+
+# Office tables repeat the same values (schools, majors, categories, dates) thousands of times.
+_text_cached = lru_cache(maxsize=1 << 16, typed=True)(_text)
 
 
 def compact(value) -> str:

@@ -107,44 +107,56 @@ def _check_xlsx(path: Path, label: str) -> None:
         raise InputError(f"is a truncated or damaged .xlsx ({exc})", file=label) from None
 
 
-def xlsx_sheet_names(path: Path, label: str) -> list[str]:
-    import openpyxl
+def _workbook(path: Path, label: str):
+    """Open a workbook with calamine (Rust; ~10x faster than openpyxl on office-sized sheets)."""
+    from python_calamine import CalamineWorkbook
 
     _check_xlsx(path, label)
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        return list(wb.sheetnames)
-    finally:
-        wb.close()
+        return CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own kinds on damaged or encrypted files
+        raise InputError(f"cannot be opened as a workbook: {type(exc).__name__}: {exc}", file=label) from None
+
+
+def xlsx_sheet_names(path: Path, label: str) -> list[str]:
+    return list(_workbook(path, label).sheet_names)
+
+
+def _cell(v):
+    """A calamine value as openpyxl gives it: None for empty, int for whole numbers, datetime for dates."""
+    if v == "":
+        return None
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, dt.datetime):
+        return v
+    if isinstance(v, dt.date):
+        return dt.datetime(v.year, v.month, v.day)
+    if isinstance(v, dt.time):
+        return v.isoformat()
+    if isinstance(v, dt.timedelta):
+        return str(v)
+    return v
 
 
 def read_xlsx(path: Path, label: str, sheet: str | None) -> RawSheet:
-    """Read one sheet (the first when `sheet` is None). Values as Excel stored them."""
-    import openpyxl
-
-    _check_xlsx(path, label)
+    """Read one sheet (the first when `sheet` is None). Values as Excel stored them; physical row numbers."""
+    wb = _workbook(path, label)
+    names = list(wb.sheet_names)
+    if not names:
+        raise InputError("has no sheets", file=label)
+    if sheet is not None and sheet not in names:
+        raise InputError(f"has no sheet named '{sheet}' (sheets: {', '.join(names)})", file=label, sheet=sheet)
+    name = sheet if sheet is not None else names[0]
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on damaged files
-        raise InputError(f"cannot be opened as a workbook: {type(exc).__name__}: {exc}", file=label) from None
-    try:
-        if sheet is None:
-            ws = wb.worksheets[0]
-        elif sheet in wb.sheetnames:
-            ws = wb[sheet]
-        else:
-            raise InputError(f"has no sheet named '{sheet}' (sheets: {', '.join(wb.sheetnames)})",
-                             file=label, sheet=sheet)
-        out = RawSheet(file=label, sheet=ws.title)
-        for r_idx, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            cells = list(row)
-            for i, v in enumerate(cells):
-                if isinstance(v, dt.time):
-                    cells[i] = v.isoformat()
-            out.rows.append((r_idx, cells))
-        return out
-    finally:
-        wb.close()
+        ws = wb.get_sheet_by_name(name)
+        rows = ws.to_python(skip_empty_area=False)
+    except Exception as exc:
+        raise InputError(f"sheet cannot be read: {type(exc).__name__}: {exc}", file=label, sheet=name) from None
+    out = RawSheet(file=label, sheet=name)
+    for r_idx, row in enumerate(rows, start=1):
+        out.rows.append((r_idx, [_cell(v) for v in row]))
+    return out
 
 
 def find_input(directory: Path, stem: str) -> Path | None:
