@@ -156,7 +156,7 @@ def test_blocking_failure_stops_and_keeps_the_previous_report(project, built, mo
         suite_path.write_text(original, encoding="utf-8")
     msg = str(exc.value)
     assert "20-validate: ValidationFailed" in msg and "admissions" in msg
-    assert "expect_table_row_count_to_be_between" in msg and "build/2020/notebooks/20-validate.ipynb" in msg
+    assert "expect_table_row_count_to_be_between" in msg and "build/2020/work/notebooks/20-validate.ipynb" in msg
     assert built.report.read_bytes() == before
 
 
@@ -172,7 +172,7 @@ def test_notebook_error_names_the_executed_notebook(project, built, monkeypatch)
     finally:
         talent.write_text(original, encoding="utf-8")
     assert "40-report: SpecError" in str(exc.value) and "no_such_figure" in str(exc.value)
-    assert "build/2020/notebooks/40-report.ipynb" in str(exc.value)
+    assert "build/2020/work/notebooks/40-report.ipynb" in str(exc.value)
     assert built.report.read_bytes() == before
 
 
@@ -199,36 +199,85 @@ def test_a_second_build_of_the_same_year_waits_then_refuses(project, built, monk
     assert (project / "outputs" / "2020" / "report.html").read_bytes() == before
 
 
-def test_unchanged_inputs_rerun_nothing_and_a_touched_file_is_still_unchanged(project, built, monkeypatch):
+def _build(project, **kw):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("ANNUALREPORT_ROOT", str(project))
+    try:
+        return build(2020, root=project, **kw)
+    finally:
+        mp.undo()
+
+
+def test_unchanged_build_reruns_no_stage_and_touching_a_file_changes_nothing(project, built):
     import os
 
-    monkeypatch.setenv("ANNUALREPORT_ROOT", str(project))
-    executed = project / "build" / "2020" / "notebooks" / "10-clean.ipynb"
-    stamp = executed.stat().st_mtime_ns if executed.exists() else None
-    again = build(2020, root=project)
-    assert again.cached and "nothing changed" in again.notes[0]
+    _build(project)  # settle after the tests above edited and restored files
+    again = _build(project)
+    assert again.cached and again.ran == [] and "nothing changed" in again.notes[0]
+    assert {s.status for s in again.stages} == {"cached"}
+    assert len(again.stages) >= 2 * 19 + 6  # clean and validate per dataset, and the other stages
     raw = project / "data" / "raw" / "2020" / "training.csv"
     os.utime(raw, None)  # a checkout or copy touches files without changing them
-    assert build(2020, root=project).cached
-    if stamp is not None:
-        assert executed.stat().st_mtime_ns == stamp  # no notebook ran
-    from annualreport.build import inputs_key, published_is_current
-    from annualreport.params import load_params
+    assert _build(project).ran == []
 
-    params = load_params(project / "params" / "2020.yaml", root=project)
-    key = inputs_key(params, ("both",), False)
-    assert published_is_current(params, key)
-    ledger = built.outputs / "figures.csv"
-    original = ledger.read_bytes()
-    ledger.write_text("tampered", encoding="utf-8")  # a published file changed by hand: rebuild
+
+def test_one_raw_file_reruns_its_dataset_and_what_depends_on_it_and_nothing_else(project, built):
+    raw = project / "data" / "raw" / "2020" / "training.csv"
+    original = raw.read_bytes()
+    _build(project)
+    report = (project / "outputs" / "2020" / "report.html").read_bytes()
+    text = original.decode("utf-8-sig") if original.startswith(b"\xef\xbb\xbf") else original.decode("gb18030")
+    assert ",121,24," in text
+    raw.write_bytes(text.replace(",121,24,", ",122,24,", 1).encode("gb18030"))  # one trainee more
     try:
-        assert not published_is_current(params, key)
+        ran = set(_build(project).ran)
     finally:
-        ledger.write_bytes(original)
+        raw.write_bytes(original)
+    assert {"clean:training", "validate:training", "validate", "figures", "report", "html"} <= ran
+    assert not {n for n in ran if n.startswith(("clean:", "validate:")) and not n.endswith(":training")}
+    assert "previous" not in ran
+    back = _build(project)  # the file as it was: everything comes back from the cache
+    assert back.ran == []
+    assert (project / "outputs" / "2020" / "report.html").read_bytes() == report
+
+
+def test_one_narrative_file_reruns_only_the_report(project, built):
     narrative = project / "params" / "narrative" / "2020" / "review.md"
     text = narrative.read_text(encoding="utf-8")
-    narrative.write_text(text + "\n", encoding="utf-8")  # one narrative file changed: rebuild
+    _build(project)
+    narrative.write_text(text + "\n\n本段为测试。\n", encoding="utf-8")
     try:
-        assert inputs_key(load_params(project / "params" / "2020.yaml", root=project), ("both",), False) != key
+        ran = set(_build(project).ran)
     finally:
         narrative.write_text(text, encoding="utf-8")
+    assert ran and ran <= {"report", "html", "pdf"}
+
+
+def test_changing_a_stages_code_reruns_it_and_the_plan_says_why(project, built, monkeypatch):
+    from annualreport import cache, pipeline
+
+    _build(project)
+    real = cache.code_digests
+
+    def edited(*entry):
+        out = dict(real(*entry))
+        if "code:clean.py" in out:
+            out["code:clean.py"] = "0" * 64  # as if src/annualreport/clean.py had been edited
+        return out
+
+    monkeypatch.setattr(pipeline, "code_digests", edited)
+    plan = {s.name: s for s in _build(project, dry_run=True).stages}
+    assert plan["clean:training"].status == "would run" and "code:clean.py" in plan["clean:training"].reason
+    assert plan["previous"].status == "would run"  # the year before is cleaned by the same code
+    assert plan["figures"].status == "waiting" and plan["report"].status == "waiting"
+    assert "would run" not in {s.status for n, s in plan.items() if n in ("html", "pdf")}
+
+
+def test_a_published_file_changed_by_hand_is_republished(project, built):
+    _build(project)
+    ledger = project / "outputs" / "2020" / "figures.csv"
+    original = ledger.read_bytes()
+    ledger.write_text("tampered", encoding="utf-8")
+    result = _build(project)
+    assert result.ran == [] and not result.cached
+    assert ledger.read_bytes() == original

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_notebooks_are_committed_without_outputs_and_have_a_parameters_cell():
     names = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
-    assert names == ["10-clean.ipynb", "20-validate.ipynb", "30-figures.ipynb", "40-report.ipynb"]
+    assert names == ["10-clean.ipynb", "15-previous-year.ipynb", "20-validate.ipynb", "25-data-docs.ipynb", "30-figures.ipynb", "40-report.ipynb"]
     for name in names:
         nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
         code = [c for c in nb.cells if c.cell_type == "code"]

@@ -88,6 +88,6 @@ def test_make_validate_exits_non_zero_and_leaves_the_report(tmp_path):
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith("error: 20-validate: ValidationFailed: validation failed, blocking: admissions: "
                            "expect_table_row_count_to_be_between"), last
-    assert "build/2020/stage/validation.html" in last
+    assert "build/2020/work/validation.html" in last
     assert report.read_text(encoding="utf-8") == "earlier report"
-    assert (project / "build" / "2020" / "stage" / "validation.html").exists()
+    assert (project / "build" / "2020" / "work" / "validation.html").exists()

@@ -1,5 +1,7 @@
 """Command line: `python -m annualreport build --year 2020` (what `make report` runs).
 
+Commands: build (one year), validate (clean and validate only), plan (what a build would run,
+running nothing), reports (every params file, in parallel).
 Exit codes: 0 done; 2 bad input or params; 3 a blocking validation failure; 4 a notebook failed.
 Errors print one line, naming file, sheet, row and column where they apply.
 """
@@ -14,41 +16,70 @@ from pathlib import Path
 from .errors import ReportError
 
 
+def _where(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def print_stages(result, quiet: bool) -> None:
+    for s in result.stages:
+        if quiet and s.status == "cached":
+            continue
+        print(s.line())
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m annualreport", description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="command", required=True)
     for name, helptext in (("build", "clean, validate, compute figures, render and publish a year"),
-                           ("validate", "clean and validate a year only (no report)")):
+                           ("validate", "clean and validate a year only (no report)"),
+                           ("plan", "show which stages a build would run and why; run nothing")):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--year", type=int, required=True)
         p.add_argument("--params", help="params file (default params/<year>.yaml)")
         p.add_argument("--format", default="both", choices=["html", "pdf", "both"],
                        help="report.html, report.pdf or both (default); without pango, both builds HTML only")
         p.add_argument("--strict", action="store_true", help="treat validation warnings as blocking")
-        p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+        p.add_argument("--force", action="store_true", help="rerun every stage even when nothing changed")
+        p.add_argument("--dry-run", action="store_true", help="same as the plan command")
+        p.add_argument("--workers", type=int, default=0, help="notebooks run at once (default: one per core)")
+        p.add_argument("-q", "--quiet", action="store_true", help="do not list cached stages")
         p.add_argument("-v", "--verbose", action="store_true")
+    p = sub.add_parser("reports", help="build every params file (all years, all institutions) in parallel")
+    p.add_argument("--format", default="both", choices=["html", "pdf", "both"])
+    p.add_argument("--strict", action="store_true")
+    p.add_argument("--jobs", type=int, default=0, help="builds at once (default: one per core)")
+    p.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "reports":
+        from .many import build_all
+
+        return build_all(formats=(args.format,), strict=args.strict, jobs=args.jobs)
     from .build import build
 
+    dry = args.command == "plan" or args.dry_run
     try:
         result = build(args.year, args.params, formats=(args.format,), clean_only=args.command == "validate",
-                       strict=args.strict, force=args.force)
+                       strict=args.strict, force=args.force, dry_run=dry, workers=args.workers)
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
-    root = Path.cwd()
-    where = result.report or result.outputs
-    try:
-        where = where.relative_to(root)
-    except ValueError:
-        pass
-    if args.command == "validate":
-        print(f"{args.year}: validation passed in {result.seconds:.1f} s; results in {where}/validation/")
+    print_stages(result, args.quiet)
+    ran = len(result.ran)
+    if dry:
+        todo = sum(s.status in ("would run", "waiting") for s in result.stages)
+        print(f"{args.year}: {todo} stage(s) would run, {len(result.stages) - todo} cached (nothing was run)")
+    elif args.command == "validate":
+        print(f"{args.year}: validation passed in {result.seconds:.1f} s ({ran} stage(s) ran); "
+              f"results in {_where(result.outputs)}/validation/")
     else:
-        pdf = f" and {where.with_suffix('.pdf')}" if result.pdf else ""
-        done = "up to date, checked" if result.cached else "report built"
+        where = _where(result.report)
+        pdf = f" and {where[:-5]}.pdf" if result.pdf else ""
+        done = "up to date" if result.cached else f"report built ({ran} stage(s) ran)"
         print(f"{args.year}: {done} in {result.seconds:.1f} s: {where}{pdf}")
     for note in result.notes:
         print(note)

@@ -1,17 +1,17 @@
-"""The build driver: run the notebooks of a year with papermill, render, publish atomically.
+"""The build driver: run what changed (see `pipeline`), then publish atomically.
 
 One Python process drives everything through papermill's API (a CLI start per notebook costs
-seconds), with a fresh kernel per notebook so no state leaks between stages. Work happens in
-`build/<year>/stage/`; only when every stage and the rendering succeeded is that folder moved into
-`outputs/<year>/` (rename, same file system), so a failed run never leaves half a report where
-a finished one belongs and the previous report stays in place.
+seconds), with a fresh kernel per notebook so no state leaks between stages. Stages write into the
+work folder `build/<year>/work/` and the content-addressed cache keeps it current. Only when every
+stage succeeded are the results copied into `build/<year>/stage/` and that folder renamed into
+`outputs/<year>/` (same file system), so a failed run never leaves half a report where a finished
+one belongs, and the previous report stays in place.
 """
 
 from __future__ import annotations
 
 import datetime
 import fcntl
-import hashlib
 import json
 import logging
 import os
@@ -19,18 +19,19 @@ import shutil
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ReportError, StageFailed
+from .cache import file_digest, key_of
+from .errors import ReportError
 from .params import Params, load_params, params_path_for
-from .paths import notebooks_dir, repo_root
+from .paths import repo_root
+from .pipeline import Options, Pipeline, StageResult
 
 log = logging.getLogger(__name__)
 
-KERNEL = "annualreport"
-NOTEBOOKS = ["10-clean", "20-validate", "30-figures", "40-report"]
-CLEAN_ONLY = ["10-clean", "20-validate"]
+PUBLISHED = ("report.html", "report.pdf", "figures.csv", "figures.xlsx", "figures_previous.csv", "targets.csv",
+             "row_accounting.csv", "validation.html", "validation", "notebooks")
 
 
 @dataclass
@@ -42,6 +43,11 @@ class BuildResult:
     pdf: Path | None = None
     notes: tuple[str, ...] = ()
     cached: bool = False
+    stages: list[StageResult] = field(default_factory=list)
+
+    @property
+    def ran(self) -> list[str]:
+        return [s.name for s in self.stages if s.status == "ran"]
 
 
 def deterministic_env(root: Path) -> None:
@@ -56,27 +62,12 @@ def deterministic_env(root: Path) -> None:
         Path(os.environ[var]).mkdir(parents=True, exist_ok=True)
 
 
-def ensure_kernel() -> None:
-    """The notebooks run on kernel 'annualreport' = this interpreter. Register it if missing."""
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    specs = KernelSpecManager().find_kernel_specs()
-    if KERNEL in specs:
-        spec = json.loads((Path(specs[KERNEL]) / "kernel.json").read_text())
-        if Path(spec["argv"][0]).resolve() == Path(sys.executable).resolve():
-            return
-    from ipykernel.kernelspec import install
-
-    install(kernel_name=KERNEL, display_name="annualreport (.venv)", prefix=sys.prefix)
-    log.info("registered Jupyter kernel '%s' -> %s", KERNEL, sys.executable)
-
-
 @contextmanager
-def year_lock(root: Path, year: int):
+def year_lock(root: Path, year: int | str):
     """One build per year at a time: a second one waits up to a minute, then refuses."""
-    lock_dir = root / "build"
-    lock_dir.mkdir(exist_ok=True)
-    with open(lock_dir / f"{year}.lock", "w") as f:
+    lock = root / "build" / f"{year}.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "w") as f:
         deadline = time.monotonic() + float(os.environ.get("ANNUALREPORT_LOCK_WAIT", "60"))
         while True:
             try:
@@ -93,32 +84,6 @@ def year_lock(root: Path, year: int):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def run_notebook(name: str, params: Params, stage_rel: str, executed_dir: Path, timeout: int,
-                 extra: dict | None = None) -> Path:
-    import papermill as pm
-
-    root = params.root
-    out = executed_dir / f"{name}.ipynb"
-    parameters = {"year": params.year, "params_file": str(params.path.relative_to(root)),
-                  "stage_dir": stage_rel, **(extra or {})}
-    started = time.monotonic()
-    try:
-        pm.execute_notebook(str(notebooks_dir(root) / f"{name}.ipynb"), str(out), parameters=parameters,
-                            kernel_name=KERNEL, cwd=str(root), progress_bar=False, log_output=False,
-                            execution_timeout=timeout,
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
-    except pm.PapermillExecutionError as exc:
-        rel = out.relative_to(root)
-        reason = exc.evalue.strip().splitlines()[0] if exc.evalue.strip() else exc.ename
-        raise StageFailed(f"{name}: {exc.ename}: {reason} (executed notebook: {rel})") from None
-    except Exception as exc:  # kernel died, timeout, missing kernel ...
-        rel = out.relative_to(root)
-        raise StageFailed(f"{name}: {type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
-                          f" (executed notebook: {rel})") from None
-    log.info("%-12s ran in %.1f s", name, time.monotonic() - started)
-    return out
-
-
 def publish(stage: Path, final: Path) -> None:
     """Swap the finished stage folder into place: rename old away, rename new in, delete old."""
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -132,58 +97,51 @@ def publish(stage: Path, final: Path) -> None:
         shutil.rmtree(old)
 
 
-def _files(root: Path, rel: str, pattern: str = "**/*") -> list[Path]:
-    base = root / rel
-    if base.is_file():
-        return [base]
-    if not base.is_dir():
-        return []
-    return sorted(p for p in base.glob(pattern) if p.is_file() and "__pycache__" not in p.parts)
+def _published_files(work: Path) -> list[Path]:
+    out = []
+    for name in PUBLISHED:
+        p = work / name
+        if p.is_file():
+            out.append(p)
+        elif p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and f.parent.name != "raw"
+                          and f.parent.name != "summary")
+    return out
 
 
-def inputs_key(params: Params, formats: tuple[str, ...], strict: bool) -> str:
-    """sha256 over the content of everything a year's report is made from (not file times: a fresh clone
-    or a checkout touches every file): params and narrative of this year and the year before, raw and
-    reference files, specs, suites, notebooks, templates, the package's code, the lock, the options."""
-    root = params.root
-    prev = params.path.parent / f"{params.year - 1}.yaml"
-    rels = [str(params.path.relative_to(root)), str(prev.relative_to(root)) if prev.exists() else "",
-            str(params.narrative_dir.relative_to(root)), str(params.raw_dir.relative_to(root)),
-            str(params.reference_dir.relative_to(root)), f"data/raw/{params.year - 1}", "specs", "expectations",
-            "notebooks", "templates", "requirements.lock"]
-    h = hashlib.sha256(json.dumps({"formats": sorted(formats), "strict": strict}).encode())
-    files = [f for rel in rels if rel for f in _files(root, rel)]
-    files += sorted(p for p in Path(__file__).parent.rglob("*.py") if "__pycache__" not in p.parts)
-    for f in files:
-        name = str(f.relative_to(root)) if f.is_relative_to(root) else f"package/{f.relative_to(Path(__file__).parent)}"
-        h.update(name.encode() + b"\0" + hashlib.sha256(f.read_bytes()).digest())
-    return h.hexdigest()
+def publication_key(work: Path, formats: tuple[str, ...]) -> str:
+    """sha256 over what would be published: when it equals the published manifest's, and the
+    published files are intact, there is nothing to publish."""
+    inputs = {f.relative_to(work).as_posix(): file_digest(f) for f in _published_files(work)
+              if f.parent.name != "notebooks"}
+    inputs["formats"] = ",".join(sorted(formats))
+    return key_of(inputs)
 
 
 def published_is_current(params: Params, key: str) -> bool:
-    """True when outputs/<year>/ was built from exactly these inputs and its files are intact."""
+    """True when outputs/<year>/ holds exactly what the work folder would publish, intact."""
     manifest = params.outputs_dir / "manifest.json"
-    if not manifest.exists():
-        return False
     try:
         data = json.loads(manifest.read_text(encoding="utf-8"))
-    except json.JSONDecodeError:
+    except (OSError, json.JSONDecodeError):
         return False
-    if data.get("inputs_key") != key:
+    if data.get("publication_key") != key:
         return False
     for name, digest in (data.get("outputs_sha256") or {}).items():
         path = params.outputs_dir / name
-        if not path.exists() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+        if not path.is_file() or file_digest(path) != digest:
             return False
     return True
 
 
 def build(year: int, params_file: str | None = None, root: Path | None = None, formats: tuple[str, ...] = ("both",),
-          clean_only: bool = False, strict: bool = False, force: bool = False) -> BuildResult:
+          clean_only: bool = False, strict: bool = False, force: bool = False, dry_run: bool = False,
+          workers: int = 0) -> BuildResult:
     """Build one year's report (or, with clean_only, clean and validate only). Raises ReportError.
 
-    When nothing the report is made from has changed since the published build (same content hashes)
-    and its files are intact, nothing is rerun (`force` rebuilds anyway)."""
+    Every stage whose inputs are unchanged is reused from the cache; the rest run, independent ones
+    in parallel. The finished report is published by renaming a complete folder into place, and only
+    when it differs from what is published. `dry_run` says what would run and runs nothing."""
     started = time.monotonic()
     started_at = datetime.datetime.now(datetime.timezone.utc)
     root = (root or repo_root()).resolve()
@@ -191,43 +149,33 @@ def build(year: int, params_file: str | None = None, root: Path | None = None, f
     params = load_params(params_file or params_path_for(year, root), root)
     if params.year != year:
         raise ReportError(f"{params.path.name} is for {params.year}, not {year}")
-    key = inputs_key(params, formats, strict)
-    with year_lock(root, year):
-        if not clean_only and not force and published_is_current(params, key):
-            out = params.outputs_dir
-            return BuildResult(year, out, out / "report.html", time.monotonic() - started,
-                               out / "report.pdf" if (out / "report.pdf").exists() else None,
-                               ("nothing changed since the published build (--force rebuilds)",), cached=True)
-        ensure_kernel()
-        work = root / "build" / str(year)
-        stage = work / "stage"
-        executed = work / "notebooks"
-        for d in (stage, executed):
-            if d.exists():
-                shutil.rmtree(d)
-            d.mkdir(parents=True)
-        stage_rel = str(stage.relative_to(root))
-        timeout = params.data["build"]["timeout_seconds"]
-        for name in (CLEAN_ONLY if clean_only else NOTEBOOKS):
-            extra = {"strict": strict} if name == "20-validate" else None
-            run_notebook(name, params, stage_rel, executed, timeout, extra)
-        if clean_only:
-            return BuildResult(year, stage, None, time.monotonic() - started)
-        from .render import PdfUnavailable, pdf_or_note, render_html
-
-        title = f"{params.institution['name']}{params.year + 1}年工作报告（{params.year}年工作回顾）"
-        colophon = (f"{params.institution['name']} · {params.year}年度 · 本报告由 annualreport 根据各部门数据生成，"
-                    f"每个数字可在 figures.csv 中追溯来源")
-        render_html(executed / "40-report.ipynb", stage / "report.html", title, colophon)
-        try:
-            pdf, notes = pdf_or_note(stage / "report.html", stage / "report.pdf", formats)
-        except PdfUnavailable as exc:
-            raise ReportError(str(exc)) from None
-        shutil.copytree(executed, stage / "notebooks")
+    options = Options(formats=formats, strict=strict, force=force, dry_run=dry_run, workers=workers,
+                      timeout=params.data["build"]["timeout_seconds"])
+    with year_lock(root, params.build_id):
+        pipe = Pipeline(params, options)
+        stages = pipe.run(("validate",) if clean_only else None)
+        work = params.work_dir
+        if dry_run or clean_only:
+            return BuildResult(year, work, None, time.monotonic() - started, stages=stages)
+        key = publication_key(work, formats)
+        final = params.outputs_dir
+        pdf = final / "report.pdf" if (work / "report.pdf").exists() else None
+        if published_is_current(params, key):
+            ran = any(s.status == "ran" for s in stages)
+            note = () if ran else ("nothing changed since the published build (--force rebuilds)",)
+            return BuildResult(year, final, final / "report.html", time.monotonic() - started, pdf,
+                               tuple(pipe.notes) + note, cached=not ran, stages=stages)
+        stage = work.parent / "stage"
+        if stage.exists():
+            shutil.rmtree(stage)
+        for f in _published_files(work):
+            dest = stage / f.relative_to(work)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, dest)
         from .manifest import write_manifest
 
-        write_manifest(params, stage, started_at, time.monotonic() - started, formats, key)
-        final = params.outputs_dir
+        write_manifest(params, stage, started_at, time.monotonic() - started, formats, key,
+                       {s.name: s.status for s in stages})
         publish(stage, final)
-    return BuildResult(year, final, final / "report.html", time.monotonic() - started,
-                       final / "report.pdf" if pdf else None, tuple(notes))
+    return BuildResult(year, final, final / "report.html", time.monotonic() - started, pdf,
+                       tuple(pipe.notes), stages=stages)

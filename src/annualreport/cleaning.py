@@ -3,7 +3,11 @@
 Outputs:
 - `data/processed/<year>/<dataset>.parquet`: clean rows, no personal columns;
 - `data/processed/<year>/quarantine/<dataset>.csv`: rejected rows with file, sheet, row, rule, reason;
-- `<stage>/row_accounting.csv`: one line per file and sheet, with its sha256; it balances.
+- `<work>/accounting/<dataset>.csv`: its line of the row accounting (file, sheet, sha256, counts);
+- `<work>/row_accounting.csv`: those lines joined, one per file and sheet; it balances.
+
+The build cleans only the datasets whose inputs changed (`datasets=`); the reference tables are
+always read, since other datasets' rules use them.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import pandas as pd
 from .clean import CleanContext, CleanResult, clean_sheet, relative_label
 from .derive import DERIVATIONS
 from .errors import InputError, SpecError
+from .layout import ACCOUNTING_FILE, clean_outputs, combine_accounting  # noqa: F401 - ACCOUNTING_FILE re-exported
 from .params import Params
 from .paths import inside
 from .readers import find_input, read_csv, read_xlsx, sha256_file
@@ -25,7 +30,6 @@ from .tables import write_csv, write_parquet
 
 log = logging.getLogger(__name__)
 
-ACCOUNTING_FILE = "row_accounting.csv"
 
 
 @dataclass
@@ -94,8 +98,9 @@ def context_for(params: Params) -> CleanContext:
     return CleanContext(year=params.year, date_min=pd.Timestamp(lo), date_max=pd.Timestamp(hi) + end_of_day)
 
 
-def clean_year(params: Params, stage_dir: Path, datasets: list[str] | None = None) -> dict[str, CleanResult]:
-    """Clean every dataset of the year (reference tables first, they feed the others' rules)."""
+def clean_year(params: Params, work_dir: Path, datasets: list[str] | None = None) -> dict[str, CleanResult]:
+    """Clean the year's datasets (all, or those named), write their outputs and the joined accounting.
+    Reference tables are always cleaned first: they feed the other datasets' rules."""
     specs = load_specs(params.root)
     unknown = set(params.data["datasets"]) - set(specs)
     if unknown:
@@ -103,19 +108,36 @@ def clean_year(params: Params, stage_dir: Path, datasets: list[str] | None = Non
                          f"(known: {', '.join(specs)})", file=str(params.path.name))
     ctx = context_for(params)
     results: dict[str, CleanResult] = {}
-    sources: dict[str, Source] = {}
     for name, spec in specs.items():
-        if datasets is not None and name not in datasets and not spec.reference:
+        wanted = datasets is None or name in datasets
+        if not wanted and not spec.reference:
             continue
         out = clean_dataset(spec, params, ctx)
         if out is None:
+            if wanted:
+                remove_outputs(params, Path(work_dir), name)
             continue
         result, source = out
-        results[name], sources[name] = result, source
         if spec.reference:
             ctx.reference[name] = result.frame
-    write_clean_outputs(params, stage_dir, results, sources)
+        if wanted:
+            results[name] = result
+            write_dataset_outputs(params, Path(work_dir), name, result, source)
+    combine_accounting(params, Path(work_dir), list(specs))
     return results
+
+
+def write_dataset_outputs(params: Params, work_dir: Path, name: str, result: CleanResult, source: Source) -> None:
+    parquet, quarantine, accounting = clean_outputs(params, work_dir, name)
+    write_parquet(result.frame, parquet)
+    write_csv(result.quarantine, quarantine)
+    write_csv(pd.DataFrame([{**result.accounting.as_row(), "sha256": source.sha256}]), accounting)
+
+
+def remove_outputs(params: Params, work_dir: Path, name: str) -> None:
+    """An optional dataset with no file this year: no stale outputs from an earlier run stay behind."""
+    for path in clean_outputs(params, work_dir, name):
+        path.unlink(missing_ok=True)
 
 
 def clean_in_memory(params: Params) -> dict[str, pd.DataFrame]:
@@ -130,18 +152,6 @@ def clean_in_memory(params: Params) -> dict[str, pd.DataFrame]:
         if spec.reference:
             ctx.reference[name] = out[0].frame
     return frames
-
-
-def write_clean_outputs(params: Params, stage_dir: Path, results: dict[str, CleanResult],
-                        sources: dict[str, Source]) -> None:
-    processed = params.processed_dir
-    rows = []
-    for name, result in results.items():
-        write_parquet(result.frame, processed / f"{name}.parquet")
-        write_csv(result.quarantine, processed / "quarantine" / f"{name}.csv")
-        rows.append({**result.accounting.as_row(), "sha256": sources[name].sha256})
-    accounting = pd.DataFrame(rows)
-    write_csv(accounting, Path(stage_dir) / ACCOUNTING_FILE)
 
 
 def load_clean(params: Params, name: str) -> pd.DataFrame:

@@ -17,10 +17,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from .errors import SpecError
-from .paths import specs_dir
+from .paths import load_yaml, specs_dir
 from .wording import STYLES, Wording, round_half_up, word
 
 FIGURE_KEYS = {"id", "section", "label", "dataset", "where", "measure", "unit", "precision", "wording",
@@ -74,7 +73,7 @@ def load_definitions(root: Path | None = None) -> tuple[dict[str, FigureDef], di
     sets: dict[str, list] = {}
     defs: dict[str, FigureDef] = {}
     for path in files:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = load_yaml(path.read_text(encoding="utf-8")) or {}
         for name, values in (raw.get("sets") or {}).items():
             if name in sets and sets[name] != values:
                 raise SpecError(f"specs/figures/{path.name}: set '{name}' is defined differently in another file")

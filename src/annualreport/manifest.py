@@ -9,7 +9,6 @@ here and nowhere in the report, so the report's bytes depend only on its inputs.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import platform
 import subprocess
@@ -51,17 +50,21 @@ def versions() -> dict:
 
 
 def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    from .cache import file_digest
+
+    return file_digest(path)
 
 
 def write_manifest(params: Params, stage: Path, started: dt.datetime, seconds: float, formats: tuple,
-                   inputs_key: str = "") -> Path:
+                   publication_key: str = "", stages: dict[str, str] | None = None) -> Path:
     acc = read_csv(stage / "row_accounting.csv")
     inputs = [{"dataset": r["dataset"], "file": r["file"], "sheet": r["sheet"], "sha256": r["sha256"],
                "data_rows": int(r["data_rows"]), "clean_rows": int(r["clean_rows"]),
                "quarantined_rows": int(r["quarantined_rows"]), "duplicate_rows": int(r["duplicate_rows"])}
               for r in acc.to_dict("records")]
-    outputs = {p.name: sha256(p) for p in sorted(stage.glob("*")) if p.is_file() and p.suffix in (".html", ".pdf", ".csv")}
+    outputs = {p.relative_to(stage).as_posix(): sha256(p) for p in sorted(stage.rglob("*"))
+               if p.is_file() and p.suffix in (".html", ".pdf", ".csv", ".xlsx", ".json")
+               and p.parent.name != "notebooks" and "data_docs" not in p.parts}
     manifest = {
         "year": params.year,
         "institution": params.institution["name"],
@@ -72,7 +75,8 @@ def write_manifest(params: Params, stage: Path, started: dt.datetime, seconds: f
         "outputs_sha256": outputs,
         "packages": versions(),
         "formats": list(formats),
-        "inputs_key": inputs_key,
+        "publication_key": publication_key,
+        "stages": stages or {},
         "built_at": started.astimezone(dt.timezone.utc).isoformat(timespec="seconds"),
         "build_seconds": round(seconds, 1),
     }

@@ -17,9 +17,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from .errors import SpecError
+from .paths import load_yaml
 from .wording import STYLES, word
 
 REF = re.compile(r"\{((?:target\.)?[a-z_][a-z0-9_]*)(?::([a-z]+))?\}")
@@ -29,7 +28,6 @@ CN_NUMBERS = "一二三四五六七八九十"
 # Proper names that contain digits but state no quantity (the national "1+X" certificate system).
 NAMES_WITH_DIGITS = ("1+X",)
 SECTION_KEYS = {"heading", "body", "children", "blocks", "number", "id", "child_numbering"}
-
 
 @dataclass
 class Section:
@@ -41,21 +39,17 @@ class Section:
     children: list["Section"] = field(default_factory=list)
     id: str = ""
 
-
 def cn_index(n: int) -> str:
     if n <= 10:
         return CN_NUMBERS[n - 1]
     tens, ones = divmod(n, 10)
     return ("" if tens == 1 else CN_NUMBERS[tens - 1]) + "十" + (CN_NUMBERS[ones - 1] if ones else "")
 
-
 STYLES_BY_NAME = {"chinese": 1, "chinese_paren": 2, "arabic": 3, "arabic_paren": 4}
-
 
 def numbering(level: int, n: int) -> str:
     """一、 / （一） / 1. / （1）, as Chinese official documents number their levels."""
     return [f"{cn_index(n)}、", f"（{cn_index(n)}）", f"{n}.", f"（{n}）"][min(level, 4) - 1]
-
 
 def _parse(items: list, level: int, where: str, style: int | None = None) -> list[Section]:
     out = []
@@ -75,7 +69,6 @@ def _parse(items: list, level: int, where: str, style: int | None = None) -> lis
                            id=str(item.get("id", ""))))
     return out
 
-
 @dataclass
 class Outline:
     title: str
@@ -90,12 +83,11 @@ class Outline:
             yield s
             stack.extend(reversed(s.children))
 
-
 def load_outline(directory: Path) -> Outline:
     path = directory / "sections.yaml"
     if not path.exists():
         raise SpecError(f"{path}: narrative outline not found (make new-year scaffolds it)")
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = load_yaml(path.read_text(encoding="utf-8"))
     outline = Outline(title=str(raw.get("title", "{institution}{next_year}年工作报告")),
                       subtitle=str(raw.get("subtitle", "")),
                       sections=_parse(raw.get("sections") or [], 1, str(path)), directory=directory)
@@ -103,7 +95,6 @@ def load_outline(directory: Path) -> Outline:
         if s.body and not (directory / s.body).exists():
             raise SpecError(f"{path}: section '{s.heading}' names {s.body}, which does not exist")
     return outline
-
 
 @dataclass
 class Context:
@@ -118,7 +109,6 @@ class Context:
     def names(self) -> dict[str, str]:
         return {"year": str(self.year), "prev_year": str(self.year - 1), "next_year": str(self.year + 1),
                 "institution": self.institution}
-
 
 def _figure_text(ctx: Context, fid: str, style: str | None, where: str) -> tuple[str, dict]:
     if fid.startswith("target."):
@@ -137,7 +127,6 @@ def _figure_text(ctx: Context, fid: str, style: str | None, where: str) -> tuple
         return word(row["value"], row["unit"], style).text, row
     return row["wording"], row
 
-
 def fill(text: str, ctx: Context, where: str, markup: bool = True) -> str:
     """Replace references. With `markup`, each figure becomes a span linking to its ledger row."""
 
@@ -153,7 +142,6 @@ def fill(text: str, ctx: Context, where: str, markup: bool = True) -> str:
                 f"{html.escape(shown)}</a>")
 
     return REF.sub(repl, text)
-
 
 def markdown_to_html(md: str, ctx: Context | None = None, where: str = "") -> str:
     """Markdown to HTML with raw HTML escaped (narrative never becomes markup); figure and year
@@ -172,13 +160,11 @@ def markdown_to_html(md: str, ctx: Context | None = None, where: str = "") -> st
         return out
     return re.sub(r"FIGREF(\d{5})X", lambda m: fill(refs[int(m.group(1))], ctx, where), out)
 
-
 def render_body(outline: Outline, section: Section, ctx: Context) -> str:
     if not section.body:
         return ""
     path = outline.directory / section.body
     return markdown_to_html(path.read_text(encoding="utf-8"), ctx, str(path))
-
 
 def bare_numbers(text: str) -> list[str]:
     """Digits typed into narrative text outside figure/year references and dates."""

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from .errors import ParamsError
-from .paths import inside, repo_root
+from .paths import inside, load_yaml, repo_root
 
 
 class _Any:
@@ -130,12 +130,28 @@ class Params:
         return self._path(self.data["paths"]["narrative"] or f"params/narrative/{self.year}")
 
     @property
+    def build_id(self) -> str:
+        """Where this params file's results go: `2020` for params/2020.yaml, `<name>/2020` for
+        params/institutions/<name>/2020.yaml (processed data, work folder, outputs, cache scope)."""
+        try:
+            rel = self.path.relative_to(self.root / "params").with_suffix("")
+        except ValueError:
+            return str(self.year)
+        parts = rel.parts[1:] if rel.parts[0] == "institutions" else rel.parts
+        return "/".join(parts) if len(parts) > 1 else str(self.year)
+
+    @property
     def processed_dir(self) -> Path:
-        return self.root / "data" / "processed" / str(self.year)
+        return self.root / "data" / "processed" / self.build_id
 
     @property
     def outputs_dir(self) -> Path:
-        return self.root / "outputs" / str(self.year)
+        return self.root / "outputs" / self.build_id
+
+    @property
+    def work_dir(self) -> Path:
+        """The build's persistent work folder (stage outputs the cache keeps current)."""
+        return self.root / "build" / self.build_id / "work"
 
     @property
     def date_range(self) -> tuple[dt.date, dt.date]:
@@ -170,7 +186,7 @@ def load_params(path: str | Path, root: Path | None = None) -> Params:
         raise ParamsError(f"{source}: params file not found")
     raw_bytes = path.read_bytes()
     try:
-        data = yaml.safe_load(raw_bytes.decode("utf-8"))
+        data = load_yaml(raw_bytes.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ParamsError(f"{source}: not valid UTF-8 YAML ({str(exc).splitlines()[0]})") from exc
     if not isinstance(data, dict):

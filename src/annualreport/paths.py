@@ -48,3 +48,16 @@ def inside(path: Path, root: Path) -> bool:
         return True
     except ValueError:
         return False
+
+
+def work_path(work_dir: str | Path) -> Path:
+    """A work folder given relative to the repository (how notebooks get it) made absolute."""
+    p = Path(work_dir)
+    return p if p.is_absolute() else repo_root() / p
+
+
+def load_yaml(text: str):
+    """YAML with libyaml's C loader when present (several times faster than the pure-Python one)."""
+    import yaml
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

@@ -34,14 +34,14 @@ class Report:
     outline: Outline
     ledger: pd.DataFrame
     previous: pd.DataFrame | None
-    stage_dir: Path
+    work_dir: Path
 
     @classmethod
-    def load(cls, params_file: str, stage_dir: str) -> "Report":
-        from .stages import stage_path
+    def load(cls, params_file: str, work_dir: str) -> "Report":
+        from .paths import work_path
 
         params = load_params(params_file)
-        stage = stage_path(stage_dir)
+        stage = work_path(work_dir)
         ledger = read_csv(stage / "figures.csv")
         prev_path = stage / "figures_previous.csv"
         previous = read_csv(prev_path) if prev_path.exists() else None
@@ -195,7 +195,7 @@ class Report:
     # ---------------------------------------------------------------- targets
     @property
     def targets(self) -> pd.DataFrame | None:
-        path = self.stage_dir / "targets.csv"
+        path = self.work_dir / "targets.csv"
         return read_csv(path) if path.exists() else None
 
     def targets_heading(self) -> str:
@@ -231,8 +231,8 @@ class Report:
         from .specs import load_specs
 
         specs = load_specs(self.params.root)
-        acc = read_csv(self.stage_dir / "row_accounting.csv")
-        summary = read_csv(self.stage_dir / "validation" / "summary.csv")
+        acc = read_csv(self.work_dir / "row_accounting.csv")
+        summary = read_csv(self.work_dir / "validation" / "summary.csv")
         ok = summary["success"].str.lower() == "true"
         warnings = summary[~ok & (summary["severity"] == "warning")]
         n_data = sum(int(x) for x in acc["data_rows"])
@@ -283,18 +283,32 @@ class Report:
                 '<p class="note">报告中的每个数字都来自下表，可在 figures.csv 中查到其定义、所用数据行数和原始文件的 SHA-256。</p>'
                 + out)
 
+    def blocks(self) -> list[tuple[str, str]]:
+        """The report as (MIME type, content) blocks, in order: what the notebook displays."""
+        out = [("text/html", self.cover_html()), ("text/html", self.toc_html())]
+        for kind, payload in self.section_blocks():
+            out.append(("image/svg+xml" if kind == "svg" else "text/html", payload))
+        targets = self.targets_html()
+        if targets:
+            out.append(("text/html", targets))
+        out += [("text/html", self.quality_html()), ("text/html", self.ledger_html())]
+        return out
+
     def show_all(self) -> None:
         from IPython.display import HTML, SVG, display
 
-        display(HTML(self.cover_html()))
-        display(HTML(self.toc_html()))
-        for kind, payload in self.section_blocks():
-            display(SVG(payload) if kind == "svg" else HTML(payload))
-        targets = self.targets_html()
-        if targets:
-            display(HTML(targets))
-        display(HTML(self.quality_html()))
-        display(HTML(self.ledger_html()))
+        for mime, payload in self.blocks():
+            display(SVG(payload) if mime == "image/svg+xml" else HTML(payload))
+
+    def as_notebook(self):
+        """The blocks as an executed notebook, without a kernel (the benchmark's in-process floor)."""
+        import nbformat
+        from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+        cell = new_code_cell("report.show_all()")
+        cell.outputs = [new_output("display_data", data={mime: payload}) for mime, payload in self.blocks()]
+        return new_notebook(cells=[cell], metadata={"kernelspec": {"name": "annualreport", "language": "python",
+                                                                   "display_name": "annualreport"}})
 
 
 def unique_svg_ids(svg: str, prefix: str) -> str:

@@ -15,7 +15,7 @@ import yaml
 
 from .errors import SpecError
 from .normalize import header as norm_header
-from .paths import specs_dir
+from .paths import load_yaml, specs_dir
 
 TYPES = {"text", "id", "category", "int", "number", "money", "percent", "date", "datetime", "bool"}
 COLUMN_KEYS = {"header", "aliases", "name", "type", "required", "pattern", "allowed", "min", "max",
@@ -127,7 +127,7 @@ def _column(raw: dict, where: str) -> ColumnSpec:
 def load_spec(path: Path) -> DatasetSpec:
     where = f"specs/datasets/{path.name}"
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise SpecError(f"{where}: not valid YAML: {exc}") from exc
     unknown = set(raw) - SPEC_KEYS

@@ -1,8 +1,9 @@
 """The stages as the notebooks call them: one function per notebook, all state on disk.
 
-Each stage reads what the previous one wrote (Parquet in `data/processed/<year>/`, CSV in the
-build's stage folder) so a notebook can be rerun alone, and the build driver can skip or
-re-run stages independently.
+Each stage reads what the stages before it wrote (Parquet in `data/processed/<year>/`, CSV and JSON
+in the build's work folder `build/<year>/work/`), so a notebook can be rerun alone, and the build
+driver can reuse any stage whose inputs did not change. The clean and validate stages take the
+list of datasets to (re)do; `None` means all.
 """
 
 from __future__ import annotations
@@ -13,31 +14,23 @@ from pathlib import Path
 import pandas as pd
 
 from . import cleaning, validate
-from .figures import compute_all
+from .layout import PREVIOUS_FILE
 from .params import Params, load_params, previous_params
-from .targets import evaluate
-from .paths import repo_root
+from .paths import work_path
 from .tables import read_csv, write_csv, write_xlsx
 
 log = logging.getLogger(__name__)
-
 
 def setup_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", force=True)
 
 
-def stage_path(stage_dir: str | Path) -> Path:
-    """A stage folder given relative to the repository (how notebooks get it) made absolute."""
-    p = Path(stage_dir)
-    return p if p.is_absolute() else repo_root() / p
-
-
-def run_clean(params_file: str, stage_dir: str) -> pd.DataFrame:
-    """Clean every dataset; returns the row accounting (one line per file and sheet)."""
+def run_clean(params_file: str, work_dir: str, datasets: list[str] | None = None) -> pd.DataFrame:
+    """Clean the datasets (all, or those named); returns the whole row accounting (one line per file)."""
     params = load_params(params_file)
-    stage = stage_path(stage_dir)
-    cleaning.clean_year(params, stage)
-    return read_csv(stage / cleaning.ACCOUNTING_FILE)
+    work = work_path(work_dir)
+    cleaning.clean_year(params, work, datasets)
+    return read_csv(work / cleaning.ACCOUNTING_FILE)
 
 
 def quarantine_overview(params_file: str) -> pd.DataFrame:
@@ -52,24 +45,39 @@ def quarantine_overview(params_file: str) -> pd.DataFrame:
             .agg(rows="count", first_rows=lambda s: ", ".join(list(s)[:5])).reset_index())
 
 
-def clean_frames(params: Params, stage_dir: Path) -> dict[str, pd.DataFrame]:
-    accounting = read_csv(stage_dir / cleaning.ACCOUNTING_FILE)
+def clean_frames(params: Params, work_dir: Path) -> dict[str, pd.DataFrame]:
+    accounting = read_csv(work_dir / cleaning.ACCOUNTING_FILE)
     return {name: cleaning.load_clean(params, name) for name in accounting["dataset"]}
 
 
-def run_validate(params_file: str, stage_dir: str, strict: bool = False) -> pd.DataFrame:
-    """Validate every clean dataset; write results, Data Docs and the auditor's page; return the
-    summary. Raises ValidationFailed on a blocking failure (on any failure when `strict`)."""
+def run_validate(params_file: str, work_dir: str, datasets: list[str] | None = None,
+                 strict: bool = False, data_docs: bool = False) -> pd.DataFrame:
+    """Validate the clean datasets (all, or those named); join every dataset's results into
+    `validation/summary.csv`; write the auditor's page (and, with `data_docs`, GX Data Docs, which
+    the build makes in its own stage); return the summary. Raises ValidationFailed on a blocking
+    failure (on any failure when `strict`). Great Expectations is imported only to validate."""
     params = load_params(params_file)
-    stage = stage_path(stage_dir)
-    frames = clean_frames(params, stage)
-    summary = validate.validate_year(params, stage, frames)
-    validate.build_data_docs(params, frames, stage / "validation" / "data_docs")
+    work = work_path(work_dir)
+    frames = clean_frames(params, work)
+    if datasets is None or datasets:
+        validate.validate_year(params, work, frames, datasets)
+    names = list(frames)
+    summary = read_csv(validate.combine_summary(work, names))
+    if data_docs:
+        run_data_docs(params_file, work_dir)
     from .auditor import render_page
 
-    page = render_page(params, stage)
+    page = render_page(params, work)
     validate.gate(summary, params.allow_warnings and not strict, where=str(page.relative_to(params.root)))
     return summary
+
+
+def run_data_docs(params_file: str, work_dir: str) -> Path:
+    """GX Data Docs (`validation/data_docs/index.html`) from the results the validation kept."""
+    params = load_params(params_file)
+    work = work_path(work_dir)
+    names = list(read_csv(work / cleaning.ACCOUNTING_FILE)["dataset"])
+    return validate.build_data_docs(params, work, names, work / "validation" / "data_docs")
 
 
 def dataset_status(summary: pd.DataFrame) -> dict[str, str]:
@@ -86,32 +94,44 @@ def dataset_status(summary: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def run_figures(params_file: str, stage_dir: str) -> pd.DataFrame:
-    """Compute the figure ledger and write `figures.csv`."""
+def run_previous(params_file: str, work_dir: str) -> pd.DataFrame | None:
+    """The year before's figures, computed from that year's raw files (cleaned in memory), so the
+    year-before column depends only on inputs, not on an earlier build's outputs. Writes
+    `figures_previous.csv` (removes it when there is no year before)."""
+    from .figures import compute_all
+
     params = load_params(params_file)
-    stage = stage_path(stage_dir)
-    accounting = read_csv(stage / cleaning.ACCOUNTING_FILE)
+    out = work_path(work_dir) / PREVIOUS_FILE
+    prev = previous_params(params)
+    if prev is None or not prev.raw_dir.is_dir():
+        out.unlink(missing_ok=True)
+        return None
+    ledger = compute_all(cleaning.clean_in_memory(prev), prev.year, root=params.root)
+    write_csv(ledger, out)
+    return ledger
+
+
+def run_figures(params_file: str, work_dir: str) -> pd.DataFrame:
+    """Compute the figure ledger (`figures.csv`, `figures.xlsx`) and the targets table."""
+    from .figures import compute_all
+    from .targets import evaluate
+
+    params = load_params(params_file)
+    work = work_path(work_dir)
+    accounting = read_csv(work / cleaning.ACCOUNTING_FILE)
     inputs = {}
     for row in accounting.to_dict("records"):
         entry = f"{row['file']}" + (f"[{row['sheet']}]" if row["sheet"] else "") + f" sha256:{row['sha256']}"
         inputs[row["dataset"]] = (inputs.get(row["dataset"], "") + "; " + entry).lstrip("; ")
-    summary = read_csv(stage / "validation" / "summary.csv")
-    ledger = compute_all(clean_frames(params, stage), params.year, inputs, dataset_status(summary), params.root)
-    write_csv(ledger, stage / "figures.csv")
-    write_xlsx(ledger, stage / "figures.xlsx", "figures")
-    previous = previous_ledger(params)
-    if previous is not None:
-        write_csv(previous, stage / "figures_previous.csv")
+    summary = read_csv(work / "validation" / "summary.csv")
+    ledger = compute_all(clean_frames(params, work), params.year, inputs, dataset_status(summary), params.root)
+    write_csv(ledger, work / "figures.csv")
+    write_xlsx(ledger, work / "figures.xlsx", "figures")
+    previous = read_csv(work / PREVIOUS_FILE) if (work / PREVIOUS_FILE).exists() else None
     prev_params = previous_params(params)
+    targets = work / "targets.csv"
     if prev_params is not None and prev_params.data["targets"]:
-        write_csv(evaluate(prev_params.data["targets"], ledger, previous), stage / "targets.csv")
+        write_csv(evaluate(prev_params.data["targets"], ledger, previous), targets)
+    else:
+        targets.unlink(missing_ok=True)
     return ledger
-
-
-def previous_ledger(params: Params) -> pd.DataFrame | None:
-    """The year before's figures, computed here from that year's raw files (cleaned in memory),
-    so the year-before column depends only on inputs, not on an earlier build's outputs."""
-    prev = previous_params(params)
-    if prev is None or not prev.raw_dir.is_dir():
-        return None
-    return compute_all(cleaning.clean_in_memory(prev), prev.year, root=params.root)

@@ -12,8 +12,10 @@ import re
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where a frame is written, so the build driver stays light
+    import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -46,6 +48,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """CSV for auditors: UTF-8 with BOM (Excel shows Chinese correctly), LF line ends, no index."""
+    import pandas as pd
+
     safe = frame.copy()
     for col in safe.columns:
         if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
@@ -76,6 +80,8 @@ def unneutralise(value):
 
 def read_csv(path: Path) -> pd.DataFrame:
     """A CSV this suite wrote (all text, empty cells as ''), with formula neutralisation undone."""
+    import pandas as pd
+
     frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     for col in frame.columns:
         frame[col] = frame[col].map(unneutralise)
@@ -105,6 +111,8 @@ def normalise_zip(data: bytes) -> bytes:
 
 def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str) -> None:
     """An Excel copy of a table for auditors (text cells neutralised like the CSV), reproducible bytes."""
+    import pandas as pd
+
     safe = frame.copy()
     for col in safe.columns:
         if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
@@ -113,3 +121,19 @@ def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str) -> None:
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         safe.to_excel(writer, sheet_name=sheet, index=False)
     atomic_write_bytes(path, normalise_zip(buf.getvalue()))
+
+
+def concat_csv(parts: list[Path], out: Path) -> None:
+    """Join CSV files written by `write_csv` with the same header into one (no pandas: the driver
+    uses it to assemble per-dataset pieces). Raises ValueError on a header mismatch."""
+    header = None
+    body: list[str] = []
+    for part in parts:
+        text = part.read_text(encoding="utf-8-sig")
+        first, _, rest = text.partition("\n")
+        if header is None:
+            header = first
+        elif first != header:
+            raise ValueError(f"{part.name}: header differs from {parts[0].name}")
+        body.append(rest)
+    atomic_write_bytes(out, ("\ufeff" + (header or "") + "\n" + "".join(body)).encode("utf-8"))

@@ -16,10 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .errors import ParamsError
 from .wording import plain, round_half_up
+
+if TYPE_CHECKING:  # params load targets to check them; the build driver stays free of pandas
+    import pandas as pd
 
 TARGET_KEYS = {"id", "section", "label", "comparison", "target", "unit", "figure", "basis", "seed_wording", "note"}
 COMPARISONS = {">=": "不低于", "<=": "不高于", "==": "等于"}
@@ -43,7 +46,7 @@ def check(targets: list[dict], source: str) -> list[dict]:
 
 
 def _value(v: str, unit: str):
-    if v in ("", None) or (isinstance(v, float) and pd.isna(v)):
+    if v in ("", None) or (isinstance(v, float) and v != v):  # NaN
         return None
     if unit == "日期":
         return dt.date.fromisoformat(str(v))
@@ -76,6 +79,8 @@ def target_texts(targets: list[dict]) -> dict[str, str]:
 
 def evaluate(targets: list[dict], ledger: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
     """One row per target: the target, this year's actual, 达成/未达成/无数据, the gap."""
+    import pandas as pd
+
     cur = ledger.set_index("id")
     prev = previous.set_index("id") if previous is not None else None
     rows = []

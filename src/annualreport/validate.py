@@ -22,9 +22,10 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import SpecError, ValidationFailed
+from .layout import validation_outputs
 from .params import Params
 from .paths import expectations_dir
-from .tables import atomic_write_bytes, write_csv
+from .tables import atomic_write_bytes, concat_csv, write_csv
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +116,13 @@ def _strip(obj):
     return obj
 
 
-def validate_frame(suite: SuiteFile, frame: pd.DataFrame, parameters: dict, _cache: dict = {}) -> dict:
+def validate_frame(suite: SuiteFile, frame: pd.DataFrame, parameters: dict) -> dict:
     """Run one suite on one frame. Returns the stripped result, in the suite file's order."""
+    return run_suite(suite, frame, parameters)[0]
+
+
+def run_suite(suite: SuiteFile, frame: pd.DataFrame, parameters: dict, _cache: dict = {}) -> tuple[dict, dict]:
+    """Run one suite on one frame. Returns (stripped result in the suite file's order, GX's raw result)."""
     if "gx" not in _cache:
         _cache["gx"], _cache["ctx"] = _gx()
         _cache["n"] = 0
@@ -136,42 +142,46 @@ def validate_frame(suite: SuiteFile, frame: pd.DataFrame, parameters: dict, _cac
     asset = source.add_dataframe_asset(suite.name)
     batch = asset.add_batch_definition_whole_dataframe("whole").get_batch(batch_parameters={"dataframe": frame})
     result = batch.validate(gx_suite, expectation_parameters=parameters, result_format=RESULT_FORMAT)
-    raw = result.to_json_dict()
+    raw = json.loads(json.dumps(result.to_json_dict(), default=str))
     raw["results"].sort(key=lambda r: order.get(r["expectation_config"].get("id"), 1 << 30))
+    raw["meta"]["expectation_suite_name"] = suite.name
     out = _strip(raw)
     out["suite_name"] = suite.name
     out["meta"].pop("active_batch_definition", None)
     for r in out["results"]:
         r["expectation_config"].pop("severity", None)  # GX's own field; ours is meta.severity
-    return out
+    return out, raw
 
 
-def build_data_docs(params: Params, frames: dict[str, pd.DataFrame], out_dir: Path) -> Path:
-    """GX's own Data Docs for the year, under `out_dir` (validation/data_docs/). They embed run times,
-    so unlike the result JSON they differ between runs; their CSS/JS come with them (offline)."""
+def build_data_docs(params: Params, work_dir: Path, datasets: list[str], out_dir: Path) -> Path:
+    """GX's own Data Docs for the year, under `out_dir` (validation/data_docs/), rendered from the
+    results the validation stage kept (`validation/raw/<dataset>.json`): nothing is validated twice,
+    and a dataset whose validation was reused from the cache still has its page. The run is named
+    after the year with a fixed time, so the same results give the same pages."""
     gx, _ = _gx()
-    ctx = gx.get_context(mode="ephemeral")
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResultSchema
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier, ValidationResultIdentifier)
 
-    ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
-    out_dir = Path(out_dir)
+    ctx = gx.get_context(mode="ephemeral")
+    out_dir = Path(out_dir).resolve()
     ctx.add_data_docs_site(site_name="audit", site_config={
         "class_name": "SiteBuilder",
         "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(out_dir)},
         "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}})
-    source = ctx.data_sources.add_pandas("annualreport")
     suites = suite_files(params.root)
-    definitions = []
-    for name in frames:
-        if name not in suites:
+    run_id = RunIdentifier(run_name=str(params.year), run_time=f"{params.year}-12-31T00:00:00+00:00")
+    schema = ExpectationSuiteValidationResultSchema()
+    for name in datasets:
+        raw_path = Path(work_dir) / "validation" / "raw" / f"{name}.json"
+        if name not in suites or not raw_path.exists():
             continue
-        suite = ctx.suites.add(gx.ExpectationSuite(**copy.deepcopy(suites[name].data)))
-        batch_def = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("whole")
-        vd = ctx.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch_def, suite=suite))
-        definitions.append((vd, frames[name], suite_parameters(params, name, frames)))
-    for vd, frame, parameters in definitions:
-        vd.run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters,
-               result_format={"result_format": "SUMMARY"})
+        ctx.suites.add(gx.ExpectationSuite(**copy.deepcopy(suites[name].data)))
+        result = schema.load(json.loads(raw_path.read_text(encoding="utf-8")))
+        key = ValidationResultIdentifier(expectation_suite_identifier=ExpectationSuiteIdentifier(name=name),
+                                         run_id=run_id, batch_identifier=name)
+        ctx.validation_results_store.set(key, result)
     ctx.build_data_docs(site_names=["audit"])
     return out_dir / "index.html"
 
@@ -202,30 +212,44 @@ def summarise(dataset: str, result: dict, suite: SuiteFile) -> list[dict]:
     return rows
 
 
-def validate_year(params: Params, stage_dir: Path, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Validate every clean dataset that has a suite; write results and summary; return the summary.
+def validate_year(params: Params, work_dir: Path, frames: dict[str, pd.DataFrame],
+                  datasets: list[str] | None = None) -> pd.DataFrame:
+    """Validate the clean datasets (all, or those named) that have a suite; write each one's result
+    and summary lines; return the summary of those validated.
 
     Raises SpecError when a dataset has no suite (every dataset must be checked).
     """
     suites = suite_files(params.root)
-    out_dir = Path(stage_dir) / "validation"
     rows = []
     for name, frame in frames.items():
+        if datasets is not None and name not in datasets:
+            continue
         if name not in suites:
             raise SpecError(f"dataset '{name}' has no suite: add expectations/{name}.json")
         suite = suites[name]
-        result = validate_frame(suite, frame, suite_parameters(params, name, frames))
+        result, raw = run_suite(suite, frame, suite_parameters(params, name, frames))
+        result_path, raw_path, summary_path = validation_outputs(work_dir, name)
         text = json.dumps(result, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n"
-        atomic_write_bytes(out_dir / f"{name}.json", text.encode("utf-8"))
-        rows.extend(summarise(name, result, suite))
-    summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
-    write_csv(summary, out_dir / "summary.csv")
-    return summary
+        atomic_write_bytes(result_path, text.encode("utf-8"))
+        atomic_write_bytes(raw_path, json.dumps(raw, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        part = summarise(name, result, suite)
+        write_csv(pd.DataFrame(part, columns=SUMMARY_COLUMNS), summary_path)
+        rows.extend(part)
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def combine_summary(work_dir: Path, datasets: list[str]) -> Path:
+    """`validation/summary.csv`: the summary lines of every dataset, in the given order."""
+    parts = [p for name in datasets if (p := validation_outputs(work_dir, name)[2]).exists()]
+    out = Path(work_dir) / "validation" / "summary.csv"
+    concat_csv(parts, out)
+    return out
 
 
 def gate(summary: pd.DataFrame, allow_warnings: bool, where: str = "") -> None:
     """Stop the run on a blocking failure (or on a warning when warnings are not allowed)."""
-    failed = summary[~summary["success"].astype(bool)]
+    ok = summary["success"].astype(str).str.lower() == "true"  # bools, or their text read back from CSV
+    failed = summary[~ok]
     blocking = failed[failed["severity"] == "blocking"]
     if not allow_warnings:
         blocking = failed
