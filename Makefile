@@ -7,6 +7,9 @@ SHELL := /bin/bash
 YEAR ?= 2020
 ALLOW_WARNINGS ?= 1
 FORMAT ?= both
+WORKERS ?= 0
+RUNS ?= 3
+ARGS ?=
 STRICT := $(if $(filter 0,$(ALLOW_WARNINGS)),--strict,)
 PYTHON ?= python3.11
 VENV := .venv
@@ -15,7 +18,7 @@ STAMP := $(VENV)/.installed
 export PYTHONHASHSEED := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup report reports validate test data lock clean distclean
+.PHONY: help setup report plan reports validate test bench audit data lock clean distclean
 
 ## help: list the targets (this text)
 help:
@@ -37,14 +40,17 @@ $(STAMP): requirements.lock
 ## setup: create .venv with the pinned dependencies, register the Jupyter kernel, prepare fonts
 setup: $(STAMP)
 
-## report: build YEAR (default 2020) into outputs/YEAR/: FORMAT=html|pdf|both, ALLOW_WARNINGS=0 blocks on warnings
+## report: build YEAR (default 2020) into outputs/YEAR/, rerunning only what changed: FORMAT=html|pdf|both, ALLOW_WARNINGS=0 blocks on warnings
 report: $(STAMP)
-	$(PY) -m annualreport build --year $(YEAR) --format $(FORMAT) $(STRICT)
+	$(PY) -m annualreport build --year $(YEAR) --format $(FORMAT) --workers $(WORKERS) $(STRICT) $(ARGS)
 
-## reports: build every year that has a params/<year>.yaml
+## plan: show which stages `make report` would run for YEAR and why, running nothing (also: make report ARGS=--dry-run)
+plan: $(STAMP)
+	$(PY) -m annualreport plan --year $(YEAR) --format $(FORMAT) $(STRICT)
+
+## reports: build every params file (every year, every institution) in parallel
 reports: $(STAMP)
-	@for f in params/[0-9][0-9][0-9][0-9].yaml; do y=$$(basename $$f .yaml); \
-	  $(PY) -m annualreport build --year $$y $(STRICT) || exit $$?; done
+	$(PY) -m annualreport reports --format $(FORMAT) $(STRICT)
 
 ## validate: clean and validate YEAR only; exits non-zero on a blocking failure
 validate: $(STAMP)
@@ -53,6 +59,16 @@ validate: $(STAMP)
 ## test: run the whole test suite (pytest)
 test: $(STAMP)
 	$(PY) -m pytest
+
+## bench: measure cold, naive, floor, no-op, incremental, 10x/100x and parallel builds (RUNS=3); writes build/bench/results.md
+bench: $(STAMP)
+	$(PY) -m annualreport.bench --runs $(RUNS)
+
+## audit: check the pinned dependencies for known vulnerabilities (pip-audit in its own venv; exit 3 when the advisory service cannot be reached)
+audit: $(STAMP)
+	@test -x build/audit-venv/bin/pip-audit || { $(PYTHON) -m venv build/audit-venv && \
+	  build/audit-venv/bin/pip install --quiet -r requirements-audit.lock; }
+	$(PY) -m annualreport.audit --pip-audit build/audit-venv/bin/pip-audit
 
 ## data: regenerate the committed demo data (deterministic; data/raw and data/reference)
 data: $(STAMP)
