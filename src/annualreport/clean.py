@@ -114,7 +114,14 @@ def _find_header(sheet: RawSheet, spec: DatasetSpec) -> tuple[int, dict[int, Col
             best = (idx, len(found))
     if best is None:
         expected = "、".join(c.header for c in spec.columns)
-        raise InputError(f"no header row found in the first 30 rows (expected headers such as {expected})",
+        hint = ""
+        if sheet.sheet is None:  # a CSV read as one column per line: another delimiter?
+            single = [cells[0] for _, cells in sheet.rows[:30] if len([c for c in cells if not nz.is_blank(c)]) == 1]
+            for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "'|'")):
+                if any(str(c).count(sep) >= 2 for c in single):
+                    hint = f"; the lines look separated by {name}, not commas: save it as CSV (comma-separated)"
+                    break
+        raise InputError(f"no header row found in the first 30 rows (expected headers such as {expected}){hint}",
                          file=sheet.file, sheet=sheet.sheet)
     idx = best[0]
     row_no, cells = sheet.rows[idx]
@@ -217,7 +224,7 @@ def clean_sheet(spec: DatasetSpec, sheet: RawSheet, ctx: CleanContext) -> CleanR
     """Clean one sheet by its spec. Structural problems raise InputError; bad rows are quarantined."""
     acc = Accounting(dataset=spec.name, file=sheet.file, sheet=sheet.sheet or "",
                      physical_rows=len(sheet.rows))
-    if not sheet.rows:
+    if all(all(nz.is_blank(c) for c in cells) for _, cells in sheet.rows):
         raise InputError("is empty: no header row and no data", file=sheet.file, sheet=sheet.sheet)
     h_idx, mapping, ignored = _find_header(sheet, spec)
     header_no, header_cells = sheet.rows[h_idx]
@@ -231,6 +238,10 @@ def clean_sheet(spec: DatasetSpec, sheet: RawSheet, ctx: CleanContext) -> CleanR
     while width and nz.is_blank(header_cells[width - 1]):
         width -= 1
 
+    if spec.min_rows and not any(not all(nz.is_blank(c) for c in cells) and not _is_note(cells)
+                                 for _, cells in sheet.rows[h_idx + 1:]):
+        raise InputError(f"has a header (row {header_no}) but no data rows; this table needs at least "
+                         f"{spec.min_rows} row(s)", file=sheet.file, sheet=sheet.sheet)
     canonical_cols = [(i, c) for i, c in sorted(mapping.items()) if c.name]
     person = _person_rule(spec, mapping)
     quarantined: list[dict] = []

@@ -43,7 +43,7 @@ class Source:
 def locate(spec: DatasetSpec, params: Params) -> Path | None:
     """The raw file of a dataset for the year, checked for the things that must stop a run."""
     directory = params.reference_dir if spec.reference else params.raw_dir
-    path = find_input(directory, spec.file)
+    path = find_input(directory, spec.file, params.root)
     if path is None:
         return None
     label = relative_label(path, params.root)

@@ -100,6 +100,12 @@ class Pipeline:
         from .specs import load_specs
 
         self.specs = load_specs(self.root)
+        unknown = sorted(set(self.params.data["datasets"]) - set(self.specs))
+        if unknown:
+            from .errors import ParamsError
+
+            raise ParamsError(f"{self.rel(self.params.path)}: 'datasets' names unknown dataset(s): "
+                              f"{', '.join(unknown)} (known: {', '.join(sorted(self.specs))})")
         self.env = cache.environment_digests(self.root)
 
     # ------------------------------------------------------------------ inputs
@@ -133,7 +139,7 @@ class Pipeline:
         spec = self.specs[name]
         directory = self.params.reference_dir if spec.reference else self.params.raw_dir
         try:
-            path = find_input(directory, spec.file)
+            path = find_input(directory, spec.file, self.root)
         except ReportError as exc:
             return {f"raw:{name}": f"error:{exc}"}
         if path is None:
@@ -269,6 +275,22 @@ class Pipeline:
             self.results.append(StageResult(name, status, seconds, reason, time.monotonic() - self._t0))
         log.info("%s %s %s", status, name, reason)
 
+    def declared(self, name: str) -> list[Path]:
+        """Files a stage may write: on a cache hit, those its record does not list are removed
+        (e.g. an optional dataset absent again must not keep an earlier run's clean data)."""
+        kind, _, ds = name.partition(":")
+        if kind == "clean":
+            return layout.clean_outputs(self.params, self.work, ds)
+        if kind == "validate" and ds:
+            return layout.validation_outputs(self.work, ds)
+        if name == "previous":
+            return [self.work / layout.PREVIOUS_FILE]
+        if name == "figures":
+            return [self.work / "targets.csv"]
+        if name == "pdf":
+            return [self.work / "report.pdf"]
+        return []
+
     def check(self, name: str, inputs: dict[str, str]) -> tuple[bool, str]:
         """(hit, reason): a hit restores the recorded outputs; a miss says which input changed."""
         key = key_of(inputs)
@@ -277,6 +299,9 @@ class Pipeline:
             if rec is not None:
                 if not self.options.dry_run:
                     self.store.restore(rec)
+                    for p in self.declared(name):
+                        if p.relative_to(self.root).as_posix() not in rec.outputs:
+                            p.unlink(missing_ok=True)
                 elif not self.store.in_place(rec):
                     return True, "outputs would be restored from the cache"
                 return True, ""

@@ -159,10 +159,17 @@ def read_xlsx(path: Path, label: str, sheet: str | None) -> RawSheet:
     return out
 
 
-def find_input(directory: Path, stem: str) -> Path | None:
-    """The file for a dataset: `<stem>.csv` or `<stem>.xlsx` (one of them, not both)."""
+def find_input(directory: Path, stem: str, root: Path | None = None) -> Path | None:
+    """The file for a dataset: `<stem>.csv` or `<stem>.xlsx` (one of them, not both). An old
+    `<stem>.xls` in their place is refused with what to do."""
+    def label(p: Path) -> str:
+        return str(p.relative_to(root)) if root and p.is_relative_to(root) else str(p)
+
     found = [directory / f"{stem}{ext}" for ext in (".csv", ".xlsx")
              if (directory / f"{stem}{ext}").exists() or (directory / f"{stem}{ext}").is_symlink()]
     if len(found) > 1:
-        raise InputError(f"both {found[0].name} and {found[1].name} exist; keep only one", file=str(directory))
+        raise InputError(f"both {found[0].name} and {found[1].name} exist; keep only one", file=label(directory))
+    if not found and (directory / f"{stem}.xls").exists():
+        raise InputError(f"is an Excel 97-2003 workbook (.xls); open it in Excel and save it as {stem}.xlsx",
+                         file=label(directory / f"{stem}.xls"))
     return found[0] if found else None

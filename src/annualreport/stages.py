@@ -68,8 +68,34 @@ def run_validate(params_file: str, work_dir: str, datasets: list[str] | None = N
     from .auditor import render_page
 
     page = render_page(params, work)
-    validate.gate(summary, params.allow_warnings and not strict, where=str(page.relative_to(params.root)))
+    where = str(page.relative_to(params.root))
+    if strict:  # the rows behind a failed expectation are usually the quarantined ones: name them first
+        quarantine_gate(params, names, where)
+    validate.gate(summary, params.allow_warnings and not strict, where=where)
     return summary
+
+
+def quarantine_gate(params: Params, names: list[str], where: str) -> None:
+    """Strict mode (ALLOW_WARNINGS=0): a quarantined row stops the run too, named by file, sheet,
+    row and column, so a corrected file can be checked before anything is published."""
+    from .errors import InputError, ValidationFailed
+
+    total, first = 0, None
+    for name in names:
+        path = params.processed_dir / "quarantine" / f"{name}.csv"
+        if not path.exists():
+            continue
+        q = read_csv(path)
+        total += len(q)
+        if first is None and len(q):
+            first = q.iloc[0]
+    if first is None:
+        return
+    row = int(first["row"]) if str(first["row"]).isdigit() else None
+    located = InputError(f"{first['rule']}: {first['reason']}", file=first["file"], sheet=first["sheet"] or None,
+                         row=row, column=first["column"] or None)
+    raise ValidationFailed(f"{located} ({total} row(s) quarantined; strict mode stops on quarantined rows; "
+                           f"see {where})")
 
 
 def run_data_docs(params_file: str, work_dir: str) -> Path:
