@@ -18,7 +18,7 @@ STAMP := $(VENV)/.installed
 export PYTHONHASHSEED := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup report plan reports validate test bench audit data lock clean distclean
+.PHONY: help setup report plan reports validate new-year check-inputs lab test bench audit data lock clean distclean
 
 ## help: list the targets (this text)
 help:
@@ -55,6 +55,19 @@ reports: $(STAMP)
 ## validate: clean and validate YEAR only; exits non-zero on a blocking failure
 validate: $(STAMP)
 	$(PY) -m annualreport validate --year $(YEAR) $(STRICT)
+
+## new-year: scaffold params/YEAR.yaml, params/narrative/YEAR/ and data/raw/YEAR/README.md from the year before (INSTITUTION=name for params/institutions/name/)
+new-year: $(STAMP)
+	$(PY) -m annualreport new-year --year $(YEAR) $(if $(INSTITUTION),--institution $(INSTITUTION),)
+
+## check-inputs: say which of YEAR's files are present, missing or unreadable, before any build
+check-inputs: $(STAMP)
+	$(PY) -m annualreport check-inputs --year $(YEAR) $(if $(PARAMS),--params $(PARAMS),)
+
+## lab: install JupyterLab (requirements-lab.lock) into .venv and open the notebooks
+lab: $(STAMP)
+	@$(PY) -c "import jupyterlab" 2>/dev/null || $(PY) -m pip install --quiet -r requirements-lab.lock -c requirements.lock
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
 
 ## test: run the whole test suite (pytest)
 test: $(STAMP)

@@ -51,3 +51,22 @@ def test_make_help_lists_every_target():
 def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
     assert "make report" in (ROOT / "README.md").read_text() and "make test" in (ROOT / "README.md").read_text()
+
+
+def test_the_person_salt_comes_from_the_environment_or_an_ignored_file_never_the_repo(monkeypatch, tmp_path):
+    from annualreport import personal
+
+    assert ".salt" in (ROOT / ".gitignore").read_text().split()
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    assert ".salt" not in tracked
+    personal.salt.cache_clear()
+    monkeypatch.setenv("ANNUALREPORT_SALT", "from-the-environment")
+    try:
+        assert personal.salt() == b"from-the-environment"
+        monkeypatch.delenv("ANNUALREPORT_SALT")
+        personal.salt.cache_clear()
+        made = personal.salt(str(tmp_path))  # no salt yet: a random one, written to the ignored file
+        assert (tmp_path / ".salt").read_text().strip().encode() == made and len(made) == 64
+        assert oct((tmp_path / ".salt").stat().st_mode & 0o777) == "0o600"
+    finally:
+        personal.salt.cache_clear()

@@ -47,10 +47,21 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--workers", type=int, default=0, help="notebooks run at once (default: one per core)")
         p.add_argument("-q", "--quiet", action="store_true", help="do not list cached stages")
         p.add_argument("-v", "--verbose", action="store_true")
+    p = sub.add_parser("new-year", help="scaffold a year's params, narrative and data folder from the year before")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--institution", help="params/institutions/<name>/ instead of params/")
+    p.add_argument("-v", "--verbose", action="store_true")
+    p = sub.add_parser("check-inputs", help="say which of a year's files are present, missing or unreadable")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--params", help="params file (default params/<year>.yaml)")
+    p.add_argument("-v", "--verbose", action="store_true")
     p = sub.add_parser("reports", help="build every params file (all years, all institutions) in parallel")
     p.add_argument("--format", default="both", choices=["html", "pdf", "both"])
     p.add_argument("--strict", action="store_true")
     p.add_argument("--jobs", type=int, default=0, help="builds at once (default: one per core)")
+    p.add_argument("--executor", default="local", choices=["local", "dask"],
+                   help="local processes (default) or a Dask cluster (each build one task)")
+    p.add_argument("--scheduler", help="Dask scheduler address (tcp://host:8786); default: a local cluster")
     p.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
@@ -58,7 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "reports":
         from .many import build_all
 
-        return build_all(formats=(args.format,), strict=args.strict, jobs=args.jobs)
+        return build_all(formats=(args.format,), strict=args.strict, jobs=args.jobs, executor=args.executor,
+                         scheduler=args.scheduler)
+    if args.command in ("new-year", "check-inputs"):
+        return year_tools(args)
     from .build import build
 
     dry = args.command == "plan" or args.dry_run
@@ -84,6 +98,29 @@ def main(argv: list[str] | None = None) -> int:
     for note in result.notes:
         print(note)
     return 0
+
+
+def year_tools(args) -> int:
+    from .newyear import check_inputs, format_check, scaffold
+    from .params import load_params, params_path_for
+
+    try:
+        if args.command == "new-year":
+            for path in scaffold(args.year, institution=args.institution):
+                print(f"wrote {_where(path)}")
+            print(f"next: put the offices' files in the raw folder (see its README.md), review the params file, "
+                  f"then `make check-inputs YEAR={args.year}`")
+            return 0
+        params = load_params(args.params or params_path_for(args.year))
+        lines, ok = check_inputs(params)
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    print(format_check(lines))
+    bad = [x for x in lines if x["status"] in ("MISSING", "UNREADABLE")]
+    print(f"{args.year}: {len(lines) - len(bad)} of {len(lines)} files usable"
+          + ("" if ok else f"; {len(bad)} missing or unreadable (fix them before `make report`)"))
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

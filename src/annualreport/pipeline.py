@@ -521,8 +521,16 @@ def file_digest_bytes(data: bytes) -> str:
 
 
 def report_title(params: Params) -> str:
-    return params.institution.get("report_title") or \
-        f"{params.institution['name']}{params.year + 1}年工作报告（{params.year}年工作回顾）"
+    """The page title: `institution.report_title` from the params, else the narrative outline's title."""
+    if params.institution.get("report_title"):
+        return params.institution["report_title"]
+    from .narrative import load_outline
+
+    title = load_outline(params.narrative_dir).title
+    for key, value in (("{institution}", params.institution["name"]), ("{next_year}", str(params.year + 1)),
+                       ("{prev_year}", str(params.year - 1)), ("{year}", str(params.year))):
+        title = title.replace(key, value)
+    return title
 
 
 def _ancestors(graph: dict, job: str) -> list[str]:

@@ -30,6 +30,7 @@ class YearFiles:
     rng: random.Random
     scale: int = 1
     mess: list[tuple[str, str]] = field(default_factory=list)  # (file, kind of mess)
+    institution: str = ""  # the college's name as offices write it in titles (from its params)
 
     def note(self, file: str, kind: str) -> None:
         if (file, kind) not in self.mess:
@@ -64,3 +65,13 @@ def apply_changes(row: list, changes: dict) -> list:
     for key, value in changes.items():
         row[int(key[1:])] = value
     return row
+
+
+class LatestYear(dict):
+    """Numbers per year; a later year (a new year being tried out, e.g. by `make new-year`) gets the
+    latest year's numbers, so demo-like files can be made for it."""
+
+    def __missing__(self, year):
+        if isinstance(year, int) and self and year > max(self):
+            return self[max(self)]
+        raise KeyError(year)

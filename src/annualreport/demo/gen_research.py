@@ -18,13 +18,13 @@ import random
 from pathlib import Path
 
 from . import people
-from .common import YearFiles, apply_changes, date_forms, excel_serial, fullwidth, insert_randomly, random_day
+from .common import LatestYear, YearFiles, apply_changes, date_forms, excel_serial, fullwidth, insert_randomly, random_day
 from .writers import write_csv, write_xlsx
 
 # --------------------------------------------------------------------------------------------
 # Per-year truth. 2020 gives the published figures; 2021 the planned target outcomes.
 
-TRUTH = {
+TRUTH = LatestYear({
     2019: {
         # programmes started in the year: count, trainees, income; `carried`: started last Nov/Dec
         "training": {"programmes": 71, "trainees": 24116, "income": 4350000, "carried": 3},
@@ -60,7 +60,7 @@ TRUTH = {
         "tech_carried": 3,
         "seminar_viewers": (9870, 5490), "masks": (5000,), "india_viewers": 1420,
     },
-}
+})
 
 # The partners ledger is cumulative, so it is one fixed list: (enterprise, kind, group, joined on).
 # The year's file holds the entries that joined up to the end of that year.
@@ -268,7 +268,7 @@ def patents(yf: YearFiles, out: Path) -> None:
     t = TRUTH[year]["patents"]
     header = ["申请号*", "专利名称*", "专利类型*", "发明人", "申请日*", "受理通知书日期", "法律状态*", "是否转化",
               "转化金额(元)", "备注"]
-    rows: list[list] = [[f"天津轻工职业技术学院专利台账（截至{year}年12月31日）"], [None] * len(header), header]
+    rows: list[list] = [[f"{yf.institution}专利台账（截至{year}年12月31日）"], [None] * len(header), header]
     for kind in ("title_row", "merged_title", "header_trailing_star", "unknown_column"):
         yf.note(file, kind)
     used: set = set()
@@ -299,7 +299,7 @@ def patents(yf: YearFiles, out: Path) -> None:
         conv_cell = {True: "是", False: "否", None: None}[converted]
         return [app_no, title, type_cell, inventors, _date_cell(rng, filed, yf, file),
                 _date_cell(rng, accepted or None, yf, file), status, conv_cell, amount,
-                rng.choice((None, None, "专利权人：天津轻工职业技术学院", "年费已缴"))]
+                rng.choice((None, None, f"专利权人：{yf.institution}", "年费已缴"))]
 
     valid: list[list] = []
     for _ in range(yf.scale):

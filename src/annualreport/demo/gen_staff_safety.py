@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import people
-from .common import YearFiles, date_forms, excel_serial, fullwidth, insert_randomly, random_day
+from .common import LatestYear, YearFiles, date_forms, excel_serial, fullwidth, insert_randomly, random_day
 from .writers import write_xlsx
 
 STAFF, SAFETY, CONSTRUCTION = "staff.xlsx", "safety.xlsx", "construction.xlsx"
@@ -35,7 +35,7 @@ STAFF, SAFETY, CONSTRUCTION = "staff.xlsx", "safety.xlsx", "construction.xlsx"
 # hazards: found in the year / of them rectified by year end; `carried` hazards found the year before.
 # accidents: rows of the 安全事故 sheet as (date, category, description); 2020 has none.
 
-TRUTH = {
+TRUTH = LatestYear({
     2019: {
         "staff_changes": {
             ("中层副职", "选拔任用"): 6, ("中层正职", "选拔任用"): 2,
@@ -79,7 +79,7 @@ TRUTH = {
         # The 2021 ledger carries the 2019 rows over (other years only): zero accidents in 2021.
         "accidents": "carry_2019",
     },
-}
+})
 
 # Construction milestones: (project, milestone, planned date, actual date or None, listed from year).
 # Each year's ledger lists the milestones of the projects under way; an actual date shows only once
@@ -504,8 +504,9 @@ def construction(yf: YearFiles, out: Path) -> None:
     for kind in ("title_row", "merged_title", "header_alias", "header_trailing_star", "unknown_column"):
         yf.note(CONSTRUCTION, kind)
     valid = []
+    latest = max(last for *_, last in MILESTONES)
     for project, milestone, due, done, first, last in MILESTONES:
-        if not first <= year <= last:
+        if not first <= min(year, latest) <= last:  # a later year keeps the latest ledger
             continue
         done_now = done if done and done.year <= year else None
         remark = "" if done_now or due.year > year else "未按期完成，正在推进"

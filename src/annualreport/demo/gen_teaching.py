@@ -19,13 +19,13 @@ import random
 from pathlib import Path
 
 from . import people
-from .common import YearFiles, apply_changes, date_forms, excel_serial, fullwidth, random_day
+from .common import LatestYear, YearFiles, apply_changes, date_forms, excel_serial, fullwidth, random_day
 from .writers import write_csv, write_xlsx
 
 # --------------------------------------------------------------------------------------------
 # The true figures of each year (2020's are the published ones). Counts are at scale 1.
 
-TRUTH = {
+TRUTH = LatestYear({
     2019: {
         "survey": {"responses": 1850, "satisfied": 1749},  # 94.54 %
         "courses": {"courses": 152, "both_terms": 18, "resources": 7865, "boutique": 6},
@@ -59,7 +59,7 @@ TRUTH = {
         "media": {"wechat_posts": 1036, "douyin_posts": 120, "weibo_posts": 140, "web_posts": 230,
                   "short_video_views": 903_750},
     },
-}
+})
 
 SCHOOLS = ("机械工程学院", "新能源工程学院", "电子信息工程学院", "艺术工程学院", "经济管理学院")
 COURSE_SCHOOLS = {  # school -> (code prefix, typical course names)

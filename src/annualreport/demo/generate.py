@@ -55,12 +55,23 @@ def generate(years: list[int], raw_root: Path, reference_dir: Path | None, scale
     mess = {}
     for year in years:
         mess[year] = []
+        institution = demo_institution(year)
         out = raw_root / str(year)
         for gen in generators():
             # Each generator has its own random stream, so changing one file leaves the others as they are.
             rng = random.Random(f"demo-{year}-{gen.__module__}.{gen.__name__}-x{scale}")
-            gen(YearFiles(year=year, rng=rng, scale=scale, mess=mess[year]), out)
+            gen(YearFiles(year=year, rng=rng, scale=scale, mess=mess[year], institution=institution), out)
     return mess
+
+
+def demo_institution(year: int) -> str:
+    """The demo college's name, from its params (the demo data are that college's files)."""
+    from ..params import load_params, params_path_for
+
+    path = params_path_for(year)
+    if not path.exists():
+        path = params_path_for(2020)
+    return load_params(path).institution["name"]
 
 
 def write_manifest(path: Path, mess: dict) -> None:

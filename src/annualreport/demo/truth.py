@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-TRUTH = {
+from .common import LatestYear
+
+TRUTH = LatestYear({
     2019: {
         "enrolled": {"高职(专科)": 3712, "联合培养本科": 80, "留学生": 9},
         "graduates": 3694, "employed": 2968,  # 80.35 %
@@ -18,4 +20,4 @@ TRUTH = {
         "graduates": 3951, "employed": 3362,  # 85.09 %: the +3 points target is met
         "poverty_graduates": 37, "poverty_employed": 36,
     },
-}
+})
