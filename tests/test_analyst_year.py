@@ -114,3 +114,38 @@ def test_notebooks_run_top_to_bottom_with_their_default_parameters(tmp_path):
     finally:
         os.environ.pop("ANNUALREPORT_ROOT", None)
     assert (project / "build" / "2020" / "work" / "figures.csv").exists()
+
+
+def test_the_dask_executor_submits_one_task_per_build(monkeypatch, tmp_path, capsys):
+    """The switch is wired without a cluster: a stand-in `distributed.Client` runs tasks inline."""
+    import types
+
+    from annualreport import many
+
+    submitted = []
+
+    class Future:
+        def __init__(self, value):
+            self.value = value
+
+        def result(self):
+            return self.value
+
+    class Client:
+        def __init__(self, *a, **kw):
+            self.kw = kw
+
+        def submit(self, fn, *args, **kw):
+            submitted.append((args[0], kw["key"]))
+            return Future((0, "built", 0.1))
+
+        def close(self):
+            pass
+
+    monkeypatch.setitem(sys.modules, "distributed", types.SimpleNamespace(Client=Client))
+    (tmp_path / "params" / "institutions" / "x").mkdir(parents=True)
+    for p in ("params/2020.yaml", "params/2021.yaml", "params/institutions/x/2020.yaml"):
+        (tmp_path / p).write_text("year: 0\n")
+    assert many.build_all(root=tmp_path, executor="dask") == 0
+    assert len(submitted) == 3 and all(cmd[1:4] == ["-m", "annualreport", "build"] for cmd, _ in submitted)
+    assert "3 build(s)" in capsys.readouterr().out
