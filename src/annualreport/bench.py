@@ -204,9 +204,7 @@ def case_naive(project: Path) -> tuple[float, int]:
 
 
 FLOOR = """
-import os, sys, time
-from pathlib import Path
-from annualreport import cleaning, stages, validate, render, fonts
+from annualreport import cleaning, stages, validate, render
 from annualreport.auditor import render_page
 from annualreport.params import load_params
 from annualreport.report import Report

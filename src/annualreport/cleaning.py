@@ -21,10 +21,9 @@ import pandas as pd
 from .clean import CleanContext, CleanResult, clean_sheet, relative_label
 from .derive import DERIVATIONS
 from .errors import InputError, SpecError
-from .layout import ACCOUNTING_FILE, clean_outputs, combine_accounting  # noqa: F401 - ACCOUNTING_FILE re-exported
+from .layout import clean_outputs, combine_accounting
 from .params import Params
-from .paths import inside
-from .readers import find_input, read_csv, read_xlsx, sha256_file
+from .readers import find_input, read_csv, read_xlsx, refusal, sha256_file
 from .specs import DatasetSpec, load_specs
 from .tables import write_csv, write_parquet
 
@@ -46,18 +45,9 @@ def locate(spec: DatasetSpec, params: Params) -> Path | None:
     path = find_input(directory, spec.file, params.root)
     if path is None:
         return None
-    label = relative_label(path, params.root)
-    if path.is_symlink() and not inside(path, params.root):
-        raise InputError("is a link to a file outside the repository; copy the file in instead", file=label)
-    if not path.is_file():
-        raise InputError("is not a regular file", file=label)
-    size = path.stat().st_size
-    if size == 0:
-        raise InputError("is empty (0 bytes)", file=label)
-    limit = params.data["build"]["max_file_mb"] * 1024 * 1024
-    if size > limit:
-        raise InputError(f"is {size / 1024 / 1024:.0f} MB, over the {limit // 1024 // 1024} MB limit "
-                         f"(build.max_file_mb in the params): not an office table?", file=label)
+    reason = refusal(path, params.root, params.data["build"]["max_file_mb"])
+    if reason:
+        raise InputError(reason, file=relative_label(path, params.root))
     return path
 
 

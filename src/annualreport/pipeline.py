@@ -23,6 +23,7 @@ parallel threads, each driving its own fresh kernel process.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
 import threading
@@ -112,12 +113,8 @@ class Pipeline:
     def rel(self, p: Path) -> str:
         return p.relative_to(self.root).as_posix() if p.is_relative_to(self.root) else str(p)
 
-    def files(self, *paths: Path, label: str = "") -> dict[str, str]:
-        out = {}
-        for p in paths:
-            if p.is_file():
-                out[label + self.rel(p)] = file_digest(p)
-        return out
+    def files(self, *paths: Path) -> dict[str, str]:
+        return {self.rel(p): file_digest(p) for p in paths if p.is_file()}
 
     def tree(self, p: Path) -> dict[str, str]:
         return tree_digests(self.root, self.rel(p)) if p.is_relative_to(self.root) else {}
@@ -133,8 +130,7 @@ class Pipeline:
     def raw_input(self, name: str) -> dict[str, str]:
         """The dataset's raw file by content; a file the clean stage will refuse gets a marker instead,
         so it runs and says why (a link out of the repo is not followed, a huge file not read)."""
-        from .paths import inside
-        from .readers import find_input
+        from .readers import find_input, refusal
 
         spec = self.specs[name]
         directory = self.params.reference_dir if spec.reference else self.params.raw_dir
@@ -145,12 +141,8 @@ class Pipeline:
         if path is None:
             return {f"raw:{name}": "absent"}
         label = f"raw:{self.rel(path)}"
-        if path.is_symlink() and not inside(path, self.root) or not path.is_file():
-            return {label: "not a regular file in the repository"}
-        size = path.stat().st_size
-        if size > self.params.data["build"]["max_file_mb"] * 1024 * 1024:
-            return {label: f"oversize:{size}"}
-        return {label: file_digest(path)}
+        reason = refusal(path, self.root, self.params.data["build"]["max_file_mb"])
+        return {label: f"refused:{reason}" if reason else file_digest(path)}
 
     def clean_inputs(self, name: str) -> dict[str, str]:
         from . import personal
@@ -166,7 +158,7 @@ class Pipeline:
         out["params"] = text_digest({"year": self.params.year, "dataset": self.params.dataset(name),
                                      "max_file_mb": self.params.data["build"]["max_file_mb"],
                                      "reference": spec.reference})
-        out["salt"] = text_digest(file_digest_bytes(personal.salt(str(self.root))))
+        out["salt"] = hashlib.sha256(personal.salt(str(self.root))).hexdigest()  # its digest, never the salt
         return out
 
     def clean_outputs(self, name: str) -> list[Path]:
@@ -512,12 +504,6 @@ class Pipeline:
 
 class _ParentFailed(Exception):
     """A stage this one needs failed; the build reports that failure, not this one."""
-
-
-def file_digest_bytes(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()
 
 
 def report_title(params: Params) -> str:

@@ -159,6 +159,25 @@ def read_xlsx(path: Path, label: str, sheet: str | None) -> RawSheet:
     return out
 
 
+def refusal(path: Path, root: Path, max_mb: int) -> str | None:
+    """Why a delivered file must not be read at all (a link leaving the repository, not a regular
+    file, empty, over the size limit), or None. Decided without opening the file."""
+    from .paths import inside
+
+    if path.is_symlink() and not inside(path, root):
+        return "is a link to a file outside the repository; copy the file in instead"
+    if not path.is_file():
+        return "is not a regular file"
+    size = path.stat().st_size
+    if size == 0:
+        return "is empty (0 bytes)"
+    limit = max_mb * 1024 * 1024
+    if size > limit:
+        return (f"is {size / 1024 / 1024:.0f} MB, over the {max_mb} MB limit "
+                f"(build.max_file_mb in the params): not an office table?")
+    return None
+
+
 def find_input(directory: Path, stem: str, root: Path | None = None) -> Path | None:
     """The file for a dataset: `<stem>.csv` or `<stem>.xlsx` (one of them, not both). An old
     `<stem>.xls` in their place is refused with what to do."""

@@ -115,7 +115,7 @@ def pdf_or_note(html_path: Path, out: Path, formats: tuple[str, ...]) -> tuple[P
         return None, []
     try:
         return render_pdf(html_path, out), []
-    except PdfUnavailable as exc:
+    except PdfUnavailable:
         if "pdf" in formats:
             raise
         return None, [f"PDF skipped: WeasyPrint cannot load pango; {PANGO_HINT}"]

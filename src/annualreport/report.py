@@ -302,7 +302,6 @@ class Report:
 
     def as_notebook(self):
         """The blocks as an executed notebook, without a kernel (the benchmark's in-process floor)."""
-        import nbformat
         from nbformat.v4 import new_code_cell, new_notebook, new_output
 
         cell = new_code_cell("report.show_all()")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import cleaning, validate
-from .layout import PREVIOUS_FILE
+from .layout import ACCOUNTING_FILE, PREVIOUS_FILE
 from .params import Params, load_params, previous_params
 from .paths import work_path
 from .tables import read_csv, write_csv, write_xlsx
@@ -30,7 +30,7 @@ def run_clean(params_file: str, work_dir: str, datasets: list[str] | None = None
     params = load_params(params_file)
     work = work_path(work_dir)
     cleaning.clean_year(params, work, datasets)
-    return read_csv(work / cleaning.ACCOUNTING_FILE)
+    return read_csv(work / ACCOUNTING_FILE)
 
 
 def quarantine_overview(params_file: str) -> pd.DataFrame:
@@ -46,7 +46,7 @@ def quarantine_overview(params_file: str) -> pd.DataFrame:
 
 
 def clean_frames(params: Params, work_dir: Path) -> dict[str, pd.DataFrame]:
-    accounting = read_csv(work_dir / cleaning.ACCOUNTING_FILE)
+    accounting = read_csv(work_dir / ACCOUNTING_FILE)
     return {name: cleaning.load_clean(params, name) for name in accounting["dataset"]}
 
 
@@ -102,7 +102,7 @@ def run_data_docs(params_file: str, work_dir: str) -> Path:
     """GX Data Docs (`validation/data_docs/index.html`) from the results the validation kept."""
     params = load_params(params_file)
     work = work_path(work_dir)
-    names = list(read_csv(work / cleaning.ACCOUNTING_FILE)["dataset"])
+    names = list(read_csv(work / ACCOUNTING_FILE)["dataset"])
     return validate.build_data_docs(params, work, names, work / "validation" / "data_docs")
 
 
@@ -144,7 +144,7 @@ def run_figures(params_file: str, work_dir: str) -> pd.DataFrame:
 
     params = load_params(params_file)
     work = work_path(work_dir)
-    accounting = read_csv(work / cleaning.ACCOUNTING_FILE)
+    accounting = read_csv(work / ACCOUNTING_FILE)
     inputs = {}
     for row in accounting.to_dict("records"):
         entry = f"{row['file']}" + (f"[{row['sheet']}]" if row["sheet"] else "") + f" sha256:{row['sha256']}"

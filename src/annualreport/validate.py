@@ -158,13 +158,12 @@ def build_data_docs(params: Params, work_dir: Path, datasets: list[str], out_dir
     results the validation stage kept (`validation/raw/<dataset>.json`): nothing is validated twice,
     and a dataset whose validation was reused from the cache still has its page. The run is named
     after the year with a fixed time, so the same results give the same pages."""
-    gx, _ = _gx()
+    gx, ctx = _gx()  # a fresh ephemeral context, progress bars off
     from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResultSchema
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import (
         ExpectationSuiteIdentifier, ValidationResultIdentifier)
 
-    ctx = gx.get_context(mode="ephemeral")
     out_dir = Path(out_dir).resolve()
     ctx.add_data_docs_site(site_name="audit", site_config={
         "class_name": "SiteBuilder",
