@@ -75,17 +75,17 @@ test: $(STAMP)
 
 ## bench: measure cold, naive, floor, no-op, incremental, 10x/100x and parallel builds (RUNS=3); writes build/bench/results.md
 bench: $(STAMP)
-	$(PY) -m annualreport.bench --runs $(RUNS)
+	$(PY) -m annualreport_dev.bench --runs $(RUNS)
 
 ## audit: check the pinned dependencies for known vulnerabilities (pip-audit in its own venv; exit 3 when the advisory service cannot be reached)
 audit: $(STAMP)
 	@test -x build/audit-venv/bin/pip-audit || { $(PYTHON) -m venv build/audit-venv && \
 	  build/audit-venv/bin/pip install --quiet -r requirements-audit.lock; }
-	$(PY) -m annualreport.audit --pip-audit build/audit-venv/bin/pip-audit
+	$(PY) -m annualreport_dev.audit --pip-audit build/audit-venv/bin/pip-audit
 
 ## data: regenerate the committed demo data (deterministic; data/raw and data/reference)
 data: $(STAMP)
-	$(PY) -m annualreport.demo
+	$(PY) -m annualreport_dev.demo
 
 ## lock: re-resolve requirements.in into requirements.lock (exact pins) in a scratch venv
 lock:

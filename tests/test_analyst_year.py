@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from annualreport.params import load_params
+from annualreport.project.params import load_params
 
 from .conftest import ROOT, copy_project
 
@@ -57,7 +57,7 @@ def test_a_new_year_from_scaffold_to_report(tmp_path):
     assert re.search(r"MISSING\s+data/raw/2022/training\.xlsx\|\.csv", proc.stdout), proc.stdout
     assert proc.stdout.count("MISSING") == 17  # 15 files, two of them with two sheets
 
-    from annualreport.demo.generate import generate
+    from annualreport_dev.demo.generate import generate
 
     generate([2022], project / "data" / "raw", None)  # the offices deliver (demo-like files)
     proc = cli(project, "check-inputs", "--year", "2022")
@@ -65,7 +65,7 @@ def test_a_new_year_from_scaffold_to_report(tmp_path):
     proc = cli(project, "build", "--year", "2022", "--format", "html", "-q")
     assert proc.returncode == 0, proc.stderr[-3000:]
     page = (project / "outputs" / "2022" / "report.html").read_text(encoding="utf-8")
-    from annualreport.render import visible_text
+    from annualreport.report.render import visible_text
 
     text = visible_text(page)
     assert "2022年" in text
@@ -84,7 +84,7 @@ def test_a_second_institution_builds_with_its_own_name_and_outline(tmp_path):
                "--format", "html", "-q")
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = project / "outputs" / "binhai-demo" / "2020"
-    from annualreport.render import visible_text
+    from annualreport.report.render import visible_text
 
     text = visible_text((out / "report.html").read_text(encoding="utf-8"))
     for expected in ("滨海示范职业学院", "2020年工作总结", "招生与就业", "社会培训", "2021年工作计划", "15万元"):
@@ -120,7 +120,7 @@ def test_the_dask_executor_submits_one_task_per_build(monkeypatch, tmp_path, cap
     """The switch is wired without a cluster: a stand-in `distributed.Client` runs tasks inline."""
     import types
 
-    from annualreport import many
+    from annualreport.build import batch as many
 
     submitted = []
 

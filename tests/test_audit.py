@@ -3,7 +3,7 @@ vulnerabilities found" when every package was skipped; the wrapper must say the 
 
 import json
 
-from annualreport.audit import classify
+from annualreport_dev.audit import classify
 
 ALL_SKIPPED = json.dumps({"dependencies": [
     {"name": "pandas", "skip_reason": "Dependency not found on PyPI and could not be audited: pandas (3.1.1)"},

@@ -9,10 +9,10 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 import pytest
 
-from annualreport.cleaning import clean_dataset, context_for
-from annualreport.figures import compute_all
-from annualreport.params import load_params
-from annualreport.specs import load_specs
+from annualreport.ingest.year import clean_dataset, context_for
+from annualreport.figures.compute import compute_all
+from annualreport.project.params import load_params
+from annualreport.ingest.specs import load_specs
 
 
 def clean_frames(root, year):
@@ -66,8 +66,8 @@ def test_demo_quarantine_carries_every_rule(root):
 
 
 def test_2021_tracks_all_eleven_targets_of_the_2020_plan(root):
-    from annualreport.cleaning import clean_in_memory
-    from annualreport.targets import evaluate
+    from annualreport.ingest.year import clean_in_memory
+    from annualreport.figures.targets import evaluate
 
     p2020 = load_params(root / "params" / "2020.yaml", root=root)
     p2021 = load_params(root / "params" / "2021.yaml", root=root)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from annualreport.build import build
-from annualreport.errors import StageFailed
-from annualreport.params import load_params
-from annualreport.render import visible_text
-from annualreport.tables import normalise_zip
+from annualreport.build.driver import build
+from annualreport.project.errors import StageFailed
+from annualreport.project.params import load_params
+from annualreport.report.render import visible_text
+from annualreport.project.tables import normalise_zip
 
 from .conftest import ROOT, copy_project
 
@@ -84,8 +84,8 @@ def test_report_is_built_with_the_slice_figures(project, built):
 
 
 def test_no_personal_data_in_processed_outputs_or_executed_notebooks(project, built):
-    from annualreport.params import load_params
-    from annualreport.specs import load_specs
+    from annualreport.project.params import load_params
+    from annualreport.ingest.specs import load_specs
 
     from .test_demo_data import personal_values
 
@@ -178,7 +178,7 @@ def test_notebook_error_names_the_executed_notebook(project, built, monkeypatch)
 
 
 def test_raw_files_are_unchanged_by_a_build(project, built):
-    from annualreport.readers import sha256_file
+    from annualreport.ingest.readers import sha256_file
 
     manifest = json.loads((built.outputs / "manifest.json").read_text(encoding="utf-8"))
     listed = {(i["file"], i["sha256"]) for i in manifest["inputs"]}
@@ -188,8 +188,8 @@ def test_raw_files_are_unchanged_by_a_build(project, built):
 
 
 def test_a_second_build_of_the_same_year_waits_then_refuses(project, built, monkeypatch):
-    from annualreport.build import year_lock
-    from annualreport.errors import ReportError
+    from annualreport.build.driver import year_lock
+    from annualreport.project.errors import ReportError
 
     monkeypatch.setenv("ANNUALREPORT_LOCK_WAIT", "1")
     monkeypatch.setenv("ANNUALREPORT_ROOT", str(project))
@@ -255,20 +255,21 @@ def test_one_narrative_file_reruns_only_the_report(project, built):
 
 
 def test_changing_a_stages_code_reruns_it_and_the_plan_says_why(project, built, monkeypatch):
-    from annualreport import cache, pipeline
+    from annualreport.build import cache
+    from annualreport.build import scheduler as pipeline
 
     _build(project)
     real = cache.code_digests
 
     def edited(*entry):
         out = dict(real(*entry))
-        if "code:clean.py" in out:
-            out["code:clean.py"] = "0" * 64  # as if src/annualreport/clean.py had been edited
+        if "code:ingest/sheet.py" in out:
+            out["code:ingest/sheet.py"] = "0" * 64  # as if src/annualreport/ingest/sheet.py had been edited
         return out
 
     monkeypatch.setattr(pipeline, "code_digests", edited)
     plan = {s.name: s for s in _build(project, dry_run=True).stages}
-    assert plan["clean:training"].status == "would run" and "code:clean.py" in plan["clean:training"].reason
+    assert plan["clean:training"].status == "would run" and "code:ingest/sheet.py" in plan["clean:training"].reason
     assert plan["previous"].status == "would run"  # the year before is cleaned by the same code
     assert plan["figures"].status == "waiting" and plan["report"].status == "waiting"
     assert "would run" not in {s.status for n, s in plan.items() if n in ("html", "pdf")}

@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from annualreport.clean import CleanContext, clean_sheet
-from annualreport.demo.writers import write_csv, write_xlsx
-from annualreport.errors import InputError
-from annualreport.readers import read_csv, read_xlsx
-from annualreport.specs import load_specs
+from annualreport.ingest.sheet import CleanContext, clean_sheet
+from annualreport_dev.demo.writers import write_csv, write_xlsx
+from annualreport.project.errors import InputError
+from annualreport.ingest.readers import read_csv, read_xlsx
+from annualreport.ingest.specs import load_specs
 
 SPECS = load_specs()
 HEADER = ["考生编号*", "姓名", "身份证号", " 性别 *", "录取专业", "所属学院", "培养层次", "生源地", "录取日期", "自带列"]

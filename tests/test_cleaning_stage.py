@@ -6,11 +6,11 @@ import shutil
 
 import pytest
 
-from annualreport.cleaning import clean_year
-from annualreport.demo.generate import generate
-from annualreport.errors import InputError
-from annualreport.figures import compute_all
-from annualreport.params import load_params
+from annualreport.ingest.year import clean_year
+from annualreport_dev.demo.generate import generate
+from annualreport.project.errors import InputError
+from annualreport.figures.compute import compute_all
+from annualreport.project.params import load_params
 
 from .conftest import ROOT, copy_project
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from annualreport import normalize as nz
-from annualreport.clean import _find_header
-from annualreport.cleaning import clean_year, locate, read_sheet
-from annualreport.params import load_params
-from annualreport.specs import load_specs
-from annualreport.tables import read_csv
+from annualreport.ingest import normalize as nz
+from annualreport.ingest.sheet import _find_header
+from annualreport.ingest.year import clean_year, locate, read_sheet
+from annualreport.project.params import load_params
+from annualreport.ingest.specs import load_specs
+from annualreport.project.tables import read_csv
 
 from .conftest import ROOT, copy_project
 

@@ -13,14 +13,14 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from annualreport import normalize as nz
-from annualreport.clean import _find_header, clean_sheet
-from annualreport.cleaning import clean_dataset, context_for, locate, read_sheet
-from annualreport.demo import gen_research
-from annualreport.demo import generate as demo_generate
-from annualreport.figures import compute_all
-from annualreport.params import load_params
-from annualreport.specs import load_specs
+from annualreport.ingest import normalize as nz
+from annualreport.ingest.sheet import _find_header, clean_sheet
+from annualreport.ingest.year import clean_dataset, context_for, locate, read_sheet
+from annualreport_dev.demo import gen_research
+from annualreport_dev.demo import generate as demo_generate
+from annualreport.figures.compute import compute_all
+from annualreport.project.params import load_params
+from annualreport.ingest.specs import load_specs
 
 YEARS = (2019, 2020, 2021)
 FILES = {"training": "training.csv", "patents": "patents.xlsx", "research_projects": "research_projects.csv",

@@ -13,16 +13,16 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from annualreport.clean import CleanContext, clean_sheet
-from annualreport.cleaning import clean_dataset, context_for
-from annualreport.demo import generate as demo_generate
-from annualreport.demo import gen_staff_safety as gen
-from annualreport.demo.common import YearFiles
-from annualreport.demo.writers import write_xlsx
-from annualreport.figures import compute, load_definitions
-from annualreport.params import load_params
-from annualreport.readers import read_xlsx
-from annualreport.specs import load_specs
+from annualreport.ingest.sheet import CleanContext, clean_sheet
+from annualreport.ingest.year import clean_dataset, context_for
+from annualreport_dev.demo import generate as demo_generate
+from annualreport_dev.demo import gen_staff_safety as gen
+from annualreport_dev.demo.common import YearFiles
+from annualreport_dev.demo.writers import write_xlsx
+from annualreport.figures.compute import compute, load_definitions
+from annualreport.project.params import load_params
+from annualreport.ingest.readers import read_xlsx
+from annualreport.ingest.specs import load_specs
 
 DATASETS = ("staff_changes", "experts", "accidents", "hazards", "construction")
 YEARS = (2019, 2020, 2021)

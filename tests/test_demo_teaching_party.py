@@ -6,21 +6,21 @@ target."""
 from __future__ import annotations
 
 import csv
-import random
 import re
 from decimal import Decimal
 
 import pandas as pd
 import pytest
 
-from annualreport import normalize as nz
-from annualreport.clean import _find_header
-from annualreport.cleaning import clean_dataset, context_for, locate, read_sheet
-from annualreport.demo import gen_teaching
-from annualreport.demo.common import YearFiles
-from annualreport.figures import compute, load_definitions
-from annualreport.params import load_params
-from annualreport.specs import load_specs
+from annualreport.ingest import normalize as nz
+from annualreport.ingest.sheet import _find_header
+from annualreport.ingest.year import clean_dataset, context_for, locate, read_sheet
+from annualreport_dev.demo import generate as demo_generate
+from annualreport_dev.demo import gen_teaching
+from annualreport_dev.demo.common import YearFiles
+from annualreport.figures.compute import compute, load_definitions
+from annualreport.project.params import load_params
+from annualreport.ingest.specs import load_specs
 
 YEARS = (2019, 2020, 2021)
 FILES = {"teaching_survey": "teaching_survey.xlsx", "online_courses": "online_courses.csv",
@@ -281,8 +281,7 @@ def test_2021_meets_the_boutique_course_target(root, cleaned):
 def _generate(tmp_path, year, scale=1):
     mess: list = []
     for gen in gen_teaching.GENERATORS:
-        rng = random.Random(f"demo-{year}-{gen.__module__}.{gen.__name__}-x{scale}")
-        gen(YearFiles(year=year, rng=rng, scale=scale, mess=mess), tmp_path)
+        gen(YearFiles(year=year, rng=demo_generate.rng_for(year, gen, scale), scale=scale, mess=mess), tmp_path)
     return mess
 
 
@@ -293,8 +292,8 @@ def test_generation_is_deterministic_and_matches_the_committed_files(root, tmp_p
 
 
 def test_scale_multiplies_record_counts(root, tmp_path):
-    from annualreport.clean import CleanContext, clean_sheet
-    from annualreport.readers import read_csv, read_xlsx
+    from annualreport.ingest.sheet import CleanContext, clean_sheet
+    from annualreport.ingest.readers import read_csv, read_xlsx
 
     _generate(tmp_path, 2020, scale=2)
     specs = load_specs(root)

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from annualreport.errors import SpecError
-from annualreport.figures import load_definitions
-from annualreport.narrative import REF, Context, bare_numbers, load_outline, markdown_to_html
+from annualreport.project.errors import SpecError
+from annualreport.figures.compute import load_definitions
+from annualreport.report.narrative import REF, Context, bare_numbers, load_outline, markdown_to_html
 
 ROOT = Path(__file__).resolve().parent.parent
 NARRATIVE_FILES = sorted((ROOT / "params").rglob("narrative/**/*.md")) + sorted((ROOT / "params").rglob("sections.yaml"))
@@ -46,7 +46,7 @@ def test_bare_number_rule():
 
 @pytest.mark.parametrize("year", [2019, 2020, 2021])
 def test_every_reference_is_a_defined_figure(year):
-    from annualreport.params import load_params
+    from annualreport.project.params import load_params
 
     defs, _ = load_definitions(ROOT)
     outline = load_outline(ROOT / "params" / "narrative" / str(year))

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from annualreport import normalize as nz
+from annualreport.ingest import normalize as nz
 
 D = dt.datetime(2020, 9, 1)
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from annualreport import render
-from annualreport.report import unique_svg_ids
+from annualreport.report import render
+from annualreport.report.views import unique_svg_ids
 
 
 def test_sanitise_removes_scripts_handlers_and_javascript_urls():

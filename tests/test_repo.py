@@ -54,7 +54,7 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_the_person_salt_comes_from_the_environment_or_an_ignored_file_never_the_repo(monkeypatch, tmp_path):
-    from annualreport import personal
+    from annualreport.ingest import personal
 
     assert ".salt" in (ROOT / ".gitignore").read_text().split()
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()

@@ -9,11 +9,13 @@ import sys
 import pandas as pd
 import pytest
 
-from annualreport.cleaning import clean_in_memory
-from annualreport.errors import ValidationFailed
-from annualreport.params import load_params
-from annualreport.specs import load_specs
-from annualreport.validate import gate, suite_files, suite_parameters, summarise, validate_frame
+from annualreport.ingest.year import clean_in_memory
+from annualreport.project.errors import ValidationFailed
+from annualreport.project.params import load_params
+from annualreport.ingest.specs import load_specs
+from annualreport.validation.gate import gate
+from annualreport.validation.run import summarise, validate_frame
+from annualreport.validation.suites import suite_files, suite_parameters
 
 from .conftest import ROOT, copy_project
 

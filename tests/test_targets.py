@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from annualreport.errors import ParamsError
-from annualreport.targets import check, evaluate
+from annualreport.project.errors import ParamsError
+from annualreport.figures.targets import check, evaluate
 
 
 def ledger(**values):

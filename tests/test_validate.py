@@ -6,9 +6,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from annualreport.errors import SpecError, ValidationFailed
-from annualreport.specs import load_specs
-from annualreport.validate import SuiteFile, gate, load_suite_file, suite_files, summarise, validate_frame
+from annualreport.project.errors import SpecError, ValidationFailed
+from annualreport.ingest.specs import load_specs
+from annualreport.validation.gate import gate
+from annualreport.validation.run import summarise, validate_frame
+from annualreport.validation.suites import SuiteFile, load_suite_file, suite_files
 
 ROOT = Path(__file__).resolve().parent.parent
 

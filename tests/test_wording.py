@@ -2,7 +2,7 @@
 
 import pytest
 
-from annualreport.wording import cn_numeral, word
+from annualreport.figures.wording import cn_numeral, word
 
 
 @pytest.mark.parametrize("value, style, step, band, text", [

@@ -13,7 +13,7 @@ import logging
 import sys
 from pathlib import Path
 
-from .errors import ReportError
+from annualreport.project.errors import ReportError
 
 
 def _where(path: Path) -> str:
@@ -67,13 +67,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     if args.command == "reports":
-        from .many import build_all
+        from annualreport.build.batch import build_all
 
         return build_all(formats=(args.format,), strict=args.strict, jobs=args.jobs, executor=args.executor,
                          scheduler=args.scheduler)
     if args.command in ("new-year", "check-inputs"):
         return year_tools(args)
-    from .build import build
+    from annualreport.build.driver import build
 
     dry = args.command == "plan" or args.dry_run
     try:
@@ -101,8 +101,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def year_tools(args) -> int:
-    from .newyear import check_inputs, format_check, scaffold
-    from .params import load_params, params_path_for
+    from annualreport.project.newyear import check_inputs, format_check, scaffold
+    from annualreport.project.params import load_params, params_path_for
 
     try:
         if args.command == "new-year":

@@ -1,0 +1,229 @@
+"""Figures: declarative definitions (`specs/figures.yaml`) computed from clean data, with provenance.
+
+A definition names its dataset, a filter (`where`), a measure, the unit, the rounding and the
+wording style. The ledger (`figures.csv`) holds, per figure: the exact value, the wording as
+printed, the definition in words, how many rows fed it, the sha256 of each raw file behind it and
+the validation status of its dataset, so an auditor can trace any number in the report.
+
+Rates are computed from counts with exact decimals and rounded once, at the end (half up).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from annualreport.project.errors import SpecError
+from annualreport.project.paths import load_yaml, specs_dir
+from annualreport.figures.wording import STYLES, Wording, round_half_up, word
+
+FIGURE_KEYS = {"id", "section", "label", "dataset", "where", "measure", "unit", "precision", "wording",
+               "description", "optional"}
+LEDGER_COLUMNS = ["id", "section", "label", "value", "unit", "display", "wording", "dataset", "definition",
+                  "rows_used", "inputs", "validation", "note"]
+
+
+@dataclass(frozen=True)
+class FigureDef:
+    id: str
+    section: str
+    label: str
+    dataset: str
+    unit: str
+    measure: object = "count"
+    where: dict = field(default_factory=dict)
+    precision: int = 0
+    wording: dict = field(default_factory=lambda: {"style": "plain"})
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    definition: FigureDef
+    value: Decimal | dt.date | None
+    rows_used: int
+    note: str = ""
+
+    @property
+    def ledger_value(self) -> str:
+        if self.value is None:
+            return ""
+        return self.value.isoformat() if isinstance(self.value, dt.date) else str(self.value)
+
+    @property
+    def wording(self):
+        if self.value is None:
+            return None
+        if isinstance(self.value, dt.date):
+            return Wording(f"{self.value.year}年{self.value.month}月{self.value.day}日", "")
+        w = self.definition.wording
+        return word(self.value, self.definition.unit, w.get("style", "plain"), w.get("step"), w.get("band"))
+
+
+def load_definitions(root: Path | None = None) -> tuple[dict[str, FigureDef], dict[str, list]]:
+    """All figure definitions from `specs/figures/*.yaml` (files in name order) and their named sets."""
+    files = sorted((specs_dir(root) / "figures").glob("*.yaml"))
+    if not files:
+        raise SpecError("specs/figures/: no figure definition files")
+    sets: dict[str, list] = {}
+    defs: dict[str, FigureDef] = {}
+    for path in files:
+        raw = load_yaml(path.read_text(encoding="utf-8")) or {}
+        for name, values in (raw.get("sets") or {}).items():
+            if name in sets and sets[name] != values:
+                raise SpecError(f"specs/figures/{path.name}: set '{name}' is defined differently in another file")
+            sets[name] = values
+        for i, item in enumerate(raw.get("figures") or []):
+            defn = _definition(item, f"specs/figures/{path.name} figure {i + 1} ({item.get('id', '?')})")
+            if defn.id in defs:
+                raise SpecError(f"specs/figures/{path.name}: figure id '{defn.id}' is defined twice")
+            defs[defn.id] = defn
+    return defs, sets
+
+
+def _definition(item: dict, where: str) -> FigureDef:
+    unknown = set(item) - FIGURE_KEYS
+    if unknown:
+        raise SpecError(f"{where}: unknown key(s) {sorted(unknown)}")
+    for k in ("id", "label", "dataset", "unit"):
+        if k not in item:
+            raise SpecError(f"{where}: missing '{k}'")
+    wording = item.get("wording") or {"style": "plain"}
+    if isinstance(wording, str):
+        wording = {"style": wording}
+    if wording.get("style", "plain") not in STYLES:
+        raise SpecError(f"{where}: unknown wording style {wording.get('style')!r}")
+    return FigureDef(
+        id=item["id"], section=str(item.get("section", "")), label=item["label"], dataset=item["dataset"],
+        unit=str(item["unit"]), measure=item.get("measure", "count"), where=item.get("where") or {},
+        precision=int(item.get("precision", 0)), wording=wording, description=str(item.get("description", "")),
+    )
+
+
+def _mask(frame: pd.DataFrame, where: dict, sets: dict, year: int, what: str) -> pd.Series:
+    mask = pd.Series(True, index=frame.index)
+    for col, cond in where.items():
+        if col not in frame.columns:
+            raise SpecError(f"{what}: column '{col}' is not in the dataset (columns: {', '.join(frame.columns)})")
+        s = frame[col]
+        if isinstance(cond, list):
+            m = s.isin(cond)
+        elif isinstance(cond, dict):
+            m = pd.Series(True, index=frame.index)
+            for op, arg in cond.items():
+                if op is None:  # YAML reads a bare `null:` key as None
+                    op = "null"
+                if op == "in":
+                    if arg not in sets:
+                        raise SpecError(f"{what}: unknown set '{arg}'")
+                    m &= s.isin(sets[arg])
+                elif op == "not_in":
+                    m &= ~s.isin(sets.get(arg, arg if isinstance(arg, list) else [arg]))
+                elif op == "within" and arg == "year":
+                    m &= s.notna() & (pd.to_datetime(s).dt.year == year)
+                elif op == "eq_year" and arg is True:
+                    m &= (s == year).fillna(False)
+                elif op == "null":
+                    m &= s.isna() if arg else s.notna()
+                elif op in ("gte", "lte", "gt", "lt"):
+                    m &= getattr(s, {"gte": "ge", "lte": "le", "gt": "gt", "lt": "lt"}[op])(arg).fillna(False)
+                elif op == "eq":
+                    m &= (s == arg).fillna(False)
+                elif op in ("lte_col", "gte_col"):  # compare with another column of the same row
+                    if arg not in frame.columns:
+                        raise SpecError(f"{what}: column '{arg}' (in {op}) is not in the dataset")
+                    other = frame[arg]
+                    cmp = (s <= other) if op == "lte_col" else (s >= other)
+                    m &= (s.notna() & other.notna() & cmp.fillna(False)).astype(bool)
+                else:
+                    raise SpecError(f"{what}: unknown filter operator '{op}'")
+        else:
+            m = (s == cond).fillna(False)
+        mask &= m.astype(bool)
+    return mask
+
+
+def compute(defn: FigureDef, frame: pd.DataFrame, sets: dict, year: int,
+            frames: dict[str, pd.DataFrame] | None = None) -> Figure:
+    """One figure from its dataset's clean frame (`frames`: all datasets, for measures that need another)."""
+    what = f"specs/figures {defn.id}"
+    rows = frame[_mask(frame, defn.where, sets, year, what)]
+    m = defn.measure
+    if m == "count":
+        value = Decimal(len(rows))
+    elif isinstance(m, dict) and len(m) == 1:
+        (op, arg), = m.items()
+        if op == "distinct":
+            value = Decimal(int(rows[arg].dropna().nunique()))
+        elif op == "sum":
+            value = Decimal(str(rows[arg].dropna().sum())) if len(rows) else Decimal(0)
+        elif op == "rate":
+            if len(rows) == 0:
+                return Figure(defn, None, 0, "no rows: rate undefined")
+            num = int(_mask(rows, arg, sets, year, what).sum())
+            value = Decimal(num) * 100 / Decimal(len(rows))
+        elif op in ("max", "min"):
+            col = rows[arg].dropna()
+            if col.empty:
+                return Figure(defn, None, 0, f"no rows with {arg}")
+            v = col.max() if op == "max" else col.min()
+            if isinstance(v, (pd.Timestamp, dt.datetime)):
+                return Figure(defn, pd.Timestamp(v).date(), len(rows))
+            value = Decimal(str(v))
+        elif op == "min_count_per":
+            value = _min_count_per(rows, arg, frames or {}, what)
+        else:
+            raise SpecError(f"{what}: unknown measure '{op}'")
+    else:
+        raise SpecError(f"{what}: measure must be count, or one of distinct/sum/rate/max/min/min_count_per")
+    return Figure(defn, round_half_up(value, defn.precision), len(rows))
+
+
+def _min_count_per(rows: pd.DataFrame, arg: dict, frames: dict[str, pd.DataFrame], what: str) -> Decimal:
+    """The smallest number of rows any group has, over every group of a universe (so a group with no
+    rows counts as 0): `{column: group, universe: {dataset: majors, column: group}}`."""
+    universe = arg.get("universe") or {}
+    ref = frames.get(universe.get("dataset", ""))
+    if ref is None:
+        raise SpecError(f"{what}: min_count_per needs the universe dataset {universe.get('dataset')!r}")
+    groups = sorted(set(ref[universe["column"]].dropna()))
+    if not groups:
+        raise SpecError(f"{what}: min_count_per: the universe has no groups")
+    counts = rows[arg["column"]].value_counts()
+    return Decimal(int(min(counts.get(g, 0) for g in groups)))
+
+
+def describe(defn: FigureDef) -> str:
+    if defn.description:
+        return defn.description
+    parts = [f"{defn.dataset}: {json.dumps(defn.measure, ensure_ascii=False)}"]
+    if defn.where:
+        parts.append(f"where {json.dumps(defn.where, ensure_ascii=False)}")
+    return " ".join(parts)
+
+
+def compute_all(frames: dict[str, pd.DataFrame], year: int, inputs: dict[str, str] | None = None,
+                validation: dict[str, str] | None = None, root: Path | None = None) -> pd.DataFrame:
+    """Compute every defined figure whose dataset is present; return the ledger as a frame."""
+    defs, sets = load_definitions(root)
+    rows = []
+    for defn in defs.values():
+        if defn.dataset not in frames:
+            fig = Figure(defn, None, 0, f"dataset {defn.dataset} not delivered this year")
+        else:
+            fig = compute(defn, frames[defn.dataset], sets, year, frames)
+        w = fig.wording
+        rows.append({
+            "id": defn.id, "section": defn.section, "label": defn.label,
+            "value": fig.ledger_value, "unit": defn.unit,
+            "display": w.display if w else "无数据", "wording": w.text if w else "无数据",
+            "dataset": defn.dataset, "definition": describe(defn), "rows_used": fig.rows_used,
+            "inputs": (inputs or {}).get(defn.dataset, ""), "validation": (validation or {}).get(defn.dataset, ""),
+            "note": fig.note or (w.note if w else ""),
+        })
+    return pd.DataFrame(rows, columns=LEDGER_COLUMNS)

@@ -1,0 +1,180 @@
+"""Dataset specs: `specs/datasets/<name>.yaml`, one per table an office delivers.
+
+A spec says which file (and sheet) the table comes from, which headers (and aliases) map to which
+canonical columns, each column's type and rule, the key, and which columns are personal data.
+The generic cleaner (clean.py) reads nothing else: adding a dataset is adding a spec file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from annualreport.project.errors import SpecError
+from annualreport.ingest.normalize import header as norm_header
+from annualreport.project.paths import load_yaml, specs_dir
+
+TYPES = {"text", "id", "category", "int", "number", "money", "percent", "date", "datetime", "bool"}
+COLUMN_KEYS = {"header", "aliases", "name", "type", "required", "pattern", "allowed", "min", "max",
+               "range", "ref", "fill_from", "personal", "default", "description"}
+SPEC_KEYS = {"name", "title", "office", "file", "sheet", "reference", "key", "columns", "min_rows",
+             "derive", "person", "description", "note_markers"}
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    header: str
+    aliases: tuple[str, ...] = ()
+    name: str | None = None  # canonical name; None for personal columns (dropped)
+    type: str = "text"
+    required: bool = False
+    pattern: str | None = None
+    allowed: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    range: str | None = None  # "year": within the params date range
+    ref: dict | None = None  # {"table": "majors", "column": "major"}: value must be in that table
+    fill_from: dict | None = None  # {"table": "majors", "match": "major", "column": "school"}
+    personal: bool = False
+    default: object = None
+    description: str = ""
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return (self.header, *self.aliases)
+
+    @property
+    def label(self) -> str:
+        return self.header
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    name: str
+    title: str
+    office: str
+    file: str
+    sheet: str | None
+    reference: bool
+    key: tuple[str, ...]
+    columns: tuple[ColumnSpec, ...]
+    min_rows: int = 1
+    derive: tuple[str, ...] = ()
+    person: dict | None = None  # how to count persons where there is no ID column
+    description: str = ""
+    path: Path | None = field(default=None, compare=False)
+
+    @property
+    def canonical(self) -> list[ColumnSpec]:
+        return [c for c in self.columns if c.name]
+
+    @property
+    def personal(self) -> list[ColumnSpec]:
+        return [c for c in self.columns if c.personal]
+
+    def column(self, name: str) -> ColumnSpec:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        if self.person and name == self.person["column"]:
+            return ColumnSpec(header="人员", name=name)
+        raise KeyError(name)
+
+    def header_lookup(self) -> dict[str, ColumnSpec]:
+        """Normalised header text -> column, for every header and alias."""
+        out: dict[str, ColumnSpec] = {}
+        for c in self.columns:
+            for h in c.headers:
+                out[norm_header(h)] = c
+        return out
+
+
+def _column(raw: dict, where: str) -> ColumnSpec:
+    unknown = set(raw) - COLUMN_KEYS
+    if unknown:
+        raise SpecError(f"{where}: unknown column key(s) {sorted(unknown)}")
+    if "header" not in raw:
+        raise SpecError(f"{where}: a column needs a 'header'")
+    typ = raw.get("type", "text")
+    if typ not in TYPES:
+        raise SpecError(f"{where}: type '{typ}' is not one of {sorted(TYPES)}")
+    if not raw.get("personal") and not raw.get("name"):
+        raise SpecError(f"{where}: column '{raw['header']}' needs a canonical 'name' or 'personal: true'")
+    if typ == "category" and not raw.get("allowed"):
+        raise SpecError(f"{where}: category column '{raw['header']}' needs 'allowed' values")
+    return ColumnSpec(
+        header=str(raw["header"]),
+        aliases=tuple(str(a) for a in raw.get("aliases") or ()),
+        name=None if raw.get("personal") else raw.get("name"),
+        type=typ,
+        required=bool(raw.get("required", False)),
+        pattern=raw.get("pattern"),
+        allowed=tuple(str(a) for a in raw.get("allowed") or ()),
+        min=raw.get("min"),
+        max=raw.get("max"),
+        range=raw.get("range"),
+        ref=raw.get("ref"),
+        fill_from=raw.get("fill_from"),
+        personal=bool(raw.get("personal", False)),
+        default=raw.get("default"),
+        description=str(raw.get("description", "")),
+    )
+
+
+def load_spec(path: Path) -> DatasetSpec:
+    where = f"specs/datasets/{path.name}"
+    try:
+        raw = load_yaml(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{where}: not valid YAML: {exc}") from exc
+    unknown = set(raw) - SPEC_KEYS
+    if unknown:
+        raise SpecError(f"{where}: unknown key(s) {sorted(unknown)}")
+    for required in ("name", "file", "columns"):
+        if required not in raw:
+            raise SpecError(f"{where}: missing '{required}'")
+    if raw["name"] != path.stem:
+        raise SpecError(f"{where}: name '{raw['name']}' must equal the file name")
+    columns = tuple(_column(c, f"{where} column {i + 1}") for i, c in enumerate(raw["columns"]))
+    names = [c.name for c in columns if c.name]
+    if len(names) != len(set(names)):
+        raise SpecError(f"{where}: duplicate canonical column names")
+    seen: dict[str, str] = {}
+    for c in columns:
+        for h in c.headers:
+            k = norm_header(h)
+            if k in seen:
+                raise SpecError(f"{where}: header '{h}' is claimed twice")
+            seen[k] = h
+    key = tuple(raw.get("key") or ())
+    person = raw.get("person")
+    if person is not None and (not isinstance(person, dict) or "column" not in person):
+        raise SpecError(f"{where}: person must be a mapping with a 'column' (and 'id' and/or 'fallback')")
+    for k in key:
+        if k not in names and not (person and k == person["column"]):
+            raise SpecError(f"{where}: key column '{k}' is not a canonical column")
+    return DatasetSpec(
+        name=raw["name"], title=str(raw.get("title", raw["name"])), office=str(raw.get("office", "")),
+        file=str(raw["file"]), sheet=raw.get("sheet"), reference=bool(raw.get("reference", False)),
+        key=key, columns=columns, min_rows=int(raw.get("min_rows", 1)),
+        derive=tuple(raw.get("derive") or ()), person=raw.get("person"),
+        description=str(raw.get("description", "")), path=path,
+    )
+
+
+@lru_cache(maxsize=None)
+def _load_all(directory: str) -> dict[str, DatasetSpec]:
+    specs = {}
+    for p in sorted(Path(directory).glob("*.yaml")):
+        spec = load_spec(p)
+        specs[spec.name] = spec
+    return specs
+
+
+def load_specs(root: Path | None = None) -> dict[str, DatasetSpec]:
+    """All dataset specs, by name, in a stable order: reference tables first, then alphabetical."""
+    specs = _load_all(str(specs_dir(root) / "datasets"))
+    return dict(sorted(specs.items(), key=lambda kv: (not kv[1].reference, kv[0])))

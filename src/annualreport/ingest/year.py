@@ -1,0 +1,150 @@
+"""The clean stage for a year: find each dataset's file, read it, clean it, write the results.
+
+Outputs:
+- `data/processed/<year>/<dataset>.parquet`: clean rows, no personal columns;
+- `data/processed/<year>/quarantine/<dataset>.csv`: rejected rows with file, sheet, row, rule, reason;
+- `<work>/accounting/<dataset>.csv`: its line of the row accounting (file, sheet, sha256, counts);
+- `<work>/row_accounting.csv`: those lines joined, one per file and sheet; it balances.
+
+The build cleans only the datasets whose inputs changed (`datasets=`); the reference tables are
+always read, since other datasets' rules use them.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from annualreport.ingest.derive import DERIVATIONS
+from annualreport.ingest.readers import find_input, read_csv, read_xlsx, refusal, sha256_file
+from annualreport.ingest.sheet import CleanContext, CleanResult, clean_sheet, relative_label
+from annualreport.ingest.specs import DatasetSpec, load_specs
+from annualreport.project.catalog import clean_outputs, combine, places
+from annualreport.project.errors import InputError, SpecError
+from annualreport.project.params import Params, check_known_datasets
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Source:
+    dataset: str
+    path: Path
+    label: str
+    sha256: str
+
+
+def locate(spec: DatasetSpec, params: Params) -> Path | None:
+    """The raw file of a dataset for the year, checked for the things that must stop a run."""
+    directory = params.reference_dir if spec.reference else params.raw_dir
+    path = find_input(directory, spec.file, params.root)
+    if path is None:
+        return None
+    reason = refusal(path, params.root, params.data["build"]["max_file_mb"])
+    if reason:
+        raise InputError(reason, file=relative_label(path, params.root))
+    return path
+
+
+def read_sheet(spec: DatasetSpec, path: Path, label: str):
+    if path.suffix == ".csv":
+        if spec.sheet:
+            log.info("%s: CSV file for a sheet-based dataset; reading it as the %s sheet", label, spec.sheet)
+        return read_csv(path, label)
+    return read_xlsx(path, label, spec.sheet)
+
+
+def clean_dataset(spec: DatasetSpec, params: Params, ctx: CleanContext) -> tuple[CleanResult, Source] | None:
+    """Clean one dataset for the year; None when the params do not list it (absent this year) or its
+    file is absent and the params mark it optional."""
+    if not params.lists(spec.name):
+        return None
+    path = locate(spec, params)
+    if path is None:
+        if params.dataset(spec.name)["optional"]:
+            log.warning("%s: no file delivered; marked optional in %s", spec.name, params.path.name)
+            return None
+        directory = relative_label(params.reference_dir if spec.reference else params.raw_dir, params.root)
+        raise InputError(f"required file missing: expected {spec.file}.csv or {spec.file}.xlsx "
+                         f"({spec.title}, from {spec.office})", file=directory)
+    label = relative_label(path, params.root)
+    source = Source(spec.name, path, label, sha256_file(path))
+    sheet = read_sheet(spec, path, label)
+    result = clean_sheet(spec, sheet, ctx)
+    for name in spec.derive:
+        if name not in DERIVATIONS:
+            raise SpecError(f"specs/datasets/{spec.name}.yaml: unknown derivation '{name}'")
+        result.frame = DERIVATIONS[name](result.frame, ctx)
+    if result.ignored_columns:
+        log.info("%s: ignored columns not in the contract: %s", label, ", ".join(result.ignored_columns))
+    return result, source
+
+
+def context_for(params: Params) -> CleanContext:
+    lo, hi = params.date_range
+    end_of_day = pd.Timedelta(hours=23, minutes=59, seconds=59)
+    return CleanContext(year=params.year, date_min=pd.Timestamp(lo), date_max=pd.Timestamp(hi) + end_of_day)
+
+
+def clean_year(params: Params, work_dir: Path, datasets: list[str] | None = None) -> dict[str, CleanResult]:
+    """Clean the year's datasets (all, or those named), write their outputs and the joined accounting.
+    Reference tables are always cleaned first: they feed the other datasets' rules."""
+    specs = load_specs(params.root)
+    check_known_datasets(params, specs)
+    ctx = context_for(params)
+    results: dict[str, CleanResult] = {}
+    for name, spec in specs.items():
+        wanted = datasets is None or name in datasets
+        if not wanted and not spec.reference:
+            continue
+        out = clean_dataset(spec, params, ctx)
+        if out is None:
+            if wanted:
+                remove_outputs(params, Path(work_dir), name)
+            continue
+        result, source = out
+        if spec.reference:
+            ctx.reference[name] = result.frame
+        if wanted:
+            results[name] = result
+            write_dataset_outputs(params, Path(work_dir), name, result, source)
+    combine(places(params, Path(work_dir)), "accounting_part", "accounting", list(specs))
+    return results
+
+
+def write_dataset_outputs(params: Params, work_dir: Path, name: str, result: CleanResult, source: Source) -> None:
+    p = places(params, work_dir)
+    p.write("clean_data", result.frame, name)
+    p.write("quarantine", result.quarantine, name)
+    p.write("accounting_part", pd.DataFrame([{**result.accounting.as_row(), "sha256": source.sha256}]), name)
+
+
+def remove_outputs(params: Params, work_dir: Path, name: str) -> None:
+    """An optional dataset with no file this year: no stale outputs from an earlier run stay behind."""
+    for path in clean_outputs(places(params, work_dir), name):
+        path.unlink(missing_ok=True)
+
+
+def clean_in_memory(params: Params) -> dict[str, pd.DataFrame]:
+    """Every dataset of a year cleaned without writing anything (for the year-before column)."""
+    ctx = context_for(params)
+    frames = {}
+    for name, spec in load_specs(params.root).items():
+        out = clean_dataset(spec, params, ctx)
+        if out is None:
+            continue
+        frames[name] = out[0].frame
+        if spec.reference:
+            ctx.reference[name] = out[0].frame
+    return frames
+
+
+def load_clean(params: Params, name: str) -> pd.DataFrame:
+    """A clean dataset as the clean stage wrote it."""
+    path = places(params)("clean_data", name)
+    if not path.exists():
+        raise InputError(f"clean data for '{name}' not found: run the clean stage first", file=str(path))
+    return pd.read_parquet(path)

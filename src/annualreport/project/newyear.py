@@ -1,0 +1,142 @@
+"""The analyst's year: scaffold a new year from the last one, and check the offices' files before a build.
+
+`make new-year YEAR=2022` writes `params/2022.yaml` (from 2021's: same datasets and row ranges, the
+year and paths moved on, `targets: []` for the plan this year's report will set), copies the narrative
+folder, and creates `data/raw/2022/README.md` listing every file the offices must deliver (from the
+dataset specs). Last year's `targets:` need no copying: a year's report tracks the targets in the
+previous year's params.
+
+`make check-inputs YEAR=2022` says, per expected file, whether it is present, missing or unreadable,
+reading each one as the build would (encoding, workbook, sheet, header row) without building.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from annualreport.project.errors import ParamsError, ReportError
+from annualreport.project.params import Params, load_params
+from annualreport.project.paths import repo_root
+from annualreport.ingest.specs import DatasetSpec, load_specs
+
+
+def params_dir_for(root: Path, institution: str | None) -> Path:
+    return root / "params" / "institutions" / institution if institution else root / "params"
+
+
+def scaffold(year: int, root: Path | None = None, institution: str | None = None) -> list[Path]:
+    """Create the params, narrative and raw-data folder of `year` from `year - 1`. Returns what it wrote."""
+    root = (root or repo_root()).resolve()
+    pdir = params_dir_for(root, institution)
+    prev_path, new_path = pdir / f"{year - 1}.yaml", pdir / f"{year}.yaml"
+    rel = lambda p: p.relative_to(root).as_posix()  # noqa: E731
+    if not prev_path.exists():
+        raise ParamsError(f"{rel(prev_path)} not found: a new year starts from the year before")
+    if new_path.exists():
+        raise ParamsError(f"{rel(new_path)} already exists; edit it, or delete it to scaffold again")
+    prev = load_params(prev_path, root)
+    text = prev_path.read_text(encoding="utf-8")
+    old, new = str(year - 1), str(year)
+    lines = []
+    for line in text.splitlines():
+        if re.match(r"year:\s*\d{4}\s*$", line):
+            line = f"year: {year}"
+        elif re.match(r"\s+(raw|narrative):\s", line) or line.startswith("#"):
+            line = line.replace(old, new)
+        lines.append(line)
+    text = "\n".join(lines) + "\n"
+    text = re.sub(r"\ntargets:.*", "\n" + _targets_comment(year), text, flags=re.S) if "\ntargets:" in text \
+        else text + _targets_comment(year)
+    new_path.write_text(text, encoding="utf-8")
+    written = [new_path]
+    params = load_params(new_path, root)  # the scaffold must itself be a valid params file
+    if prev.narrative_dir.is_dir() and not params.narrative_dir.exists():
+        shutil.copytree(prev.narrative_dir, params.narrative_dir)
+        written.append(params.narrative_dir)
+    params.raw_dir.mkdir(parents=True, exist_ok=True)
+    readme = params.raw_dir / "README.md"
+    readme.write_text(delivery_list(params), encoding="utf-8")
+    written.append(readme)
+    return written
+
+
+def _targets_comment(year: int) -> str:
+    return (f"# The {year + 1} plan's measurable targets (the plan section of this report), tracked by the\n"
+            f"# {year + 1} report. This year's report tracks the targets in the {year - 1} params.\n"
+            "targets: []\n")
+
+
+def delivery_list(params: Params) -> str:
+    """`data/raw/<year>/README.md`: every file the offices must deliver, from the dataset specs."""
+    specs = load_specs(params.root)
+    by_file: dict[str, list[DatasetSpec]] = {}
+    for spec in specs.values():
+        if not spec.reference:
+            by_file.setdefault(spec.file, []).append(spec)
+    out = [f"# Files to deliver for {params.year} ({params.institution['name']})", "",
+           "Put each office's file here under the name below, as `.xlsx` or `.csv` (UTF-8 or GBK).",
+           "Column headers may carry a trailing `*` and the aliases listed in `specs/datasets/`; a title",
+           "row above the header is fine. `make check-inputs YEAR=" + str(params.year) + "` says what is",
+           "present, missing or unreadable before a build. Never edit a delivered file by hand here: ask",
+           "the office for a corrected one (raw files are kept as delivered).", "",
+           "| file | sheet | dataset | office | required columns (others optional) | optional this year |",
+           "|---|---|---|---|---|---|"]
+    for stem, group in sorted(by_file.items()):
+        for spec in group:
+            required = "、".join(c.header for c in spec.columns if c.required)
+            optional = "yes" if params.dataset(spec.name)["optional"] else ""
+            out.append(f"| `{stem}.xlsx` / `.csv` | {spec.sheet or '(first)'} | {spec.title} (`{spec.name}`) | "
+                       f"{spec.office} | {required} | {optional} |")
+    out += ["", "Reference tables (`" + params.reference_dir.relative_to(params.root).as_posix()
+            + "/`) are kept between years:", ""]
+    for spec in specs.values():
+        if spec.reference:
+            out.append(f"- `{spec.file}.csv`: {spec.title} ({spec.office})")
+    return "\n".join(out) + "\n"
+
+
+def check_inputs(params: Params) -> tuple[list[dict], bool]:
+    """One line per expected file and sheet: present (rows), missing, or unreadable (why). Reads
+    each file as the build would; writes nothing. Returns (lines, every required file usable)."""
+    from annualreport.ingest.year import clean_dataset, context_for
+    from annualreport.ingest.readers import find_input
+
+    ctx = context_for(params)
+    lines, ok = [], True
+    for name, spec in load_specs(params.root).items():
+        optional = params.dataset(name)["optional"]
+        directory = params.reference_dir if spec.reference else params.raw_dir
+        where = directory.relative_to(params.root).as_posix() + f"/{spec.file}.xlsx|.csv"
+        line = {"dataset": name, "title": spec.title, "office": spec.office, "file": where,
+                "sheet": spec.sheet or "", "status": "", "detail": ""}
+        try:
+            found = find_input(directory, spec.file, params.root)
+            if found is None:
+                line["status"] = "missing (optional)" if optional else "MISSING"
+                ok &= optional
+            else:
+                line["file"] = found.relative_to(params.root).as_posix()
+                result, _ = clean_dataset(spec, params, ctx)
+                if spec.reference:
+                    ctx.reference[name] = result.frame
+                acc = result.accounting
+                line["status"] = "present"
+                line["detail"] = (f"{acc.data_rows} data rows from row {acc.header_row + 1}: "
+                                  f"{len(result.frame)} usable, {len(result.quarantine)} would be set aside")
+        except ReportError as exc:
+            line["status"], line["detail"] = "UNREADABLE", str(exc)
+            ok = False
+        lines.append(line)
+    return lines, ok
+
+
+def format_check(lines: list[dict]) -> str:
+    width = max(len(f"{x['file']}" + (f" [{x['sheet']}]" if x["sheet"] else "")) for x in lines)
+    out = []
+    for x in lines:
+        where = x["file"] + (f" [{x['sheet']}]" if x["sheet"] else "")
+        out.append(f"  {x['status']:<18} {where:<{width}}  {x['title']} ({x['office']})"
+                   + (f"\n  {'':<18} {x['detail']}" if x["detail"] else ""))
+    return "\n".join(out)

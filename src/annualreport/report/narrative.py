@@ -1,0 +1,174 @@
+"""Narrative: the report's structure and prose, written by the analyst, with figures by reference.
+
+A year's narrative folder (`params/narrative/<year>/`, or `paths.narrative` in the params) holds
+`sections.yaml` (the outline: headings, which Markdown file is each section's prose, which tables
+and charts follow it) and the Markdown files. Prose refers to figures as `{figure_id}` and to the
+year as `{year}`, `{prev_year}`, `{next_year}`; `{institution}` is the college's name. A figure
+may pick another wording style for one sentence: `{board_new_enterprises:cn}`.
+
+Narrative files hold no hand-typed numbers: `bare_numbers()` finds digits outside references and
+dates, and a test fails on any.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annualreport.project.errors import SpecError
+from annualreport.project.paths import load_yaml
+from annualreport.figures.wording import STYLES, word
+
+REF = re.compile(r"\{((?:target\.)?[a-z_][a-z0-9_]*)(?::([a-z]+))?\}")
+# Dates are allowed as typed: 2021年5月31日, 5月31日, 2021-05-31, 11月30日.
+DATE = re.compile(r"(\d{4}年)?\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2}")
+CN_NUMBERS = "一二三四五六七八九十"
+# Proper names that contain digits but state no quantity (the national "1+X" certificate system).
+NAMES_WITH_DIGITS = ("1+X",)
+SECTION_KEYS = {"heading", "body", "children", "blocks", "number", "id", "child_numbering"}
+
+@dataclass
+class Section:
+    heading: str
+    level: int
+    number: str
+    body: str | None = None  # Markdown file name
+    blocks: list = field(default_factory=list)
+    children: list["Section"] = field(default_factory=list)
+    id: str = ""
+
+def cn_index(n: int) -> str:
+    if n <= 10:
+        return CN_NUMBERS[n - 1]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else CN_NUMBERS[tens - 1]) + "十" + (CN_NUMBERS[ones - 1] if ones else "")
+
+STYLES_BY_NAME = {"chinese": 1, "chinese_paren": 2, "arabic": 3, "arabic_paren": 4}
+
+def numbering(level: int, n: int) -> str:
+    """一、 / （一） / 1. / （1）, as Chinese official documents number their levels."""
+    return [f"{cn_index(n)}、", f"（{cn_index(n)}）", f"{n}.", f"（{n}）"][min(level, 4) - 1]
+
+def _parse(items: list, level: int, where: str, style: int | None = None) -> list[Section]:
+    out = []
+    for i, item in enumerate(items or [], start=1):
+        unknown = set(item) - SECTION_KEYS
+        if unknown:
+            raise SpecError(f"{where}: unknown key(s) {sorted(unknown)} in section '{item.get('heading')}'")
+        n = int(item.get("number", i))
+        child_style = item.get("child_numbering")
+        if child_style is not None and child_style not in STYLES_BY_NAME:
+            raise SpecError(f"{where}: child_numbering must be one of {', '.join(STYLES_BY_NAME)}")
+        out.append(Section(heading=str(item["heading"]), level=level,
+                           number="" if item.get("number") == 0 else numbering(style or level, n),
+                           body=item.get("body"), blocks=list(item.get("blocks") or []),
+                           children=_parse(item.get("children") or [], level + 1, where,
+                                           STYLES_BY_NAME.get(child_style)),
+                           id=str(item.get("id", ""))))
+    return out
+
+@dataclass
+class Outline:
+    title: str
+    subtitle: str
+    sections: list[Section]
+    directory: Path
+
+    def walk(self):
+        stack = list(reversed(self.sections))
+        while stack:
+            s = stack.pop()
+            yield s
+            stack.extend(reversed(s.children))
+
+def load_outline(directory: Path) -> Outline:
+    path = directory / "sections.yaml"
+    if not path.exists():
+        raise SpecError(f"{path}: narrative outline not found (make new-year scaffolds it)")
+    raw = load_yaml(path.read_text(encoding="utf-8"))
+    outline = Outline(title=str(raw.get("title", "{institution}{next_year}年工作报告")),
+                      subtitle=str(raw.get("subtitle", "")),
+                      sections=_parse(raw.get("sections") or [], 1, str(path)), directory=directory)
+    for s in outline.walk():
+        if s.body and not (directory / s.body).exists():
+            raise SpecError(f"{path}: section '{s.heading}' names {s.body}, which does not exist")
+    return outline
+
+@dataclass
+class Context:
+    """What references resolve to: figures (id -> ledger row) and the year's names."""
+
+    figures: dict[str, dict]
+    year: int
+    institution: str
+    targets: dict[str, str] = field(default_factory=dict)  # next year's targets as printed: "20项"
+
+    @property
+    def names(self) -> dict[str, str]:
+        return {"year": str(self.year), "prev_year": str(self.year - 1), "next_year": str(self.year + 1),
+                "institution": self.institution}
+
+def _figure_text(ctx: Context, fid: str, style: str | None, where: str) -> tuple[str, dict]:
+    if fid.startswith("target."):
+        tid = fid.split(".", 1)[1]
+        if tid not in ctx.targets:
+            raise SpecError(f"{where}: unknown target '{{{fid}}}' (not in this year's params targets)")
+        return ctx.targets[tid], {}
+    if fid not in ctx.figures:
+        raise SpecError(f"{where}: unknown figure '{{{fid}}}' (not in specs/figures.yaml)")
+    row = ctx.figures[fid]
+    if style:
+        if style not in STYLES:
+            raise SpecError(f"{where}: unknown wording style '{style}' in {{{fid}:{style}}}")
+        if row["value"] == "":
+            return "无数据", row
+        return word(row["value"], row["unit"], style).text, row
+    return row["wording"], row
+
+def fill(text: str, ctx: Context, where: str, markup: bool = True) -> str:
+    """Replace references. With `markup`, each figure becomes a span linking to its ledger row."""
+
+    def repl(m: re.Match) -> str:
+        name, style = m.group(1), m.group(2)
+        if name in ctx.names and style is None:
+            return html.escape(ctx.names[name]) if markup else ctx.names[name]
+        shown, row = _figure_text(ctx, name, style, where)
+        if not markup or not row:
+            return html.escape(shown) if markup else shown
+        tip = f"{row['label']}：{row['value'] or '无数据'} {row['unit']}（{row['dataset']}；{row['definition']}）"
+        return (f'<a class="fig" href="#fig-{html.escape(name)}" title="{html.escape(tip)}">'
+                f"{html.escape(shown)}</a>")
+
+    return REF.sub(repl, text)
+
+def markdown_to_html(md: str, ctx: Context | None = None, where: str = "") -> str:
+    """Markdown to HTML with raw HTML escaped (narrative never becomes markup); figure and year
+    references are swapped for placeholders first and filled in after, so only our links are tags."""
+    import mistune
+
+    refs: list[str] = []
+
+    def hold(m: re.Match) -> str:
+        refs.append(m.group(0))
+        return f"FIGREF{len(refs) - 1:05d}X"
+
+    held = REF.sub(hold, md) if ctx is not None else md
+    out = mistune.create_markdown(escape=True)(held)
+    if ctx is None:
+        return out
+    return re.sub(r"FIGREF(\d{5})X", lambda m: fill(refs[int(m.group(1))], ctx, where), out)
+
+def render_body(outline: Outline, section: Section, ctx: Context) -> str:
+    if not section.body:
+        return ""
+    path = outline.directory / section.body
+    return markdown_to_html(path.read_text(encoding="utf-8"), ctx, str(path))
+
+def bare_numbers(text: str) -> list[str]:
+    """Digits typed into narrative text outside figure/year references and dates."""
+    stripped = DATE.sub("", REF.sub("", text))
+    for name in NAMES_WITH_DIGITS:
+        stripped = stripped.replace(name, "")
+    return re.findall(r"[0-9０-９]+(?:[.,．][0-9０-９]+)*", stripped)

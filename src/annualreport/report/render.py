@@ -1,0 +1,134 @@
+"""Render the executed report notebook to a self-contained HTML page with nbconvert.
+
+The custom template (`templates/report/`) keeps only the outputs; the CJK font is subset to the
+characters the page uses and inlined as base64, so the page needs no network and no installed
+font. The same notebook outputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import logging
+import re
+from pathlib import Path
+
+import nbformat
+
+from annualreport.report import fonts
+from annualreport.project.paths import templates_dir
+from annualreport.project.tables import atomic_write_bytes
+
+VOLATILE_CELL_METADATA = ("papermill", "execution", "ExecuteTime")
+
+
+def scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Remove the timestamps and random ids papermill and nbclient add, so runs compare equal."""
+    nb = copy.deepcopy(nb)
+    nb.metadata.pop("papermill", None)
+    for key in ("widgets",):
+        nb.metadata.pop(key, None)
+    for i, cell in enumerate(nb.cells):
+        for key in VOLATILE_CELL_METADATA:
+            cell.metadata.pop(key, None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"
+        elif not getattr(cell, "id", None):
+            cell.id = f"cell-{i:03d}"
+        if cell.cell_type == "code":
+            cell.execution_count = None
+            for out in cell.get("outputs", []):
+                if "execution_count" in out:
+                    out["execution_count"] = None
+    return nb
+
+
+# Characters the stylesheet itself prints (page numbers, list markers), kept in every subset.
+CSS_TEXT = "—–·•0123456789 \u00a0\u3000"
+
+PANGO_HINT = "apt-get install libpango-1.0-0 libpangoft2-1.0-0 (Debian: the pango packages WeasyPrint needs)"
+
+
+class PdfUnavailable(RuntimeError):
+    """WeasyPrint cannot load: the system lacks pango."""
+
+
+def font_css(text: str) -> str:
+    faces = []
+    for style, weight in fonts.WEIGHTS.items():
+        data = fonts.subset_base64(style, text + CSS_TEXT)
+        faces.append(f'@font-face {{ font-family: "{fonts.FAMILY}"; font-weight: {weight}; font-style: normal; '
+                     f'src: url(data:font/ttf;base64,{data}) format("truetype"); }}')
+    return "\n".join(faces)
+
+
+def visible_text(page: str) -> str:
+    """Characters a reader can see: text outside tags, minus inline SVG (charts are paths)."""
+    page = re.sub(r"<svg.*?</svg>", "", page, flags=re.S)
+    page = re.sub(r"<style.*?</style>", "", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def render_html(executed: Path, out: Path, title: str, colophon: str) -> Path:
+    from nbconvert import HTMLExporter
+
+    nb = scrub(nbformat.read(str(executed), as_version=4))
+    exporter = HTMLExporter(template_name="report", extra_template_basedirs=[str(templates_dir())])
+    css = (templates_dir() / "report" / "report.css").read_text(encoding="utf-8")
+    resources = {"report": {"title": title, "colophon": colophon, "css": css, "font_css": ""}}
+    draft, _ = exporter.from_notebook_node(nb, resources=copy.deepcopy(resources))
+    resources["report"]["font_css"] = font_css(visible_text(draft) + title + colophon)
+    page, _ = exporter.from_notebook_node(nb, resources=resources)
+    atomic_write_bytes(out, sanitise(page).encode("utf-8"))
+    return out
+
+
+_SCRIPT = re.compile(r"<script\b.*?</script\s*>|<script\b[^>]*/?>", re.S | re.I)
+_EVENT_ATTR = re.compile(r"""(<[^>]*?)\s+on[a-z]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
+_JS_URL = re.compile(r"""(href|src|xlink:href)\s*=\s*(["'])\s*javascript:[^"']*\2""", re.I)
+
+
+def sanitise(page: str) -> str:
+    """Last line of defence after rendering: no script element, no on* handler, no javascript: URL.
+    Outputs are built with every data value escaped, so this normally changes nothing."""
+    page = _SCRIPT.sub("", page)
+    while True:
+        cleaned = _EVENT_ATTR.sub(r"\1", page)
+        if cleaned == page:
+            break
+        page = cleaned
+    return _JS_URL.sub(r'\1="#"', page)
+
+
+def weasyprint_module():
+    try:
+        import weasyprint
+    except (OSError, ImportError) as exc:  # pango missing: WeasyPrint fails to load its libraries
+        raise PdfUnavailable(f"PDF needs WeasyPrint with pango ({type(exc).__name__}: {exc}); {PANGO_HINT}") from None
+    return weasyprint
+
+
+def pdf_or_note(html_path: Path, out: Path, formats: tuple[str, ...]) -> tuple[Path | None, list[str]]:
+    """Render the PDF when asked. Without pango: with FORMAT=both, build the HTML only and return a
+    one-line note saying why; with FORMAT=pdf, fail."""
+    if not ({"pdf", "both"} & set(formats)):
+        return None, []
+    try:
+        return render_pdf(html_path, out), []
+    except PdfUnavailable:
+        if "pdf" in formats:
+            raise
+        return None, [f"PDF skipped: WeasyPrint cannot load pango; {PANGO_HINT}"]
+
+
+def render_pdf(html_path: Path, out: Path) -> Path:
+    """The PDF from the same HTML, by WeasyPrint: A4, the inlined CJK font embedded as a CID font.
+    SOURCE_DATE_EPOCH (set by the build) fixes the PDF's dates, so rebuilds give the same bytes."""
+    weasyprint = weasyprint_module()
+    # matplotlib's SVG carries CSS properties WeasyPrint ignores harmlessly; keep its log quiet.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    # From the text with no base URL: everything is inline, and links (validation.html) stay relative,
+    # so the PDF does not record where the build ran.
+    data = weasyprint.HTML(string=html_path.read_text(encoding="utf-8"), base_url=None).write_pdf()
+    atomic_write_bytes(out, data)
+    return out

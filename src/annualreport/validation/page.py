@@ -1,0 +1,109 @@
+"""The auditor's page: `validation.html`, in Chinese, offline, one section per dataset.
+
+For every dataset: the file's row accounting (raw, clean, quarantined, duplicates, structure rows),
+the quarantined rows by rule, every expectation in words with its severity and result, and up to
+20 failing rows as values with their physical row numbers. Clean tables hold no personal columns,
+so nothing personal can appear here. Built from what the clean and validate stages wrote.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from annualreport.project.params import Params
+from annualreport.project.paths import templates_dir
+from annualreport.project.catalog import places
+from annualreport.project.tables import atomic_write_bytes
+
+SEVERITY_ZH = {"blocking": "阻断", "warning": "警告"}
+MAX_ROWS = 20
+
+
+def _examples(result: dict) -> str:
+    """Up to 20 failing values with their source rows, or the observed value of a table check."""
+    res = result.get("result") or {}
+    rows = res.get("partial_unexpected_index_list") or []
+    if rows:
+        parts = []
+        for r in rows[:MAX_ROWS]:
+            row = r.get("source_row", "?")
+            vals = "，".join(f"{v}" for k, v in r.items() if k != "source_row")
+            parts.append(f"第{row}行：{vals}")
+        return "；".join(parts)
+    values = res.get("partial_unexpected_list") or []
+    if values:
+        return "；".join(str(v) for v in values[:MAX_ROWS])
+    if "observed_value" in res and not result.get("success"):
+        return f"实际值：{json.dumps(res['observed_value'], ensure_ascii=False, default=str)}"
+    info = result.get("exception_info") or {}
+    if info.get("raised_exception"):
+        return f"检查出错：{info.get('exception_message')}"
+    return ""
+
+
+def page_data(params: Params, stage: Path) -> dict:
+    from annualreport.ingest.specs import load_specs
+
+    specs = load_specs(params.root)
+    at = places(params, stage)
+    accounting = at.read("accounting")
+    summary = at.read("validation_summary")
+    datasets = []
+    for name in accounting["dataset"]:
+        acc = accounting[accounting["dataset"] == name].to_dict("records")
+        part = summary[summary["dataset"] == name]
+        result_path = at("validation_result", name)
+        results = json.loads(result_path.read_text(encoding="utf-8"))["results"] if result_path.exists() else []
+        checks = []
+        for (_, row), res in zip(part.iterrows(), results + [{}] * (len(part) - len(results))):
+            ok = bool(row["success"])
+            checks.append({"index": row["index"], "description": row["description"],
+                           "type": row["expectation"], "column": row["column"],
+                           "severity": SEVERITY_ZH.get(row["severity"], row["severity"]),
+                           "blocking": row["severity"] == "blocking", "ok": ok,
+                           "unexpected": row["unexpected_count"], "examples": "" if ok else _examples(res)})
+        quarantine = at.read("quarantine", name, missing_ok=True)
+        if quarantine is None:
+            quarantine = pd.DataFrame(columns=["rule", "row", "reason"])
+        by_rule = (quarantine.groupby("rule").size().reset_index(name="rows").to_dict("records")
+                   if len(quarantine) else [])
+        datasets.append({
+            "name": name, "title": specs[name].title if name in specs else name, "accounting": acc, "checks": checks, "by_rule": by_rule,
+            "quarantine": quarantine[["row", "rule", "column", "reason"]].head(MAX_ROWS).to_dict("records")
+            if len(quarantine) else [],
+            "quarantine_total": len(quarantine),
+            "failed_blocking": sum(1 for c in checks if not c["ok"] and c["blocking"]),
+            "failed_warning": sum(1 for c in checks if not c["ok"] and not c["blocking"]),
+        })
+    totals = {
+        "datasets": len(datasets), "checks": sum(len(d["checks"]) for d in datasets),
+        "passed": sum(1 for d in datasets for c in d["checks"] if c["ok"]),
+        "failed_blocking": sum(d["failed_blocking"] for d in datasets),
+        "failed_warning": sum(d["failed_warning"] for d in datasets),
+        "quarantined": sum(d["quarantine_total"] for d in datasets),
+    }
+    verdict = ("未通过：存在阻断性问题，报告不予发布" if totals["failed_blocking"]
+               else "通过（有警告）" if totals["failed_warning"] else "全部通过")
+    return {"institution": params.institution["name"], "year": params.year, "datasets": datasets,
+            "totals": totals, "verdict": verdict}
+
+
+def render_page(params: Params, stage: Path, out: Path | None = None) -> Path:
+    """Write the auditor's page into the stage folder (or `out`)."""
+    import jinja2
+
+    from annualreport.report.render import font_css, visible_text
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir() / "validation")),
+                             autoescape=True, keep_trailing_newline=True)
+    data = page_data(params, stage)
+    css = (templates_dir() / "report" / "report.css").read_text(encoding="utf-8")
+    template = env.get_template("validation.html.j2")
+    draft = template.render(**data, css=css, font_css="")
+    page = template.render(**data, css=css, font_css=font_css(visible_text(draft)))
+    out = out or places(params, stage)("validation_page")
+    atomic_write_bytes(out, page.encode("utf-8"))
+    return out

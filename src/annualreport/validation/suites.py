@@ -1,0 +1,79 @@
+"""Suite files: `expectations/<dataset>.json`, plain GX 1.x JSON ({name, meta, expectations: [{type,
+kwargs, meta}]}), checked for what GX does not check (a severity on every expectation), and the
+year's values their `$PARAMETER`s refer to (date range, expected rows, reference lists), so suites
+stay the same every year."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from annualreport.project.errors import SpecError
+from annualreport.project.params import Params
+from annualreport.project.paths import expectations_dir
+
+SEVERITIES = ("blocking", "warning")
+
+
+@dataclass
+class SuiteFile:
+    name: str
+    path: Path
+    data: dict
+
+    @property
+    def expectations(self) -> list[dict]:
+        return self.data["expectations"]
+
+
+def load_suite_file(path: Path) -> SuiteFile:
+    """Read a suite file and check the parts GX does not check: severity on every expectation."""
+    where = f"expectations/{path.name}"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise SpecError(f"{where}: not valid JSON: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("expectations"), list):
+        raise SpecError(f"{where}: must be an object with an 'expectations' list")
+    if data.get("name") != path.stem:
+        raise SpecError(f"{where}: 'name' must be '{path.stem}'")
+    for i, exp in enumerate(data["expectations"]):
+        sev = (exp.get("meta") or {}).get("severity")
+        if sev not in SEVERITIES:
+            raise SpecError(f"{where}: expectation {i + 1} ({exp.get('type')}) needs meta.severity "
+                            f"'blocking' or 'warning', got {sev!r}")
+    return SuiteFile(name=path.stem, path=path, data=data)
+
+
+def suite_files(root: Path | None = None) -> dict[str, SuiteFile]:
+    return {p.stem: load_suite_file(p) for p in sorted(expectations_dir(root).glob("*.json"))}
+
+
+def suite_parameters(params: Params, dataset: str, frames: dict[str, pd.DataFrame]) -> dict:
+    """The values a suite's `$PARAMETER`s refer to, for this year and dataset."""
+    lo, hi = params.date_range
+    settings = params.dataset(dataset)
+    rows = settings["expected_rows"] or [0, 10_000_000]
+    if len(rows) != 2:
+        raise SpecError(f"{params.path.name}: datasets.{dataset}.expected_rows must be [min, max]")
+    out = {
+        "year": params.year,
+        "year_start": f"{lo.isoformat()}T00:00:00",
+        "year_end": f"{hi.isoformat()}T23:59:59",
+        "employment_cutoff": f"{params.employment_cutoff.isoformat()}T23:59:59",
+        "rows_min": rows[0],
+        "rows_max": rows[1],
+    }
+    if "majors" in frames:
+        out["major_names"] = sorted(frames["majors"]["major"].dropna().unique().tolist())
+        out["group_names"] = sorted(frames["majors"]["group"].dropna().unique().tolist())
+    return out
+
+
+def describe(exp: dict) -> str:
+    """An expectation in words (English; the auditor page translates the common ones)."""
+    kw = {k: v for k, v in exp["kwargs"].items() if k not in ("batch_id",)}
+    return (exp.get("meta") or {}).get("description") or f"{exp['type']}({json.dumps(kw, ensure_ascii=False)})"

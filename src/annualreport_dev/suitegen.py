@@ -1,0 +1,106 @@
+"""Scaffold a GX suite from a dataset spec: `python -m annualreport_dev.suitegen <dataset> [--write]`.
+
+The committed `expectations/<dataset>.json` is the source of truth and is edited by hand
+afterwards (dataset-specific checks, severities, wording); this only writes the checks every spec
+implies, so a new dataset starts with a complete, consistent suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from annualreport.project.paths import expectations_dir
+from annualreport.ingest.specs import DatasetSpec, load_specs
+
+TYPE_LISTS = {
+    "text": ["str", "string", "StringDtype", "object"],
+    "id": ["str", "string", "StringDtype", "object"],
+    "category": ["str", "string", "StringDtype", "object"],
+    "int": ["int64", "Int64", "Int64Dtype"],
+    "number": ["float64", "Float64", "Float64Dtype"],
+    "money": ["float64", "Float64", "Float64Dtype"],
+    "percent": ["float64", "Float64", "Float64Dtype"],
+    "date": ["datetime64", "datetime64[us]", "datetime64[ns]"],
+    "datetime": ["datetime64", "datetime64[us]", "datetime64[ns]"],
+    "bool": ["bool", "boolean", "BooleanDtype"],
+}
+
+
+# Reference columns whose values suites receive as parameters (validate.suite_parameters).
+REF_PARAMETERS = {"major": "major_names", "group": "group_names"}
+
+
+def _exp(type_: str, severity: str, description: str, **kwargs) -> dict:
+    return {"type": type_, "kwargs": kwargs, "meta": {"severity": severity, "description": description}}
+
+
+def scaffold(spec: DatasetSpec, derived: list[str] | None = None) -> dict:
+    cols = ["source_row"] + [c.name for c in spec.canonical] + list(derived or [])
+    if spec.person:
+        cols.append(spec.person["column"])
+    exps = [
+        _exp("expect_table_columns_to_match_set", "blocking", "表的列与数据规范一致", column_set=cols,
+             exact_match=True),
+        _exp("expect_table_row_count_to_be_between", "blocking", "行数在参数文件给出的本年度合理范围内",
+             min_value={"$PARAMETER": "rows_min"}, max_value={"$PARAMETER": "rows_max"}),
+    ]
+    if spec.min_rows:
+        exps.append(_exp("expect_table_row_count_to_be_between", "blocking", "表不能为空",
+                         min_value=spec.min_rows))
+    for c in spec.canonical:
+        exps.append(_exp("expect_column_values_to_be_in_type_list", "blocking", f"{c.header}的类型正确",
+                         column=c.name, type_list=TYPE_LISTS[c.type]))
+    if len(spec.key) == 1:
+        k = spec.column(spec.key[0])
+        exps.append(_exp("expect_column_values_to_be_unique", "blocking", f"{k.header}不重复", column=k.name))
+    elif spec.key:
+        headers = "、".join(spec.column(k).header for k in spec.key)
+        exps.append(_exp("expect_compound_columns_to_be_unique", "blocking", f"{headers}组合不重复",
+                         column_list=list(spec.key)))
+    for c in spec.canonical:
+        if c.required:
+            exps.append(_exp("expect_column_values_to_not_be_null", "blocking", f"{c.header}不为空",
+                             column=c.name))
+        if c.type == "category":
+            exps.append(_exp("expect_column_values_to_be_in_set", "blocking", f"{c.header}取值在规定范围内",
+                             column=c.name, value_set=list(c.allowed)))
+        if c.min is not None and c.type in ("int", "number", "money", "percent"):
+            exps.append(_exp("expect_column_values_to_be_between", "blocking", f"{c.header}不小于{c.min}",
+                             column=c.name, min_value=c.min, max_value=c.max))
+        if c.range == "year" and c.type in ("date", "datetime"):
+            exps.append(_exp("expect_column_values_to_be_between", "blocking", f"{c.header}在本年度内",
+                             column=c.name, min_value={"$PARAMETER": "year_start"},
+                             max_value={"$PARAMETER": "year_end"}))
+        if c.range == "year" and c.type == "int":
+            exps.append(_exp("expect_column_values_to_be_between", "blocking", f"{c.header}等于报告年度",
+                             column=c.name, min_value={"$PARAMETER": "year"}, max_value={"$PARAMETER": "year"}))
+        if c.ref and c.ref.get("table") == "majors" and c.ref.get("column") in REF_PARAMETERS:
+            exps.append(_exp("expect_column_values_to_be_in_set", "blocking", f"{c.header}都在专业目录中",
+                             column=c.name, value_set={"$PARAMETER": REF_PARAMETERS[c.ref["column"]]}))
+    return {"name": spec.name, "meta": {"dataset": spec.name, "title": spec.title}, "expectations": exps}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("dataset")
+    ap.add_argument("--derived", nargs="*", default=[], help="columns added by derive functions")
+    ap.add_argument("--write", action="store_true", help="write expectations/<dataset>.json (refuses to overwrite)")
+    args = ap.parse_args(argv)
+    spec = load_specs()[args.dataset]
+    text = json.dumps(scaffold(spec, args.derived), ensure_ascii=False, indent=2) + "\n"
+    if not args.write:
+        sys.stdout.write(text)
+        return 0
+    path = expectations_dir() / f"{spec.name}.json"
+    if path.exists():
+        print(f"{path} exists; not overwriting", file=sys.stderr)
+        return 1
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
