@@ -118,23 +118,9 @@ def run_previous(params_file: str, work_dir: str) -> pd.DataFrame | None:
 
 def run_figures(params_file: str, work_dir: str) -> pd.DataFrame:
     """Compute the figure ledger (CSV and Excel) and the targets table."""
-    from annualreport.figures.compute import compute_all
-    from annualreport.figures.targets import evaluate
+    from annualreport.figures import ledger
     from annualreport.validation.gate import dataset_status
 
     params, at = _open(params_file, work_dir)
-    inputs: dict[str, str] = {}
-    for row in at.read("accounting").to_dict("records"):
-        entry = f"{row['file']}" + (f"[{row['sheet']}]" if row["sheet"] else "") + f" sha256:{row['sha256']}"
-        inputs[row["dataset"]] = (inputs.get(row["dataset"], "") + "; " + entry).lstrip("; ")
     status = dataset_status(at.read("validation_summary"))
-    ledger = compute_all(clean_frames(params, at.work), params.year, inputs, status, params.root)
-    at.write("ledger", ledger)
-    at.write("ledger_xlsx", ledger)
-    previous = at.read("previous", missing_ok=True)
-    prev_params = previous_params(params)
-    if prev_params is not None and prev_params.data["targets"]:
-        at.write("targets", evaluate(prev_params.data["targets"], ledger, previous))
-    else:
-        at("targets").unlink(missing_ok=True)
-    return ledger
+    return ledger.build(params, at, clean_frames(params, at.work), status)
