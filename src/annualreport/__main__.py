@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--year", type=int, required=True)
         p.add_argument("--params", help="params file (default params/<year>.yaml)")
         p.add_argument("--format", default="both", choices=["html", "pdf", "both"],
-                       help="report.html, report.pdf or both (default); without pango, both builds HTML only")
+                       help="the report as HTML, PDF or both (default); without pango, both builds HTML only")
         p.add_argument("--strict", action="store_true", help="treat validation warnings as blocking")
         p.add_argument("--force", action="store_true", help="rerun every stage even when nothing changed")
         p.add_argument("--dry-run", action="store_true", help="same as the plan command")

@@ -143,6 +143,13 @@ def build_cmd(year: int = YEAR, *extra: str) -> list[str]:
     return [sys.executable, "-m", "annualreport", "build", "--year", str(year), "-q", *extra]
 
 
+def places_for(project: Path):
+    from annualreport.project.catalog import places
+    from annualreport.project.params import load_params
+
+    return places(load_params(project / "params" / f"{YEAR}.yaml", project))
+
+
 # ----------------------------------------------------------------------------- cases
 def case_cold(project: Path) -> tuple[float, int]:
     reset(project)
@@ -150,7 +157,7 @@ def case_cold(project: Path) -> tuple[float, int]:
 
 
 def case_noop(project: Path) -> tuple[float, int]:
-    if not (project / "outputs" / str(YEAR) / "report.html").exists():
+    if not (project / "outputs" / str(YEAR) / places_for(project).relative("report_html")).exists():
         run(build_cmd(), project, env_for(project))
     return run(build_cmd(), project, env_for(project))
 
@@ -192,14 +199,14 @@ def case_naive(project: Path) -> tuple[float, int]:
     notebooks = sorted(p.stem for p in (project / "notebooks").glob("*.ipynb"))
     for nb in notebooks:
         t, m = run([str(bindir / "papermill"), f"notebooks/{nb}.ipynb", str(out / f"{nb}.ipynb"), "-k", "annualreport",
-                    "-p", "year", str(YEAR), "-p", "params_file", f"params/{YEAR}.yaml",
+                    "-p", "params_file", f"params/{YEAR}.yaml",
                     "-p", "work_dir", "build/naive/work", "--log-level", "ERROR"], project, env)
         total, peak = total + t, max(peak, m)
     for nb in notebooks:
         t, m = run([str(bindir / "jupyter"), "nbconvert", "--to", "html", str(out / f"{nb}.ipynb"),
                     "--log-level", "ERROR"], project, env)
         total, peak = total + t, max(peak, m)
-    t, m = run([str(bindir / "weasyprint"), str(out / "40-report.html"), str(out / "report.pdf")], project, env)
+    t, m = run([str(bindir / "weasyprint"), str(out / "40-report.html"), str(out / "naive.pdf")], project, env)
     return total + t, max(peak, m)
 
 
@@ -213,8 +220,10 @@ from annualreport.validation.page import render_page
 from annualreport.project.params import load_params
 from annualreport.report.views import Report
 from annualreport.build.scheduler import report_title
+from annualreport.project.catalog import places
 import nbformat
 p = load_params("params/{year}.yaml")
+at = places(p)
 work = p.work_dir
 work.mkdir(parents=True, exist_ok=True)
 cleaning.clean_year(p, work)
@@ -223,12 +232,12 @@ frames = stages.clean_frames(p, work)
 validate.validate_year(p, work, frames)
 summary = validate.combine_summary(p, work, list(frames))
 render_page(p, work)
-build_data_docs(p, work, list(frames), work / "validation" / "data_docs")
+build_data_docs(p, work, list(frames), at("data_docs"))
 stages.run_figures(str(p.path), str(work))
 nb = Report.load(str(p.path), str(work)).as_notebook()
 nbformat.write(nb, str(work / "report.ipynb"))
-render.render_html(work / "report.ipynb", work / "report.html", report_title(p), "floor")
-render.render_pdf(work / "report.html", work / "report.pdf")
+render.render_html(work / "report.ipynb", at("report_html"), report_title(p), "floor")
+render.render_pdf(at("report_html"), at("report_pdf"))
 """
 
 

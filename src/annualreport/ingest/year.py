@@ -4,7 +4,7 @@ Outputs:
 - `data/processed/<year>/<dataset>.parquet`: clean rows, no personal columns;
 - `data/processed/<year>/quarantine/<dataset>.csv`: rejected rows with file, sheet, row, rule, reason;
 - `<work>/accounting/<dataset>.csv`: its line of the row accounting (file, sheet, sha256, counts);
-- `<work>/row_accounting.csv`: those lines joined, one per file and sheet; it balances.
+- the row accounting (catalog: `accounting`): those lines joined, one per file and sheet; it balances.
 
 The build cleans only the datasets whose inputs changed (`datasets=`); the reference tables are
 always read, since other datasets' rules use them.

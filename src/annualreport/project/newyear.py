@@ -106,6 +106,10 @@ def check_inputs(params: Params) -> tuple[list[dict], bool]:
     ctx = context_for(params)
     lines, ok = [], True
     for name, spec in load_specs(params.root).items():
+        if not params.lists(name):
+            lines.append({"dataset": name, "title": spec.title, "office": spec.office, "file": "—", "sheet": "",
+                          "status": "not listed", "detail": f"absent this year ({params.path.name} does not list it)"})
+            continue
         optional = params.dataset(name)["optional"]
         directory = params.reference_dir if spec.reference else params.raw_dir
         where = directory.relative_to(params.root).as_posix() + f"/{spec.file}.xlsx|.csv"

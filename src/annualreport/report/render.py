@@ -127,7 +127,7 @@ def render_pdf(html_path: Path, out: Path) -> Path:
     weasyprint = weasyprint_module()
     # matplotlib's SVG carries CSS properties WeasyPrint ignores harmlessly; keep its log quiet.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    # From the text with no base URL: everything is inline, and links (validation.html) stay relative,
+    # From the text with no base URL: everything is inline, and links (to the auditor's page) stay relative,
     # so the PDF does not record where the build ran.
     data = weasyprint.HTML(string=html_path.read_text(encoding="utf-8"), base_url=None).write_pdf()
     atomic_write_bytes(out, data)

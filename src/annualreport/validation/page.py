@@ -1,4 +1,4 @@
-"""The auditor's page: `validation.html`, in Chinese, offline, one section per dataset.
+"""The auditor's page (catalog: `validation_page`), in Chinese, offline, one section per dataset.
 
 For every dataset: the file's row accounting (raw, clean, quarantined, duplicates, structure rows),
 the quarantined rows by rule, every expectation in words with its severity and result, and up to

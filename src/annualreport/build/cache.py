@@ -1,0 +1,236 @@
+"""Content-addressed cache for build stages.
+
+A stage's *key* is the sha256 of its named inputs' digests (raw files, the params slice it reads,
+its spec or suite file, the package code it imports, the dependency lock, upstream outputs). File
+times play no part: a fresh clone or `git checkout` touches every file without changing a key.
+
+After a stage ran, its output files are copied into a blob store addressed by their own sha256
+(`build/cache/blobs/`), and an *action record* maps the key to those outputs
+(`build/cache/actions/<stage>/<key>.json`). A later build with the same key restores the outputs
+(when the files in place differ) instead of running the stage. Each stage also keeps its last
+inputs (`<stage>/last.json`), which is how the build says *why* a stage ran.
+
+Nothing here imports pandas, GX or Jupyter: the driver plans a build in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import shutil
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1]  # src/annualreport
+_CHUNK = 1 << 20
+
+
+@lru_cache(maxsize=4096)
+def _file_digest(path: str, size: int, mtime_ns: int, inode: int) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """sha256 of a file's content (memoised within a process by path, size, mtime and inode)."""
+    st = os.stat(path)
+    return _file_digest(str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def text_digest(value) -> str:
+    """sha256 of a JSON-able value in canonical form (params slices, options)."""
+    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def tree_digests(root: Path, rel: str, label: str | None = None) -> dict[str, str]:
+    """{label/relative path: digest} for a file or every file under a folder (missing: empty)."""
+    base = root / rel
+    label = label or rel
+    if base.is_file():
+        return {label: file_digest(base)}
+    if not base.is_dir():
+        return {}
+    return {f"{label}/{p.relative_to(base).as_posix()}": file_digest(p)
+            for p in sorted(base.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
+
+
+def _module_path(module: str) -> Path | None:
+    """The source file of a package module given relative to the package (`ingest.year`)."""
+    for p in (PACKAGE / (module.replace(".", "/") + ".py"), PACKAGE / module.replace(".", "/") / "__init__.py"):
+        if p.exists():
+            return p
+    return None
+
+
+def _imports(module: str) -> set[str]:
+    """The package's own modules a module imports (absolute `annualreport.x.y` or relative, also
+    inside functions), read from the source's syntax tree, never by importing it."""
+    path = _module_path(module)
+    package = module.split(".")[:-1] if path.name != "__init__.py" else module.split(".")
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            bases = [a.name for a in node.names]
+            names: list[str] = []
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package[: len(package) - (node.level - 1)] if node.level > 1 else package
+                bases = [".".join([PACKAGE.name, *parts, *([node.module] if node.module else [])])]
+            else:
+                bases = [node.module or ""]
+            names = [a.name for a in node.names]
+        else:
+            continue
+        for base in bases:
+            if base != PACKAGE.name and not base.startswith(PACKAGE.name + "."):
+                continue
+            rel = base[len(PACKAGE.name) + 1:]
+            for candidate in [rel, *(f"{rel}.{n}".lstrip(".") for n in names)]:
+                if candidate and _module_path(candidate) is not None:
+                    found.add(candidate)
+    return found
+
+
+@lru_cache(maxsize=None)
+def code_closure(*entry: str) -> tuple[str, ...]:
+    """Every package module the entry modules import, directly or not (static, from the source)."""
+    seen: set[str] = set()
+    todo = list(entry)
+    while todo:
+        m = todo.pop()
+        if m in seen:
+            continue
+        seen.add(m)
+        todo.extend(_imports(m))
+    return tuple(sorted(seen))
+
+
+def code_digests(*entry: str) -> dict[str, str]:
+    out = {}
+    for m in code_closure(*entry):
+        path = _module_path(m)
+        out[f"code:{path.relative_to(PACKAGE).as_posix()}"] = file_digest(path)
+    return out
+
+
+def environment_digests(root: Path) -> dict[str, str]:
+    """What every stage depends on: the dependency lock and the interpreter's version."""
+    out = {"python": text_digest(sys.version.split()[0])}
+    lock = root / "requirements.lock"
+    if lock.exists():
+        out["requirements.lock"] = file_digest(lock)
+    return out
+
+
+def key_of(inputs: dict[str, str]) -> str:
+    return text_digest(sorted(inputs.items()))
+
+
+def why(old: dict[str, str] | None, new: dict[str, str]) -> str:
+    """A short reason a stage runs, from its last inputs and the current ones."""
+    if old is None:
+        return "not built before"
+    changed = sorted(k for k in new if k in old and old[k] != new[k])
+    added = sorted(k for k in new if k not in old)
+    removed = sorted(k for k in old if k not in new)
+    parts = []
+    for label, names in (("changed", changed), ("new", added), ("gone", removed)):
+        if names:
+            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            parts.append(f"{label}: {shown}")
+    return "; ".join(parts) or "outputs missing or altered"
+
+
+@dataclass
+class Record:
+    stage: str
+    key: str
+    outputs: dict[str, str] = field(default_factory=dict)  # path relative to the repo -> sha256
+
+
+class Store:
+    """Blobs by sha256 and action records by (stage, key), under `build/cache/`."""
+
+    def __init__(self, root: Path, directory: Path | None = None):
+        self.root = root
+        self.dir = directory or root / "build" / "cache"
+
+    # -- blobs -----------------------------------------------------------------------------
+    def _blob(self, digest: str) -> Path:
+        return self.dir / "blobs" / digest[:2] / digest
+
+    def _put(self, path: Path) -> str:
+        digest = file_digest(path)
+        blob = self._blob(digest)
+        if not blob.exists():
+            blob.parent.mkdir(parents=True, exist_ok=True)
+            tmp = blob.with_name(f".{digest}.{os.getpid()}")
+            shutil.copyfile(path, tmp)
+            os.replace(tmp, blob)
+        return digest
+
+    # -- records ---------------------------------------------------------------------------
+    def _safe(self, stage: str) -> str:
+        return stage.replace(":", "--").replace("/", "_")
+
+    def _record_path(self, year_scope: str, stage: str, key: str) -> Path:
+        return self.dir / "actions" / year_scope / self._safe(stage) / f"{key}.json"
+
+    def lookup(self, scope: str, stage: str, key: str) -> Record | None:
+        """The record for this key when all its blobs are still there."""
+        path = self._record_path(scope, stage, key)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            return None
+        rec = Record(stage, key, data["outputs"])
+        if all(self._blob(d).exists() for d in rec.outputs.values()):
+            return rec
+        return None
+
+    def in_place(self, rec: Record) -> bool:
+        """True when every output file in the checkout already has the recorded content."""
+        for rel, digest in rec.outputs.items():
+            p = self.root / rel
+            if not p.is_file() or file_digest(p) != digest:
+                return False
+        return True
+
+    def restore(self, rec: Record) -> None:
+        """Put the recorded outputs in place (only the files that differ)."""
+        for rel, digest in rec.outputs.items():
+            p = self.root / rel
+            if p.is_file() and file_digest(p) == digest:
+                continue
+            p.parent.mkdir(parents=True, exist_ok=True)
+            tmp = p.with_name(f".{p.name}.restore{os.getpid()}")
+            shutil.copyfile(self._blob(digest), tmp)
+            os.replace(tmp, p)
+
+    def save(self, scope: str, stage: str, key: str, inputs: dict[str, str], outputs: list[Path]) -> Record:
+        rec = Record(stage, key, {p.relative_to(self.root).as_posix(): self._put(p) for p in sorted(outputs)})
+        path = self._record_path(scope, stage, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_json(path, {"stage": stage, "key": key, "outputs": rec.outputs})
+        _write_json(path.parent / "last.json", inputs)
+        return rec
+
+    def last_inputs(self, scope: str, stage: str) -> dict[str, str] | None:
+        try:
+            return json.loads((self.dir / "actions" / scope / self._safe(stage) / "last.json")
+                              .read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            return None
+
+
+def _write_json(path: Path, data) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)

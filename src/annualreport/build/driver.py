@@ -1,0 +1,180 @@
+"""The build driver: run what changed (see `scheduler`), then publish atomically.
+
+One Python process drives everything through papermill's API (a CLI start per notebook costs
+seconds), with a fresh kernel per notebook so no state leaks between stages. Stages write into the
+work folder `build/<year>/work/` and the content-addressed cache keeps it current. Only when every
+stage succeeded are the results copied into `build/<year>/stage/` and that folder renamed into
+`outputs/<year>/` (same file system), so a failed run never leaves half a report where a finished
+one belongs, and the previous report stays in place.
+"""
+
+from __future__ import annotations
+
+import datetime
+import fcntl
+import json
+import logging
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annualreport.build.cache import file_digest, key_of
+from annualreport.project.errors import ReportError
+from annualreport.project.params import Params, load_params, params_path_for
+from annualreport.project.paths import repo_root
+from annualreport.build.scheduler import Options, Pipeline, StageResult
+from annualreport.project.catalog import PUBLISHED, UNPUBLISHED_DIRS, Places, places
+
+log = logging.getLogger(__name__)
+
+
+
+@dataclass
+class BuildResult:
+    year: int
+    outputs: Path
+    report: Path | None
+    seconds: float
+    pdf: Path | None = None
+    notes: tuple[str, ...] = ()
+    cached: bool = False
+    stages: list[StageResult] = field(default_factory=list)
+
+    @property
+    def ran(self) -> list[str]:
+        return [s.name for s in self.stages if s.status == "ran"]
+
+
+def deterministic_env(root: Path) -> None:
+    """Environment every kernel inherits: fixed hash seed, caches inside the checkout."""
+    os.environ["PYTHONHASHSEED"] = "0"
+    os.environ["ANNUALREPORT_ROOT"] = str(root)
+    os.environ.setdefault("MPLCONFIGDIR", str(root / ".cache" / "matplotlib"))
+    os.environ.setdefault("IPYTHONDIR", str(root / ".cache" / "ipython"))
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1609459200")
+    for var in ("MPLCONFIGDIR", "IPYTHONDIR"):
+        Path(os.environ[var]).mkdir(parents=True, exist_ok=True)
+
+
+@contextmanager
+def year_lock(root: Path, year: int | str):
+    """One build per year at a time: a second one waits up to a minute, then refuses."""
+    lock = root / "build" / f"{year}.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "w") as f:
+        deadline = time.monotonic() + float(os.environ.get("ANNUALREPORT_LOCK_WAIT", "60"))
+        while True:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise ReportError(f"another build of {year} is running (lock build/{year}.lock); "
+                                      f"wait for it to finish") from None
+                time.sleep(0.5)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def publish(stage: Path, final: Path) -> None:
+    """Swap the finished stage folder into place: rename old away, rename new in, delete old."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = final.parent / f".{final.name}.old"
+    if old.exists():
+        shutil.rmtree(old)
+    if final.exists():
+        os.rename(final, old)
+    os.rename(stage, final)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def _published_files(work: Path) -> list[Path]:
+    out = []
+    for name in PUBLISHED:
+        p = work / name
+        if p.is_file():
+            out.append(p)
+        elif p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and f.parent.name not in UNPUBLISHED_DIRS)
+    return out
+
+
+def publication_key(at: Places, formats: tuple[str, ...]) -> str:
+    """sha256 over what would be published: when it equals the published manifest's, and the
+    published files are intact, there is nothing to publish."""
+    executed = at.folder("executed")
+    inputs = {f.relative_to(at.work).as_posix(): file_digest(f) for f in _published_files(at.work)
+              if f.parent != executed}
+    inputs["formats"] = ",".join(sorted(formats))
+    return key_of(inputs)
+
+
+def published_is_current(params: Params, key: str) -> bool:
+    """True when outputs/<year>/ holds exactly what the work folder would publish, intact."""
+    manifest = places(params)("manifest")
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return False
+    if data.get("publication_key") != key:
+        return False
+    for name, digest in (data.get("outputs_sha256") or {}).items():
+        path = params.outputs_dir / name
+        if not path.is_file() or file_digest(path) != digest:
+            return False
+    return True
+
+
+def build(year: int, params_file: str | None = None, root: Path | None = None, formats: tuple[str, ...] = ("both",),
+          clean_only: bool = False, strict: bool = False, force: bool = False, dry_run: bool = False,
+          workers: int = 0) -> BuildResult:
+    """Build one year's report (or, with clean_only, clean and validate only). Raises ReportError.
+
+    Every stage whose inputs are unchanged is reused from the cache; the rest run, independent ones
+    in parallel. The finished report is published by renaming a complete folder into place, and only
+    when it differs from what is published. `dry_run` says what would run and runs nothing."""
+    started = time.monotonic()
+    started_at = datetime.datetime.now(datetime.timezone.utc)
+    root = (root or repo_root()).resolve()
+    deterministic_env(root)
+    params = load_params(params_file or params_path_for(year, root), root)
+    if params.year != year:
+        raise ReportError(f"{params.path.name} is for {params.year}, not {year}")
+    options = Options(formats=formats, strict=strict, force=force, dry_run=dry_run, workers=workers,
+                      timeout=params.data["build"]["timeout_seconds"])
+    with year_lock(root, params.build_id):
+        pipe = Pipeline(params, options)
+        stages = pipe.run(("validate",) if clean_only else None)
+        work = params.work_dir
+        if dry_run or clean_only:
+            return BuildResult(year, work, None, time.monotonic() - started, stages=stages)
+        key = publication_key(places(params), formats)
+        final = params.outputs_dir
+        at = places(params)
+        pdf = final / at.relative("report_pdf") if at("report_pdf").exists() else None
+        if published_is_current(params, key):
+            ran = any(s.status == "ran" for s in stages)
+            note = () if ran else ("nothing changed since the published build (--force rebuilds)",)
+            return BuildResult(year, final, final / at.relative("report_html"), time.monotonic() - started, pdf,
+                               tuple(pipe.notes) + note, cached=not ran, stages=stages)
+        stage = work.parent / "stage"
+        if stage.exists():
+            shutil.rmtree(stage)
+        for f in _published_files(work):
+            dest = stage / f.relative_to(work)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, dest)
+        from annualreport.build.manifest import write_manifest
+
+        write_manifest(params, stage, started_at, time.monotonic() - started, formats, key,
+                       {s.name: s.status for s in stages})
+        publish(stage, final)
+    return BuildResult(year, final, final / at.relative("report_html"), time.monotonic() - started, pdf,
+                       tuple(pipe.notes), stages=stages)

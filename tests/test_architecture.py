@@ -1,0 +1,63 @@
+"""The package is laid out as the pipeline: stages declared once (the README's and the docs' tables
+come from the declarations), artefacts named once, modules small, the top level only the command line
+and the notebooks' entry points."""
+
+import re
+import subprocess
+import sys
+
+from annualreport.build.stages import BY_NAME, STAGES
+from annualreport.project.catalog import ARTEFACTS, PUBLISHED
+
+from .conftest import ROOT
+
+PACKAGE = ROOT / "src" / "annualreport"
+
+
+def test_the_readme_and_docs_stage_tables_match_the_declarations():
+    done = subprocess.run([sys.executable, "tools/stage_table.py", "--check"], cwd=ROOT, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_every_stage_names_known_stages_artefacts_and_notebooks():
+    for s in STAGES:
+        assert all(a in ARTEFACTS for a in s.writes), s.name
+        assert all(BY_NAME[d] in STAGES[: STAGES.index(s)] for d in s.after), f"{s.name}: order"
+        if s.notebook:
+            assert (ROOT / "notebooks" / f"{s.notebook}.ipynb").is_file()
+    notebooks = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
+    assert notebooks == sorted(s.notebook for s in STAGES if s.notebook)
+
+
+def test_no_runtime_module_exceeds_400_lines_and_the_top_level_is_thin():
+    for path in PACKAGE.rglob("*.py"):
+        n = len(path.read_text(encoding="utf-8").splitlines())
+        assert n <= 400, f"{path.relative_to(ROOT)}: {n} lines"
+    top = sorted(p.name for p in PACKAGE.glob("*.py"))
+    assert top == ["__init__.py", "__main__.py", "entrypoints.py"]
+
+
+def _file_names() -> set[str]:
+    names = set()
+    for a in ARTEFACTS.values():
+        base = a.pattern.rsplit("/", 1)[-1]
+        if "{" not in base and "." in base:  # files (folders are checked as path parts below)
+            names.add(base)
+    return names
+
+
+def test_each_artefact_file_name_appears_in_one_place_of_the_source():
+    catalog = PACKAGE / "project" / "catalog.py"
+    sources = [p for p in (ROOT / "src").rglob("*.py") if p != catalog]
+    folders = {a.pattern.split("/")[1] for a in ARTEFACTS.values() if a.pattern.count("/") > 1} | set(PUBLISHED)
+    # the repository's own folders of the same name (notebooks/, templates/validation/) are not artefacts
+    folders -= {p.name for p in ROOT.iterdir()} | {p.name for p in (ROOT / "templates").iterdir()}
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        for name in _file_names():
+            assert not re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w.])", text), (
+                f"{path.relative_to(ROOT)} spells the artefact file name {name}")
+        for folder in folders - _file_names():
+            assert not re.search(rf"""/ ["']{re.escape(folder)}["']""", text), (
+                f"{path.relative_to(ROOT)} builds a path into the artefact folder {folder}")
