@@ -82,15 +82,15 @@ def year_lock(root: Path, year: int | str):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def publish(stage: Path, final: Path) -> None:
-    """Swap the finished stage folder into place: rename old away, rename new in, delete old."""
+def publish(staging: Path, final: Path) -> None:
+    """Swap the finished staging folder into place: rename old away, rename new in, delete old."""
     final.parent.mkdir(parents=True, exist_ok=True)
     old = final.parent / f".{final.name}.old"
     if old.exists():
         shutil.rmtree(old)
     if final.exists():
         os.rename(final, old)
-    os.rename(stage, final)
+    os.rename(staging, final)
     if old.exists():
         shutil.rmtree(old)
 
@@ -164,17 +164,17 @@ def build(year: int, params_file: str | None = None, root: Path | None = None, f
             note = () if ran else ("nothing changed since the published build (--force rebuilds)",)
             return BuildResult(year, final, final / at.relative("report_html"), time.monotonic() - started, pdf,
                                tuple(pipe.notes) + note, cached=not ran, stages=stages)
-        stage = work.parent / "stage"
-        if stage.exists():
-            shutil.rmtree(stage)
+        staging = work.parent / "stage"
+        if staging.exists():
+            shutil.rmtree(staging)
         for f in _published_files(work):
-            dest = stage / f.relative_to(work)
+            dest = staging / f.relative_to(work)
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(f, dest)
         from annualreport.build.manifest import write_manifest
 
-        write_manifest(params, stage, started_at, time.monotonic() - started, formats, key,
+        write_manifest(params, staging, started_at, time.monotonic() - started, formats, key,
                        {s.name: s.status for s in stages})
-        publish(stage, final)
+        publish(staging, final)
     return BuildResult(year, final, final / at.relative("report_html"), time.monotonic() - started, pdf,
                        tuple(pipe.notes), stages=stages)

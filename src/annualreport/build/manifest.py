@@ -56,15 +56,15 @@ def sha256(path: Path) -> str:
     return file_digest(path)
 
 
-def write_manifest(params: Params, stage: Path, started: dt.datetime, seconds: float, formats: tuple,
+def write_manifest(params: Params, staging: Path, started: dt.datetime, seconds: float, formats: tuple,
                    publication_key: str = "", stages: dict[str, str] | None = None) -> Path:
-    at = Places(stage, params.processed_dir)  # the stage folder has the work folder's layout
+    at = Places(staging, params.processed_dir)  # the staging folder has the work folder's layout
     acc = at.read("accounting")
     inputs = [{"dataset": r["dataset"], "file": r["file"], "sheet": r["sheet"], "sha256": r["sha256"],
                "data_rows": r["data_rows"], "clean_rows": r["clean_rows"],
                "quarantined_rows": r["quarantined_rows"], "duplicate_rows": r["duplicate_rows"]}
               for r in acc.to_dict("records")]
-    outputs = {p.relative_to(stage).as_posix(): sha256(p) for p in sorted(stage.rglob("*"))
+    outputs = {p.relative_to(staging).as_posix(): sha256(p) for p in sorted(staging.rglob("*"))
                if p.is_file() and p.suffix in (".html", ".pdf", ".csv", ".xlsx", ".json")
                and p.parent != at.folder("executed") and not p.is_relative_to(at("data_docs"))}
     manifest = {
@@ -82,6 +82,6 @@ def write_manifest(params: Params, stage: Path, started: dt.datetime, seconds: f
         "built_at": started.astimezone(dt.timezone.utc).isoformat(timespec="seconds"),
         "build_seconds": round(seconds, 1),
     }
-    path = Places(stage, params.processed_dir, stage)("manifest")
+    path = Places(staging, params.processed_dir, staging)("manifest")
     atomic_write_bytes(path, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     return path

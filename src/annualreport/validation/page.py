@@ -44,11 +44,11 @@ def _examples(result: dict) -> str:
     return ""
 
 
-def page_data(params: Params, stage: Path) -> dict:
+def page_data(params: Params, work: Path) -> dict:
     from annualreport.ingest.specs import load_specs
 
     specs = load_specs(params.root)
-    at = places(params, stage)
+    at = places(params, work)
     accounting = at.read("accounting")
     summary = at.read("validation_summary")
     datasets = []
@@ -91,19 +91,19 @@ def page_data(params: Params, stage: Path) -> dict:
             "totals": totals, "verdict": verdict}
 
 
-def render_page(params: Params, stage: Path, out: Path | None = None) -> Path:
-    """Write the auditor's page into the stage folder (or `out`)."""
+def render_page(params: Params, work: Path, out: Path | None = None) -> Path:
+    """Write the auditor's page into the build's work folder (or `out`)."""
     import jinja2
 
     from annualreport.report.render import font_css, visible_text
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir() / "validation")),
                              autoescape=True, keep_trailing_newline=True)
-    data = page_data(params, stage)
+    data = page_data(params, work)
     css = (templates_dir() / "report" / "report.css").read_text(encoding="utf-8")
     template = env.get_template("validation.html.j2")
     draft = template.render(**data, css=css, font_css="")
     page = template.render(**data, css=css, font_css=font_css(visible_text(draft)))
-    out = out or places(params, stage)("validation_page")
+    out = out or places(params, work)("validation_page")
     atomic_write_bytes(out, page.encode("utf-8"))
     return out
