@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import sys
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -98,17 +99,21 @@ def _imports(module: str) -> set[str]:
     return found
 
 
+_PARSING = threading.Lock()  # ast.parse is not safe in several threads at once on 3.11 (cpython#106905)
+
+
 @lru_cache(maxsize=None)
 def code_closure(*entry: str) -> tuple[str, ...]:
     """Every package module the entry modules import, directly or not (static, from the source)."""
     seen: set[str] = set()
     todo = list(entry)
-    while todo:
-        m = todo.pop()
-        if m in seen:
-            continue
-        seen.add(m)
-        todo.extend(_imports(m))
+    with _PARSING:
+        while todo:
+            m = todo.pop()
+            if m in seen:
+                continue
+            seen.add(m)
+            todo.extend(_imports(m))
     return tuple(sorted(seen))
 
 

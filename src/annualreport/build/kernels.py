@@ -135,7 +135,7 @@ def run_notebook(name: str, params: Params, work: Path, executed_dir: Path, time
     root = params.root
     executed_dir.mkdir(parents=True, exist_ok=True)
     out = executed_dir / f"{name}.ipynb"
-    parameters = {"year": params.year, "params_file": str(params.path.relative_to(root)),
+    parameters = {"params_file": str(params.path.relative_to(root)),
                   "work_dir": str(work.relative_to(root)), **(extra or {})}
     rel = out.relative_to(root)
     _ensure_kernel_once()
@@ -153,4 +153,27 @@ def run_notebook(name: str, params: Params, work: Path, executed_dir: Path, time
         except Exception as exc:  # kernel died, timeout, missing kernel ...
             text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             raise StageFailed(f"{name}: {type(exc).__name__}: {text} (executed notebook: {rel})") from None
+        finally:
+            _relative_paths(out, root)
     return out
+
+
+def _relative_paths(executed: Path, root: Path) -> None:
+    """papermill records the notebook's input and output paths as given (absolute): keep them
+    relative to the project, so executed and published notebooks name no machine's folders."""
+    import nbformat
+
+    if not executed.exists():
+        return
+    nb = nbformat.read(executed, as_version=4)
+    meta = nb.metadata.get("papermill", {})
+    changed = False
+    for key in ("input_path", "output_path"):
+        value = meta.get(key)
+        if value and Path(value).is_absolute() and Path(value).is_relative_to(root):
+            meta[key] = Path(value).relative_to(root).as_posix()
+            changed = True
+    if changed:
+        tmp = executed.with_name(f".{executed.name}.tmp")
+        nbformat.write(nb, tmp)
+        tmp.replace(executed)

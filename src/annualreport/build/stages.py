@@ -126,7 +126,7 @@ def figures_inputs(pipe: Pipeline) -> dict[str, str]:
                           pipe.at("validation_summary"), pipe.at("previous"), pipe.params.path,
                           *([pipe.prev.path] if pipe.prev else [])))
     out.update(pipe.tree(pipe.root / "specs" / "figures"))
-    out.update(pipe.files(pipe.root / "specs" / "charts.yaml"))
+    out.update(pipe.files(pipe.root / "specs" / "charts.yaml", pipe.params.narrative_dir / "sections.yaml"))
     return out
 
 
