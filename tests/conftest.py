@@ -1,13 +1,24 @@
-"""Shared fixtures: the repository root, demo params, and a tiny fixture year in a temp tree."""
+"""Shared fixtures: the repository root, demo params, the demo years cleaned once per session, and a
+tiny fixture year in a temp tree."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 import pytest
 
+if TYPE_CHECKING:  # imported where used, so a broken module fails its tests, not every test's collection
+    import pandas as pd
+
+    from annualreport.ingest.sheet import CleanResult
+    from annualreport.project.params import Params
+
 ROOT = Path(__file__).resolve().parent.parent
+# The years of committed demo data that the in-process tests clean (data/raw/<year>/, params/<year>.yaml).
+DEMO_YEARS = (2019, 2020, 2021)
 
 
 @pytest.fixture(scope="session")
@@ -24,3 +35,64 @@ def copy_project(dest: Path, years: tuple[int, ...] = ()) -> Path:
         shutil.copy(ROOT / "params" / f"{y}.yaml", dest / "params" / f"{y}.yaml")
         shutil.copytree(ROOT / "params" / "narrative" / str(y), dest / "params" / "narrative" / str(y))
     return dest
+
+
+class CleanedYear(NamedTuple):
+    """One demo year cleaned in memory: its params and each dataset's CleanResult (frame, quarantine,
+    accounting). Unpacks as `params, results = cleaned_years[year]`."""
+
+    params: Params
+    results: dict[str, CleanResult]
+
+    @property
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """{dataset: clean frame}, as `annualreport.ingest.year.clean_in_memory` returns them."""
+        return {name: r.frame for name, r in self.results.items()}
+
+
+def clean_results(params: Params) -> dict[str, CleanResult]:
+    """`clean_in_memory` (every dataset the params list, the reference tables feeding the others' rules),
+    keeping each dataset's whole CleanResult rather than only its frame; nothing is written."""
+    from annualreport.ingest.specs import load_specs
+    from annualreport.ingest.year import clean_dataset, context_for
+
+    ctx = context_for(params)
+    results: dict[str, CleanResult] = {}
+    for name, spec in load_specs(params.root).items():
+        out = clean_dataset(spec, params, ctx)
+        if out is None:
+            continue
+        results[name] = out[0]
+        if spec.reference:
+            ctx.reference[name] = out[0].frame
+    return results
+
+
+def _fingerprint(cleaned: dict[int, CleanedYear]) -> dict[tuple[int, str], str]:
+    digests = {}
+    for year, c in cleaned.items():
+        for name, r in c.results.items():
+            h = hashlib.sha256()
+            for part in (r.frame, r.quarantine):
+                h.update(repr(list(part.dtypes.items())).encode())
+                h.update(part.to_csv().encode())
+            digests[year, name] = h.hexdigest()
+    return digests
+
+
+@pytest.fixture(scope="session")
+def cleaned_years() -> dict[int, CleanedYear]:
+    """Every demo year cleaned once for the whole session: {year: CleanedYear(params, {dataset: CleanResult})}.
+
+    Shared by every test that reads it, so tests must not change these frames in place (copy first);
+    the fixture checks at the end of the session that none did."""
+    from annualreport.project.params import load_params
+
+    cleaned = {}
+    for year in DEMO_YEARS:
+        params = load_params(ROOT / "params" / f"{year}.yaml", root=ROOT)
+        cleaned[year] = CleanedYear(params, clean_results(params))
+    before = _fingerprint(cleaned)
+    yield cleaned
+    changed = sorted(k for k, v in _fingerprint(cleaned).items() if before.get(k) != v)
+    assert not changed, f"a test changed the shared cleaned demo data in place: {changed}"

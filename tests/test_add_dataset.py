@@ -49,13 +49,27 @@ def suite() -> dict:
     def exp(type_, severity, description, **kwargs):
         return {"type": type_, "kwargs": kwargs, "meta": {"severity": severity, "description": description}}
 
-    return {"name": "library_loans", "meta": {"dataset": "library_loans", "title": "图书借阅台账"}, "expectations": [
-        exp("expect_table_columns_to_match_set", "blocking", "表的列与数据规范一致",
-            column_set=["source_row", "loaned_on", "book", "copies"], exact_match=True),
-        exp("expect_table_row_count_to_be_between", "blocking", "行数在参数文件给出的本年度合理范围内",
-            min_value={"$PARAMETER": "rows_min"}, max_value={"$PARAMETER": "rows_max"}),
-        exp("expect_column_values_to_be_between", "warning", "册数不为负", column="copies", min_value=0),
-    ]}
+    return {
+        "name": "library_loans",
+        "meta": {"dataset": "library_loans", "title": "图书借阅台账"},
+        "expectations": [
+            exp(
+                "expect_table_columns_to_match_set",
+                "blocking",
+                "表的列与数据规范一致",
+                column_set=["source_row", "loaned_on", "book", "copies"],
+                exact_match=True,
+            ),
+            exp(
+                "expect_table_row_count_to_be_between",
+                "blocking",
+                "行数在参数文件给出的本年度合理范围内",
+                min_value={"$PARAMETER": "rows_min"},
+                max_value={"$PARAMETER": "rows_max"},
+            ),
+            exp("expect_column_values_to_be_between", "warning", "册数不为负", column="copies", min_value=0),
+        ],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -65,18 +79,22 @@ def project(tmp_path_factory):
         shutil.copytree(ROOT / "data" / "raw" / str(year), dest / "data" / "raw" / str(year))
     # 1. the spec  2. the suite  3. a figure, referred to in the prose  4. the raw file, listed in one year
     (dest / "specs" / "datasets" / "library_loans.yaml").write_text(SPEC, encoding="utf-8")
-    (dest / "expectations" / "library_loans.json").write_text(json.dumps(suite(), ensure_ascii=False, indent=2),
-                                                               encoding="utf-8")
+    (dest / "expectations" / "library_loans.json").write_text(
+        json.dumps(suite(), ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     (dest / "specs" / "figures" / "library.yaml").write_text(FIGURES, encoding="utf-8")
     body = dest / "params" / "narrative" / "2020" / "construction.md"
-    body.write_text(body.read_text(encoding="utf-8").rstrip("\n") + "图书馆全年借出图书{library_copies_loaned}册。\n",
-                    encoding="utf-8")
+    body.write_text(
+        body.read_text(encoding="utf-8").rstrip("\n") + "图书馆全年借出图书{library_copies_loaned}册。\n",
+        encoding="utf-8",
+    )
     (dest / "data" / "raw" / "2020" / "library_loans.csv").write_text(RAW, encoding="utf-8-sig")
     params = dest / "params" / "2020.yaml"
     text = params.read_text(encoding="utf-8")
     assert "\ndatasets:\n" in text
-    params.write_text(text.replace("\ndatasets:\n", "\ndatasets:\n  library_loans: {expected_rows: [1, 100]}\n", 1),
-                      encoding="utf-8")
+    params.write_text(
+        text.replace("\ndatasets:\n", "\ndatasets:\n  library_loans: {expected_rows: [1, 100]}\n", 1), encoding="utf-8"
+    )
     return dest
 
 
@@ -95,8 +113,10 @@ def test_the_new_dataset_builds_into_the_report(project, monkeypatch):
 
 def test_other_years_params_need_no_edit_and_the_build_says_so_once(project, monkeypatch):
     monkeypatch.setenv("ANNUALREPORT_ROOT", str(project))
-    assert "library_loans" not in yaml.safe_load((project / "params" / "2019.yaml").read_text(encoding="utf-8"))[
-        "datasets"]
+    assert (
+        "library_loans"
+        not in yaml.safe_load((project / "params" / "2019.yaml").read_text(encoding="utf-8"))["datasets"]
+    )
     pipe = Pipeline(load_params(project / "params" / "2019.yaml", project), Options(dry_run=True))
     notes = [n for n in pipe.notes if "library_loans" in n]
     assert len(notes) == 1 and "absent this year" in notes[0]

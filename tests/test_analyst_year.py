@@ -23,9 +23,12 @@ def test_no_code_test_or_notebook_names_the_first_institution():
     hits = []
     for folder in ("src", "notebooks", "tests", "templates", "specs", "expectations", "tools"):
         for path in (ROOT / folder).rglob("*"):
-            if path.is_file() and path.suffix in (".py", ".ipynb", ".yaml", ".json", ".j2", ".css", ".md", ".csv"):
-                if FIRST in path.read_text(encoding="utf-8", errors="ignore"):
-                    hits.append(str(path.relative_to(ROOT)))
+            if (
+                path.is_file()
+                and path.suffix in (".py", ".ipynb", ".yaml", ".json", ".j2", ".css", ".md", ".csv")
+                and FIRST in path.read_text(encoding="utf-8", errors="ignore")
+            ):
+                hits.append(str(path.relative_to(ROOT)))
     assert FIRST not in (ROOT / "Makefile").read_text(encoding="utf-8")
     assert hits == []
 
@@ -34,8 +37,9 @@ def cli(project: Path, *args: str) -> subprocess.CompletedProcess:
     import os
 
     env = {**os.environ, "ANNUALREPORT_ROOT": str(project), "ANNUALREPORT_SALT": "test"}
-    return subprocess.run([sys.executable, "-m", "annualreport", *args], cwd=project, env=env, capture_output=True,
-                          text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "annualreport", *args], cwd=project, env=env, capture_output=True, text=True, timeout=900
+    )
 
 
 @pytest.mark.build
@@ -80,8 +84,17 @@ def test_a_second_institution_builds_with_its_own_name_and_outline(tmp_path):
     project = copy_project(tmp_path)
     for rel in ("params/institutions", "data/institutions"):
         shutil.copytree(ROOT / rel, project / rel)
-    proc = cli(project, "build", "--year", "2020", "--params", "params/institutions/binhai-demo/2020.yaml",
-               "--format", "html", "-q")
+    proc = cli(
+        project,
+        "build",
+        "--year",
+        "2020",
+        "--params",
+        "params/institutions/binhai-demo/2020.yaml",
+        "--format",
+        "html",
+        "-q",
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = project / "outputs" / "binhai-demo" / "2020"
     from annualreport.report.render import visible_text
@@ -107,8 +120,9 @@ def test_notebooks_run_top_to_bottom_with_their_default_parameters(tmp_path):
     os.environ["ANNUALREPORT_ROOT"] = str(project)
     try:
         for nb in sorted((project / "notebooks").glob("*.ipynb")):
-            out = pm.execute_notebook(str(nb), str(tmp_path / nb.name), kernel_name="annualreport", cwd=str(nb.parent),
-                                      progress_bar=False)
+            out = pm.execute_notebook(
+                str(nb), str(tmp_path / nb.name), kernel_name="annualreport", cwd=str(nb.parent), progress_bar=False
+            )
             shown = [o for c in out.cells if c.cell_type == "code" for o in c.get("outputs", [])]
             assert shown, f"{nb.name} shows nothing"
     finally:

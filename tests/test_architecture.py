@@ -15,8 +15,7 @@ PACKAGE = ROOT / "src" / "annualreport"
 
 
 def test_the_readme_and_docs_stage_tables_match_the_declarations():
-    done = subprocess.run([sys.executable, "tools/stage_table.py", "--check"], cwd=ROOT, capture_output=True,
-                          text=True)
+    done = subprocess.run([sys.executable, "tools/stage_table.py", "--check"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
 
 
@@ -57,7 +56,9 @@ def test_each_artefact_file_name_appears_in_one_place_of_the_source():
         text = path.read_text(encoding="utf-8")
         for name in _file_names():
             assert not re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w.])", text), (
-                f"{path.relative_to(ROOT)} spells the artefact file name {name}")
+                f"{path.relative_to(ROOT)} spells the artefact file name {name}"
+            )
         for folder in folders - _file_names():
             assert not re.search(rf"""/ ["']{re.escape(folder)}["']""", text), (
-                f"{path.relative_to(ROOT)} builds a path into the artefact folder {folder}")
+                f"{path.relative_to(ROOT)} builds a path into the artefact folder {folder}"
+            )

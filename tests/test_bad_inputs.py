@@ -54,8 +54,14 @@ def optional_params(text: str) -> str:
 
 def run(project: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "ANNUALREPORT_ROOT": str(project), "ANNUALREPORT_SALT": "test"}
-    return subprocess.run([sys.executable, "-m", "annualreport", "validate", "--year", "2020", *args], cwd=project,
-                          env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "annualreport", "validate", "--year", "2020", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def last_line(proc) -> str:
@@ -135,8 +141,14 @@ if __name__ == "__main__":  # print what each case says now (to write cases.yaml
         p.write_text(optional_params(p.read_text(encoding="utf-8")), encoding="utf-8")
         for f in (HERE / case).iterdir():
             (proj / ("params" if f.suffix == ".yaml" else RAW) / f.name).write_bytes(f.read_bytes())
-        strict = case in ("date_2020_02_30", "wan_amount_unparseable", "negative_count",
-                          "duplicate_key_different_values", "id_with_a_letter", "text_in_a_count",
-                          "missing_required_value")
+        strict = case in (
+            "date_2020_02_30",
+            "wan_amount_unparseable",
+            "negative_count",
+            "duplicate_key_different_values",
+            "id_with_a_letter",
+            "text_in_a_count",
+            "missing_required_value",
+        )
         proc = run(proj, *(["--strict"] if strict else []))
         print(f"{case}: rc={proc.returncode} strict={strict}\n  {last_line(proc)}")

@@ -12,15 +12,15 @@ import pytest
 from annualreport.build.driver import build
 from annualreport.project.errors import StageFailed
 from annualreport.project.params import load_params
-from annualreport.report.render import visible_text
 from annualreport.project.tables import normalise_zip
+from annualreport.report.render import visible_text
 
 from .conftest import ROOT, copy_project
 
 pytestmark = pytest.mark.build
 
 
-HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(1)>'
+HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(1)>"
 
 
 def make_project(base: Path, hostile: bool) -> Path:
@@ -66,7 +66,16 @@ def test_report_is_built_with_the_slice_figures(project, built):
     page = built.report.read_text(encoding="utf-8")
     text_only = visible_text(page)
     name = load_params(project / "params" / "2020.yaml", root=project).institution["name"]
-    for text in (name, "一、2020年工作回顾", "（四）推进产教深度融合", "2.加强专业群建设", "4001人", "81.24%", "52个贫困县", "41名学生全部就业"):
+    for text in (
+        name,
+        "一、2020年工作回顾",
+        "（四）推进产教深度融合",
+        "2.加强专业群建设",
+        "4001人",
+        "81.24%",
+        "52个贫困县",
+        "41名学生全部就业",
+    ):
         assert text in text_only, text
     assert "<svg" in page and "@font-face" in page
     assert "<script" not in page
@@ -75,17 +84,22 @@ def test_report_is_built_with_the_slice_figures(project, built):
     assert "In&nbsp;[" not in page and "jp-InputArea" not in page
     ledger = (out / "figures.csv").read_text(encoding="utf-8-sig")
     assert ledger.splitlines()[0].startswith("id,section,label,value,unit,display,wording,dataset,definition")
-    for fid, value in [("enrolled_vocational", "4001"), ("enrolled_joint_bachelor", "100"),
-                       ("enrolled_international", "6"), ("employment_rate_initial", "81.24"),
-                       ("poverty_counties", "52"), ("poverty_graduates", "41")]:
+    for fid, value in [
+        ("enrolled_vocational", "4001"),
+        ("enrolled_joint_bachelor", "100"),
+        ("enrolled_international", "6"),
+        ("employment_rate_initial", "81.24"),
+        ("poverty_counties", "52"),
+        ("poverty_graduates", "41"),
+    ]:
         assert any(line.startswith(f"{fid},") and f",{value}," in line for line in ledger.splitlines()), fid
     assert (out / "validation" / "admissions.json").exists() and (out / "row_accounting.csv").exists()
     assert (project / "data" / "processed" / "2020" / "admissions.parquet").exists()
 
 
 def test_no_personal_data_in_processed_outputs_or_executed_notebooks(project, built):
-    from annualreport.project.params import load_params
     from annualreport.ingest.specs import load_specs
+    from annualreport.project.params import load_params
 
     from .test_demo_data import personal_values
 
@@ -134,8 +148,14 @@ def test_figure_ledger_for_excel_and_the_pdf_embeds_the_cjk_font(built):
 
 def test_a_second_clone_rebuilds_the_same_bytes(built, tmp_path):
     other = run_build(make_project(tmp_path / "clone", hostile=True))
-    for name in ["report.html", "report.pdf", "figures.csv", "figures.xlsx", "validation.html", "row_accounting.csv"] + \
-            [f"validation/{p.name}" for p in (built.outputs / "validation").glob("*.json")]:
+    for name in [
+        "report.html",
+        "report.pdf",
+        "figures.csv",
+        "figures.xlsx",
+        "validation.html",
+        "row_accounting.csv",
+    ] + [f"validation/{p.name}" for p in (built.outputs / "validation").glob("*.json")]:
         assert (built.outputs / name).read_bytes() == (other.outputs / name).read_bytes(), name
     manifest = json.loads((other.outputs / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["figures_sha256"] and manifest["inputs"] and manifest["packages"]["great_expectations"]
@@ -146,8 +166,13 @@ def test_blocking_failure_stops_and_keeps_the_previous_report(project, built, mo
     suite_path = project / "expectations" / "admissions.json"
     original = suite_path.read_text(encoding="utf-8")
     suite = json.loads(original)
-    suite["expectations"].append({"type": "expect_table_row_count_to_be_between",
-                                  "kwargs": {"min_value": 10_000_000}, "meta": {"severity": "blocking"}})
+    suite["expectations"].append(
+        {
+            "type": "expect_table_row_count_to_be_between",
+            "kwargs": {"min_value": 10_000_000},
+            "meta": {"severity": "blocking"},
+        }
+    )
     suite_path.write_text(json.dumps(suite, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setenv("ANNUALREPORT_ROOT", str(project))
     try:
@@ -194,9 +219,8 @@ def test_a_second_build_of_the_same_year_waits_then_refuses(project, built, monk
     monkeypatch.setenv("ANNUALREPORT_LOCK_WAIT", "1")
     monkeypatch.setenv("ANNUALREPORT_ROOT", str(project))
     before = (project / "outputs" / "2020" / "report.html").read_bytes()
-    with year_lock(project, 2020):
-        with pytest.raises(ReportError, match="another build of 2020 is running"):
-            build(2020, root=project)
+    with year_lock(project, 2020), pytest.raises(ReportError, match="another build of 2020 is running"):
+        build(2020, root=project)
     assert (project / "outputs" / "2020" / "report.html").read_bytes() == before
 
 

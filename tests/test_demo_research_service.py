@@ -13,18 +13,23 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
+from annualreport.figures.compute import compute_all
 from annualreport.ingest import normalize as nz
 from annualreport.ingest.sheet import _find_header, clean_sheet
-from annualreport.ingest.year import clean_dataset, context_for, locate, read_sheet
+from annualreport.ingest.specs import load_specs
+from annualreport.ingest.year import context_for, locate, read_sheet
+from annualreport.project.params import load_params
 from annualreport_dev.demo import gen_research
 from annualreport_dev.demo import generate as demo_generate
-from annualreport.figures.compute import compute_all
-from annualreport.project.params import load_params
-from annualreport.ingest.specs import load_specs
 
 YEARS = (2019, 2020, 2021)
-FILES = {"training": "training.csv", "patents": "patents.xlsx", "research_projects": "research_projects.csv",
-         "international_events": "international_events.csv", "partners": "partners.xlsx"}
+FILES = {
+    "training": "training.csv",
+    "patents": "patents.xlsx",
+    "research_projects": "research_projects.csv",
+    "international_events": "international_events.csv",
+    "partners": "partners.xlsx",
+}
 MINE = tuple(FILES)
 # The rows each file must quarantine, by rule (a key conflict quarantines both rows).
 QUARANTINE = {
@@ -35,30 +40,28 @@ QUARANTINE = {
     "partners": ["bad_value", "key_conflict", "key_conflict", "missing_required", "not_in_reference", "not_in_set"],
 }
 DUPLICATES = {"training": 2, "patents": 2, "research_projects": 2, "international_events": 1, "partners": 1}
-IGNORED = {"training": ["备注"], "patents": ["备注"], "research_projects": ["结题情况"],
-           "international_events": ["对接国家"], "partners": ["合作协议编号"]}
+IGNORED = {
+    "training": ["备注"],
+    "patents": ["备注"],
+    "research_projects": ["结题情况"],
+    "international_events": ["对接国家"],
+    "partners": ["合作协议编号"],
+}
 ENCODING = {"training": "gb18030", "research_projects": "utf-8", "international_events": "utf-8-sig"}
 # Published values printed in a rounded or word form, and the exact values they stand for.
 ROUNDED = {"think_tank_consultations": (31, 39), "masks_donated": (20000, 20000)}
 GROUPS = ["模具设计与制造", "光伏发电技术与应用", "电子信息", "数字艺术设计", "现代商贸"]
 
 
-def clean_mine(root, year):
-    """Clean the reference tables and this group's datasets of one year: (params, {dataset: CleanResult})."""
-    params = load_params(root / "params" / f"{year}.yaml", root=root)
-    ctx = context_for(params)
-    results = {}
-    for name, spec in load_specs(root).items():
-        if spec.reference or name in MINE:
-            results[name] = clean_dataset(spec, params, ctx)[0]
-            if spec.reference:
-                ctx.reference[name] = results[name].frame
-    return params, results
-
-
 @pytest.fixture(scope="module")
-def cleaned(root):
-    return {year: clean_mine(root, year) for year in YEARS}
+def cleaned(cleaned_years):
+    """The reference tables and this group's datasets of every demo year, from the session's cleaned demo
+    years: (params, {dataset: CleanResult})."""
+    out = {}
+    for year in YEARS:
+        params, results = cleaned_years[year]
+        out[year] = (params, {name: r for name, r in results.items() if r.spec.reference or name in MINE})
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -78,11 +81,11 @@ def frame(cleaned, year, name) -> pd.DataFrame:
 
 def raw_rows(cleaned, root, year, name):
     """The raw data rows of a file as the cleaner sees them: (header cells, [(row number, cells)])."""
-    params, results = cleaned[year]
+    params, _ = cleaned[year]
     spec = load_specs(root)[name]
     sheet = read_sheet(spec, locate(spec, params), FILES[name])
     idx, _, _ = _find_header(sheet, spec)
-    return [nz.header(c) for c in sheet.rows[idx][1]], sheet.rows[idx + 1:]
+    return [nz.header(c) for c in sheet.rows[idx][1]], sheet.rows[idx + 1 :]
 
 
 # --------------------------------------------------------------------------------------------
@@ -111,8 +114,10 @@ def test_every_published_figure_of_these_datasets_is_defined_and_matches(root, l
 
 def test_rounded_and_word_forms_print_as_the_seed(ledgers):
     ledger = ledgers[2020]
-    assert (ledger.loc["think_tank_consultations", "value"], ledger.loc["think_tank_consultations", "wording"]) \
-        == ("34", "30余次")
+    assert (ledger.loc["think_tank_consultations", "value"], ledger.loc["think_tank_consultations", "wording"]) == (
+        "34",
+        "30余次",
+    )
     assert ledger.loc["masks_donated", "wording"] == "2万只"
     assert ledger.loc["board_new_enterprises", "wording"] == "四家"
     # 38 of 51 granted patents converted: 74.51 % rounds half up to 75 %
@@ -160,11 +165,18 @@ def test_manifest_lists_what_the_files_carry(root, cleaned):
             kinds = by_file[(year, file)]
             rules = {k.split(":", 1)[1] for k in kinds if k.startswith("quarantine:")}
             assert rules == set(QUARANTINE[name]), (year, file)
-            assert {"exact_duplicates", "blank_rows", "note_rows", "header_trailing_star", "unknown_column",
-                    "date_forms"} <= kinds, (year, file)
+            assert {
+                "exact_duplicates",
+                "blank_rows",
+                "note_rows",
+                "header_trailing_star",
+                "unknown_column",
+                "date_forms",
+            } <= kinds, (year, file)
             assert ("warning:ends_before_starts" in kinds) == (year == 2021 and name == "training")
-    assert {"gbk_encoding", "wan_amount_text", "money_text", "fullwidth_digits", "fullwidth_brackets"} \
-        <= by_file[(2020, "training.csv")]
+    assert {"gbk_encoding", "wan_amount_text", "money_text", "fullwidth_digits", "fullwidth_brackets"} <= by_file[
+        (2020, "training.csv")
+    ]
     assert {"merged_title", "excel_dates", "excel_serial_dates", "stray_spaces"} <= by_file[(2020, "patents.xlsx")]
     assert {"merged_title", "excel_serial_dates", "fullwidth_brackets"} <= by_file[(2020, "partners.xlsx")]
     assert "utf8_bom" in by_file[(2020, "international_events.csv")]
@@ -232,7 +244,7 @@ def test_money_forms_and_numbers_as_text_parse(root, cleaned, year):
 def test_excel_serials_and_typed_dates_in_workbooks(root, cleaned, year):
     header, rows = raw_rows(cleaned, root, year, "partners")
     clean = frame(cleaned, year, "partners")
-    by_key = {(e, k): d for e, k, d in zip(clean["enterprise"], clean["kind"], clean["joined_on"])}
+    by_key = {(e, k): d for e, k, d in zip(clean["enterprise"], clean["kind"], clean["joined_on"], strict=True)}
     i_e, i_k, i_d = header.index("企业名称"), header.index("合作类型"), header.index("加入日期")
     seen = set()
     for _, cells in rows:

@@ -13,36 +13,30 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
+from annualreport.figures.compute import compute, load_definitions
+from annualreport.ingest.readers import read_xlsx
 from annualreport.ingest.sheet import CleanContext, clean_sheet
-from annualreport.ingest.year import clean_dataset, context_for
-from annualreport_dev.demo import generate as demo_generate
+from annualreport.ingest.specs import load_specs
 from annualreport_dev.demo import gen_staff_safety as gen
+from annualreport_dev.demo import generate as demo_generate
 from annualreport_dev.demo.common import YearFiles
 from annualreport_dev.demo.writers import write_xlsx
-from annualreport.figures.compute import compute, load_definitions
-from annualreport.project.params import load_params
-from annualreport.ingest.readers import read_xlsx
-from annualreport.ingest.specs import load_specs
 
 DATASETS = ("staff_changes", "experts", "accidents", "hazards", "construction")
 YEARS = (2019, 2020, 2021)
 # Published datasets -> the tables of this project that hold them (the safety workbook has two).
 PUBLISHED_DATASETS = {"staff_changes", "experts", "safety"}
-FILES = {"staff.xlsx": ("staff_changes", "experts"), "safety.xlsx": ("accidents", "hazards"),
-         "construction.xlsx": ("construction",)}
-
-
-def clean_year(root, year):
-    """Clean this group's datasets for a year from data/raw (no reference tables needed)."""
-    params = load_params(root / "params" / f"{year}.yaml", root=root)
-    ctx = context_for(params)
-    specs = load_specs(root)
-    return {name: clean_dataset(specs[name], params, ctx)[0] for name in DATASETS}
+FILES = {
+    "staff.xlsx": ("staff_changes", "experts"),
+    "safety.xlsx": ("accidents", "hazards"),
+    "construction.xlsx": ("construction",),
+}
 
 
 @pytest.fixture(scope="module")
-def cleaned(root):
-    return {year: clean_year(root, year) for year in YEARS}
+def cleaned(cleaned_years):
+    """This group's datasets of every demo year, from the session's cleaned demo years: {dataset: CleanResult}."""
+    return {year: {name: cleaned_years[year].results[name] for name in DATASETS} for year in YEARS}
 
 
 @pytest.fixture(scope="module")
@@ -123,8 +117,10 @@ def test_empty_accidents_sheet_is_a_valid_year(cleaned):
 # (c) quarantine rules and accepted mess
 
 QUARANTINE = {  # dataset -> (sorted rule ids of the quarantined rows, exact duplicates dropped)
-    "staff_changes": (["bad_id", "bad_value", "date_out_of_range", "key_conflict", "key_conflict",
-                       "missing_required", "not_in_set"], 2),
+    "staff_changes": (
+        ["bad_id", "bad_value", "date_out_of_range", "key_conflict", "key_conflict", "missing_required", "not_in_set"],
+        2,
+    ),
     "experts": (["bad_id", "bad_value", "missing_required", "missing_required", "not_in_set"], 1),
     "hazards": (["bad_value", "key_conflict", "key_conflict", "missing_required", "not_in_set"], 2),
     "construction": (["bad_value", "missing_required"], 1),
@@ -157,8 +153,16 @@ def test_manifest_entries_of_the_group_are_handled(root, cleaned):
     with open(root / "data" / "raw" / "mess-manifest.csv", encoding="utf-8") as f:
         entries = [r for r in csv.DictReader(f) if r["file"] in FILES]
     kinds = {r["mess"] for r in entries}
-    assert {"empty_sheet", "fullwidth_brackets", "numbers_as_text", "excel_serial_dates", "stray_spaces",
-            "quarantine:date_out_of_range", "quarantine:bad_id", "quarantine:key_conflict"} <= kinds
+    assert {
+        "empty_sheet",
+        "fullwidth_brackets",
+        "numbers_as_text",
+        "excel_serial_dates",
+        "stray_spaces",
+        "quarantine:date_out_of_range",
+        "quarantine:bad_id",
+        "quarantine:key_conflict",
+    } <= kinds
     for e in entries:
         results = [cleaned[int(e["year"])][n] for n in FILES[e["file"]]]
         kind = e["mess"]
@@ -220,12 +224,15 @@ def test_experts_fallback_person_key(cleaned):
 
 def test_person_key_ignores_spaces_and_prefers_the_id(tmp_path):
     header = ["工号", "证件后四位", "姓名", "身份类别", "所属单位", "聘任日期"]
-    rows = [["专家名单"], header,
-            [None, "123X", "王 伟", "智库专家", "天津大学", "2020-03-01"],
-            [None, "123X", "王伟", "兼职教师", "海鸥表业", "2020-04-01"],
-            [None, "4567", "王伟", "兼职教师", "海鸥表业", "2020-04-01"],
-            ["2005012", None, "李娜", "科技特派员", "海尔集团", "2020-05-01"],
-            [2005012, None, "李 娜", "科技特派员", "瑞能电气", "2020-05-01"]]
+    rows = [
+        ["专家名单"],
+        header,
+        [None, "123X", "王 伟", "智库专家", "天津大学", "2020-03-01"],
+        [None, "123X", "王伟", "兼职教师", "海鸥表业", "2020-04-01"],
+        [None, "4567", "王伟", "兼职教师", "海鸥表业", "2020-04-01"],
+        ["2005012", None, "李娜", "科技特派员", "海尔集团", "2020-05-01"],
+        [2005012, None, "李 娜", "科技特派员", "瑞能电气", "2020-05-01"],
+    ]
     write_xlsx(tmp_path / "staff.xlsx", {"专家与特派员": rows})
     ctx = CleanContext(year=2020, date_min=pd.Timestamp("2020-01-01"), date_max=pd.Timestamp("2020-12-31 23:59:59"))
     r = clean_sheet(load_specs()["experts"], read_xlsx(tmp_path / "staff.xlsx", "staff.xlsx", "专家与特派员"), ctx)
@@ -237,9 +244,13 @@ def test_person_key_ignores_spaces_and_prefers_the_id(tmp_path):
 # --------------------------------------------------------------------------------------------
 # (d) the 2021 targets
 
-TARGET_FIGURES = {"safety_accidents": "safety_accidents", "special_equipment_accidents": "special_equipment_accidents",
-                  "hazard_rectification_rate": "hazard_rectification_rate",
-                  "dormitory_completed": "dormitory_completed_on", "training_base_completed": "training_base_completed_on"}
+TARGET_FIGURES = {
+    "safety_accidents": "safety_accidents",
+    "special_equipment_accidents": "special_equipment_accidents",
+    "hazard_rectification_rate": "hazard_rectification_rate",
+    "dormitory_completed": "dormitory_completed_on",
+    "training_base_completed": "training_base_completed_on",
+}
 PLANNED_2021 = {  # target id -> (value, met?)
     "safety_accidents": (Decimal(0), True),
     "special_equipment_accidents": (Decimal(0), True),
@@ -269,10 +280,19 @@ def test_2021_accidents_sheet_holds_other_years_only(cleaned):
 
 def test_construction_figures_by_year(cleaned, definitions):
     expect = {  # year -> (due in the year, of them done, done in the year)
-        2019: (4, 3, 3), 2020: (5, 4, 5), 2021: (4, 4, 5)}
+        2019: (4, 3, 3),
+        2020: (5, 4, 5),
+        2021: (4, 4, 5),
+    }
     for year, (due, due_done, done) in expect.items():
-        got = tuple(figure(definitions, cleaned[year], fid, year).value for fid in
-                    ("construction_milestones_due", "construction_milestones_due_done", "construction_milestones_done"))
+        got = tuple(
+            figure(definitions, cleaned[year], fid, year).value
+            for fid in (
+                "construction_milestones_due",
+                "construction_milestones_due_done",
+                "construction_milestones_done",
+            )
+        )
         assert got == (due, due_done, done), year
     assert figure(definitions, cleaned[2020], "dormitory_completed_on", 2020).value is None  # not done yet
 
@@ -300,7 +320,12 @@ def test_record_level_tables_scale(tmp_path, definitions):
         sheet = read_xlsx(out / f"{spec.file}.xlsx", spec.file, spec.sheet)
         results[name] = clean_sheet(spec, sheet, ctx)
         assert results[name].accounting.balanced
-    for fid, value in {"counselors_hired": 40, "tech_envoys": 90, "think_tank_experts": 64,
-                       "hazard_rectification_rate": 100, "safety_accidents": 0}.items():
+    for fid, value in {
+        "counselors_hired": 40,
+        "tech_envoys": 90,
+        "think_tank_experts": 64,
+        "hazard_rectification_rate": 100,
+        "safety_accidents": 0,
+    }.items():
         assert figure(definitions, results, fid, 2020).value == value, fid
     assert re.fullmatch(r"\d{7}", results["staff_changes"].frame["staff_id"].iloc[0])

@@ -12,46 +12,64 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
+from annualreport.figures.compute import compute, load_definitions
 from annualreport.ingest import normalize as nz
 from annualreport.ingest.sheet import _find_header
-from annualreport.ingest.year import clean_dataset, context_for, locate, read_sheet
-from annualreport_dev.demo import generate as demo_generate
-from annualreport_dev.demo import gen_teaching
-from annualreport_dev.demo.common import YearFiles
-from annualreport.figures.compute import compute, load_definitions
-from annualreport.project.params import load_params
 from annualreport.ingest.specs import load_specs
+from annualreport.ingest.year import locate, read_sheet
+from annualreport_dev.demo import gen_teaching
+from annualreport_dev.demo import generate as demo_generate
+from annualreport_dev.demo.common import YearFiles
 
 YEARS = (2019, 2020, 2021)
-FILES = {"teaching_survey": "teaching_survey.xlsx", "online_courses": "online_courses.csv",
-         "awards": "awards.xlsx", "party_events": "party_events.csv", "media_posts": "media_posts.csv"}
+FILES = {
+    "teaching_survey": "teaching_survey.xlsx",
+    "online_courses": "online_courses.csv",
+    "awards": "awards.xlsx",
+    "party_events": "party_events.csv",
+    "media_posts": "media_posts.csv",
+}
 MINE = tuple(FILES)
 # The rows each file must quarantine, by rule (a key conflict quarantines both rows).
 QUARANTINE = {
-    "teaching_survey": ["bad_value", "date_out_of_range", "key_conflict", "key_conflict", "missing_required",
-                        "not_in_set"],
+    "teaching_survey": [
+        "bad_value",
+        "date_out_of_range",
+        "key_conflict",
+        "key_conflict",
+        "missing_required",
+        "not_in_set",
+    ],
     "online_courses": ["bad_id", "bad_value", "key_conflict", "key_conflict", "missing_required", "negative"],
-    "awards": ["bad_id", "bad_value", "date_out_of_range", "key_conflict", "key_conflict", "missing_required",
-               "not_in_set"],
+    "awards": [
+        "bad_id",
+        "bad_value",
+        "date_out_of_range",
+        "key_conflict",
+        "key_conflict",
+        "missing_required",
+        "not_in_set",
+    ],
     "party_events": ["bad_value", "key_conflict", "key_conflict", "missing_required", "negative", "not_in_set"],
     "media_posts": ["bad_value", "key_conflict", "key_conflict", "missing_required", "negative", "not_in_set"],
 }
-IGNORED = {"teaching_survey": ["答题时长(秒)"], "online_courses": ["授课平台"], "awards": ["备注"],
-           "party_events": ["备注"], "media_posts": ["栏目"]}
+IGNORED = {
+    "teaching_survey": ["答题时长(秒)"],
+    "online_courses": ["授课平台"],
+    "awards": ["备注"],
+    "party_events": ["备注"],
+    "media_posts": ["栏目"],
+}
 ENCODING = {"online_courses": "utf-8-sig", "party_events": "utf-8", "media_posts": "gb18030"}
 
 
-def clean_mine(root, year):
-    """Clean this group's datasets of one year: {dataset: CleanResult}, plus the params."""
-    params = load_params(root / "params" / f"{year}.yaml", root=root)
-    ctx = context_for(params)
-    specs = load_specs(root)
-    return params, {name: clean_dataset(specs[name], params, ctx)[0] for name in MINE}
-
-
 @pytest.fixture(scope="module")
-def cleaned(root):
-    return {year: clean_mine(root, year) for year in YEARS}
+def cleaned(cleaned_years):
+    """This group's datasets of every demo year, from the session's cleaned demo years:
+    (params, {dataset: CleanResult})."""
+    return {
+        year: (cleaned_years[year].params, {name: cleaned_years[year].results[name] for name in MINE}) for year in YEARS
+    }
 
 
 def figures(root, results, year) -> dict:
@@ -77,8 +95,12 @@ def test_every_published_2020_figure_of_these_datasets_matches(root, cleaned):
             assert fig.value == Decimal(pub["value"]), fid
         else:  # published as a rounded form (近千, 近80万, 超过2.1万): the exact values are checked below
             assert fig.wording.display == pub["value"], fid
-        assert (defn.unit, defn.section, defn.label, defn.dataset) == (pub["unit"], pub["section"],
-                                                                       pub["label_zh"], pub["dataset"]), fid
+        assert (defn.unit, defn.section, defn.label, defn.dataset) == (
+            pub["unit"],
+            pub["section"],
+            pub["label_zh"],
+            pub["dataset"],
+        ), fid
         seed = pub["seed_wording"].replace(" ", "")
         assert fig.wording.text in seed or fig.wording.display in seed, (fid, fig.wording, seed)
         assert not fig.wording.note, (fid, fig.wording.note)
@@ -86,8 +108,12 @@ def test_every_published_2020_figure_of_these_datasets_matches(root, cleaned):
 
 def test_rounded_2020_figures_have_the_planned_exact_values(root, cleaned):
     figs = figures(root, cleaned[2020][1], 2020)
-    exact = {"media_posts": 968, "media_short_video_views": 786_420, "online_resources": 21_486,
-             "online_satisfaction": Decimal("96.17")}
+    exact = {
+        "media_posts": 968,
+        "media_short_video_views": 786_420,
+        "online_resources": 21_486,
+        "online_satisfaction": Decimal("96.17"),
+    }
     for fid, value in exact.items():
         assert figs[fid].value == Decimal(value), fid
     assert figs["media_posts"].wording.text == "近千篇"
@@ -100,17 +126,21 @@ def test_figures_follow_the_generator_truth_every_year(root, cleaned):
         t = gen_teaching.TRUTH[year]
         figs = figures(root, cleaned[year][1], year)
         want = {
-            "party_central_group_study": t["party"]["中心组集中学习"], "party_plenum_lectures": t["party"]["集体学习宣讲"],
-            "party_affairs_meetings": t["party"]["党务例会"], "party_themed_activities": t["party"]["主题活动"],
+            "party_central_group_study": t["party"]["中心组集中学习"],
+            "party_plenum_lectures": t["party"]["集体学习宣讲"],
+            "party_affairs_meetings": t["party"]["党务例会"],
+            "party_themed_activities": t["party"]["主题活动"],
             "vocational_week_activities": t["party"]["职教周活动"],
-            "media_posts": t["media"]["wechat_posts"], "media_short_video_views": t["media"]["short_video_views"],
+            "media_posts": t["media"]["wechat_posts"],
+            "media_short_video_views": t["media"]["short_video_views"],
             "epidemic_commended": t["awards"]["epidemic_commended"],
             "online_model_teachers": t["awards"]["online_model_teachers"],
             "awards_student_national": t["awards"]["student_national"],
             "awards_student_city_bureau": t["awards"]["student_city_bureau"],
             "awards_teacher_national": t["awards"]["teacher_national"],
             "awards_teacher_city_bureau": t["awards"]["teacher_city_bureau"],
-            "ideology_boutique_courses": t["courses"]["boutique"], "online_courses": t["courses"]["courses"],
+            "ideology_boutique_courses": t["courses"]["boutique"],
+            "online_courses": t["courses"]["courses"],
             "online_resources": t["courses"]["resources"],
         }
         for fid, value in want.items():
@@ -226,7 +256,7 @@ def test_award_values_are_canonical_and_personal_names_dropped(root, cleaned):
     sheet = read_sheet(spec, locate(spec, params), "awards.xlsx")
     idx, mapping, _ = _find_header(sheet, spec)
     col = next(i for i, c in mapping.items() if c.header == "获奖人")
-    names = {nz.text(cells[col]) for _, cells in sheet.rows[idx + 1:] if col < len(cells) and nz.text(cells[col])}
+    names = {nz.text(cells[col]) for _, cells in sheet.rows[idx + 1 :] if col < len(cells) and nz.text(cells[col])}
     assert len(names) > 100
     text = f.to_csv() + r.quarantine.to_csv()
     assert not [n for n in names if n in set(text.replace("\n", ",").split(","))]
@@ -236,8 +266,15 @@ def test_events_and_posts_dated_outside_the_year_are_kept_but_not_counted(root, 
     results = cleaned[2020][1]
     figs = figures(root, results, 2020)
     events = results["party_events"].frame
-    assert set(events["event_type"]) <= {"中心组集中学习", "集体学习宣讲", "党务例会", "主题活动", "民主生活会",
-                                         "职教周活动", "其他"}
+    assert set(events["event_type"]) <= {
+        "中心组集中学习",
+        "集体学习宣讲",
+        "党务例会",
+        "主题活动",
+        "民主生活会",
+        "职教周活动",
+        "其他",
+    }
     study = events[events["event_type"] == "中心组集中学习"]
     assert len(study) == 15 and figs["party_central_group_study"].value == 14
     posts = results["media_posts"].frame
@@ -259,8 +296,15 @@ def test_manifest_lists_the_mess_of_these_files_and_it_is_handled(root, cleaned)
         result = cleaned[year][1][name_of[file]]
         planted = {k.split(":", 1)[1] for k in kinds if k.startswith("quarantine:")}
         assert planted == set(QUARANTINE[name_of[file]]), (year, file)
-        assert {"blank_rows", "note_rows", "exact_duplicates", "header_trailing_star", "unknown_column",
-                "stray_spaces", "fullwidth_digits"} <= kinds, (year, file)
+        assert {
+            "blank_rows",
+            "note_rows",
+            "exact_duplicates",
+            "header_trailing_star",
+            "unknown_column",
+            "stray_spaces",
+            "fullwidth_digits",
+        } <= kinds, (year, file)
         if file.endswith(".xlsx"):
             assert {"merged_title", "excel_dates", "excel_serial_dates", "numbers_as_text"} <= kinds, (year, file)
         assert result.accounting.balanced
@@ -292,8 +336,8 @@ def test_generation_is_deterministic_and_matches_the_committed_files(root, tmp_p
 
 
 def test_scale_multiplies_record_counts(root, tmp_path):
-    from annualreport.ingest.sheet import CleanContext, clean_sheet
     from annualreport.ingest.readers import read_csv, read_xlsx
+    from annualreport.ingest.sheet import CleanContext, clean_sheet
 
     _generate(tmp_path, 2020, scale=2)
     specs = load_specs(root)

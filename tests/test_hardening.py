@@ -23,9 +23,17 @@ from .conftest import ROOT, copy_project
 
 pytestmark = pytest.mark.build
 
-PAYLOADS = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', 'javascript:alert(1)',
-            '"><svg onload=alert(1)>', '=HYPERLINK("http://evil.example","点我")', '+SUM(1,2)', '-2+3', '@SUM(A1)',
-            '$$\\frac{1}{2}$$ **粗体** [链接](javascript:alert(1)) \\(x\\)']
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "javascript:alert(1)",
+    '"><svg onload=alert(1)>',
+    '=HYPERLINK("http://evil.example","点我")',
+    "+SUM(1,2)",
+    "-2+3",
+    "@SUM(A1)",
+    "$$\\frac{1}{2}$$ **粗体** [链接](javascript:alert(1)) \\(x\\)",
+]
 
 
 def _header_index(rows: list[list], headers: set[str]) -> int:
@@ -67,8 +75,8 @@ def poison(project: Path) -> int:
                 rows = [list(r) for r in ws.iter_rows(values_only=True)]
                 before = [list(r) for r in rows]
                 n += _poison_rows(rows, spec)
-                for i, (a, b) in enumerate(zip(before, rows)):
-                    for j, (x, y) in enumerate(zip(a, b)):
+                for i, (a, b) in enumerate(zip(before, rows, strict=True)):
+                    for j, (x, y) in enumerate(zip(a, b, strict=True)):
                         if x != y:
                             ws.cell(row=i + 1, column=j + 1, value=y)
             buf = io.BytesIO()
@@ -100,8 +108,14 @@ def env(project: Path, **extra) -> dict:
 
 
 def cli(project: Path, *args: str, **extra) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "annualreport", *args], cwd=project, env=env(project, **extra),
-                          capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "annualreport", *args],
+        cwd=project,
+        env=env(project, **extra),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +152,10 @@ def test_ledger_and_quarantine_csvs_neutralise_formulas(built, project):
         with open(path, encoding="utf-8-sig", newline="") as f:
             for row in csv.reader(f):
                 for cell in row:
-                    assert not cell.startswith(FORMULA_PREFIXES) or re.fullmatch(r"-?\d+(\.\d+)?", cell), (path.name, cell)
+                    assert not cell.startswith(FORMULA_PREFIXES) or re.fullmatch(r"-?\d+(\.\d+)?", cell), (
+                        path.name,
+                        cell,
+                    )
                     seen_payload |= cell.startswith("'=HYPERLINK")
     assert seen_payload  # the payload reached a CSV, neutralised with a leading apostrophe
 
@@ -152,10 +169,13 @@ def _inject(project: Path, notebook: str, source: str):
     return path, original
 
 
-@pytest.mark.parametrize("source, expected", [
-    ("import os\nos._exit(1)", "30-figures: DeadKernelError"),
-    ("import time\ntime.sleep(60)", "30-figures: CellTimeoutError"),
-])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("import os\nos._exit(1)", "30-figures: DeadKernelError"),
+        ("import time\ntime.sleep(60)", "30-figures: CellTimeoutError"),
+    ],
+)
 def test_a_dead_kernel_or_a_timeout_names_the_notebook_and_publishes_nothing(project, built, source, expected):
     before = (built / "report.html").read_bytes()
     params = project / "params" / "2020.yaml"
@@ -169,7 +189,10 @@ def test_a_dead_kernel_or_a_timeout_names_the_notebook_and_publishes_nothing(pro
         params.write_text(original_params, encoding="utf-8")
     last = proc.stderr.strip().splitlines()[-1]
     assert proc.returncode == 4, proc.stderr[-2000:]
-    assert last.startswith(f"error: {expected}") and "(executed notebook: build/2020/work/notebooks/30-figures.ipynb)" in last
+    assert (
+        last.startswith(f"error: {expected}")
+        and "(executed notebook: build/2020/work/notebooks/30-figures.ipynb)" in last
+    )
     assert (built / "report.html").read_bytes() == before
 
 
@@ -180,8 +203,17 @@ def test_two_builds_of_the_same_year_at_once(project, built):
     narrative.write_text(text + "\n\n并发构建测试。\n", encoding="utf-8")
     try:
         cmd = [sys.executable, "-m", "annualreport", "build", "--year", "2020", "--format", "html"]
-        procs = [subprocess.Popen(cmd, cwd=project, env=env(project, ANNUALREPORT_LOCK_WAIT="1"),
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        procs = [
+            subprocess.Popen(
+                cmd,
+                cwd=project,
+                env=env(project, ANNUALREPORT_LOCK_WAIT="1"),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
         results = [(p.wait(timeout=900), p.stderr.read()) for p in procs]
     finally:
         narrative.write_text(text, encoding="utf-8")

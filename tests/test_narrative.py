@@ -4,12 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from annualreport.project.errors import SpecError
 from annualreport.figures.compute import load_definitions
+from annualreport.project.errors import SpecError
 from annualreport.report.narrative import REF, Context, bare_numbers, load_outline, markdown_to_html
 
 ROOT = Path(__file__).resolve().parent.parent
-NARRATIVE_FILES = sorted((ROOT / "params").rglob("narrative/**/*.md")) + sorted((ROOT / "params").rglob("sections.yaml"))
+NARRATIVE_FILES = sorted((ROOT / "params").rglob("narrative/**/*.md")) + sorted(
+    (ROOT / "params").rglob("sections.yaml")
+)
 
 
 def test_there_are_narrative_files():
@@ -63,8 +65,11 @@ def test_every_reference_is_a_defined_figure(year):
 
 
 def test_html_in_narrative_is_escaped_and_figures_link_to_the_ledger():
-    ctx = Context({"x": {"label": "标签", "value": "4", "unit": "人", "dataset": "d", "definition": "<b>",
-                         "wording": "4人"}}, 2020, "学院")
+    ctx = Context(
+        {"x": {"label": "标签", "value": "4", "unit": "人", "dataset": "d", "definition": "<b>", "wording": "4人"}},
+        2020,
+        "学院",
+    )
     out = markdown_to_html("共{x}，<script>alert(1)</script> <img src=x onerror=alert(1)>", ctx)
     assert "<script>" not in out and "<img" not in out
     assert '<a class="fig" href="#fig-x"' in out and "&lt;b&gt;" in out
@@ -72,5 +77,5 @@ def test_html_in_narrative_is_escaped_and_figures_link_to_the_ledger():
 
 def test_unknown_reference_is_an_error():
     ctx = Context({}, 2020, "学院")
-    with pytest.raises(SpecError, match="unknown figure '{nope}'"):
+    with pytest.raises(SpecError, match=r"unknown figure '\{nope\}'"):
         markdown_to_html("共{nope}", ctx, "talent.md")

@@ -9,9 +9,23 @@ from annualreport.ingest import normalize as nz
 D = dt.datetime(2020, 9, 1)
 
 
-@pytest.mark.parametrize("raw", ["2020-09-01", "2020/9/1", "2020.9.1", "2020年9月1日", "20200901", 44075,
-                                 "44075", "２０２０-０９-０１", " 2020 年 9 月 1 日 ", dt.datetime(2020, 9, 1, 0, 0),
-                                 dt.date(2020, 9, 1), 20200901])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2020-09-01",
+        "2020/9/1",
+        "2020.9.1",
+        "2020年9月1日",
+        "20200901",
+        44075,
+        "44075",
+        "２０２０-０９-０１",
+        " 2020 年 9 月 1 日 ",
+        dt.datetime(2020, 9, 1, 0, 0),
+        dt.date(2020, 9, 1),
+        20200901,
+    ],
+)
 def test_every_date_form(raw):
     assert nz.date(raw) == D
 
@@ -21,21 +35,39 @@ def test_datetime_keeps_time():
     assert nz.date("2020-03-15 10:23") == dt.datetime(2020, 3, 15)
 
 
-@pytest.mark.parametrize("raw, reason", [("2020-02-30", "not a real date"), ("next week", "expected a date"),
-                                         (123, "expected a date"), ("2020-13-01", "not a real date")])
+@pytest.mark.parametrize(
+    "raw, reason",
+    [
+        ("2020-02-30", "not a real date"),
+        ("next week", "expected a date"),
+        (123, "expected a date"),
+        ("2020-13-01", "not a real date"),
+    ],
+)
 def test_bad_dates(raw, reason):
     with pytest.raises(ValueError, match=reason):
         nz.date(raw)
 
 
-@pytest.mark.parametrize("raw, value", [("96.17%", 96.17), ("0.9617", 96.17), (0.9617, 96.17), ("96.17", 96.17),
-                                        ("９６.１７％", 96.17), (100, 100.0)])
+@pytest.mark.parametrize(
+    "raw, value",
+    [("96.17%", 96.17), ("0.9617", 96.17), (0.9617, 96.17), ("96.17", 96.17), ("９６.１７％", 96.17), (100, 100.0)],
+)
 def test_percent(raw, value):
     assert nz.percent(raw) == pytest.approx(value)
 
 
-@pytest.mark.parametrize("raw, value", [("12,500.00", 12500.0), ("1.25万", 12500.0), ("12500元", 12500.0),
-                                        (12500, 12500.0), ("１２，５００", 12500.0), ("-3", -3.0)])
+@pytest.mark.parametrize(
+    "raw, value",
+    [
+        ("12,500.00", 12500.0),
+        ("1.25万", 12500.0),
+        ("12500元", 12500.0),
+        (12500, 12500.0),
+        ("１２，５００", 12500.0),
+        ("-3", -3.0),
+    ],
+)
 def test_money(raw, value):
     assert nz.money(raw) == value
 

@@ -33,20 +33,23 @@ def test_demo_params_load(root):
         assert p.year == year and p.narrative_dir.is_dir()
 
 
-@pytest.mark.parametrize("text, message", [
-    (BASE + "colour: red\n", "unknown key 'colour'"),
-    (BASE + "validation:\n  allow_warning: true\n", "unknown key 'validation.allow_warning'"),
-    ("year: '2020'\ninstitution: {name: x}\n", "'year' must be an integer"),
-    ("year: true\ninstitution: {name: x}\n", "'year' must be an integer"),
-    (BASE + "build: {timeout_seconds: soon}\n", "'build.timeout_seconds' must be an integer"),
-    ("year: 2020\n", "required key 'institution' is missing"),
-    (BASE + "employment_cutoff: 31.08\n", "'employment_cutoff' must be a string"),
-    (BASE + "employment_cutoff: '02-30'\n", "'employment_cutoff' is not a date"),
-    (BASE + "paths: {raw: ../../etc}\n", "'paths.raw' points outside the repository"),
-    (BASE + "datasets: {admissions: {expected_rows: many}}\n", "must be a list of an integer"),
-    ("- a\n- b\n", "must be a mapping"),
-    ("year: [\n", "not valid UTF-8 YAML"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (BASE + "colour: red\n", "unknown key 'colour'"),
+        (BASE + "validation:\n  allow_warning: true\n", "unknown key 'validation.allow_warning'"),
+        ("year: '2020'\ninstitution: {name: x}\n", "'year' must be an integer"),
+        ("year: true\ninstitution: {name: x}\n", "'year' must be an integer"),
+        (BASE + "build: {timeout_seconds: soon}\n", "'build.timeout_seconds' must be an integer"),
+        ("year: 2020\n", "required key 'institution' is missing"),
+        (BASE + "employment_cutoff: 31.08\n", "'employment_cutoff' must be a string"),
+        (BASE + "employment_cutoff: '02-30'\n", "'employment_cutoff' is not a date"),
+        (BASE + "paths: {raw: ../../etc}\n", "'paths.raw' points outside the repository"),
+        (BASE + "datasets: {admissions: {expected_rows: many}}\n", "must be a list of an integer"),
+        ("- a\n- b\n", "must be a mapping"),
+        ("year: [\n", "not valid UTF-8 YAML"),
+    ],
+)
 def test_bad_params_are_refused_with_the_key(tmp_path, text, message):
     with pytest.raises(ParamsError) as exc:
         load_params(write(tmp_path, text), root=tmp_path)

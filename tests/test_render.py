@@ -7,8 +7,10 @@ from annualreport.report.views import unique_svg_ids
 
 
 def test_sanitise_removes_scripts_handlers_and_javascript_urls():
-    page = ('<p onclick="x()">a</p><script>alert(1)</script><img src=x onerror=alert(1)>'
-            '<a href="javascript:alert(1)">b</a><svg onload=alert(1)></svg><SCRIPT src="//evil"></SCRIPT>')
+    page = (
+        '<p onclick="x()">a</p><script>alert(1)</script><img src=x onerror=alert(1)>'
+        '<a href="javascript:alert(1)">b</a><svg onload=alert(1)></svg><SCRIPT src="//evil"></SCRIPT>'
+    )
     out = render.sanitise(page)
     assert "script" not in out.lower() and "onerror" not in out and "onclick" not in out and "onload" not in out
     assert "javascript:" not in out and '<a href="#">b</a>' in out

@@ -9,10 +9,8 @@ import sys
 import pandas as pd
 import pytest
 
-from annualreport.ingest.year import clean_in_memory
-from annualreport.project.errors import ValidationFailed
-from annualreport.project.params import load_params
 from annualreport.ingest.specs import load_specs
+from annualreport.project.errors import ValidationFailed
 from annualreport.validation.gate import gate
 from annualreport.validation.run import summarise, validate_frame
 from annualreport.validation.suites import suite_files, suite_parameters
@@ -23,19 +21,19 @@ YEARS = (2019, 2020, 2021)
 
 
 @pytest.fixture(scope="module")
-def frames():
-    out = {}
-    for year in YEARS:
-        params = load_params(ROOT / "params" / f"{year}.yaml", root=ROOT)
-        out[year] = (params, clean_in_memory(params))
-    return out
+def frames(cleaned_years):
+    """(params, {dataset: clean frame}) of every demo year, from the session's cleaned demo years."""
+    return {year: (cleaned_years[year].params, cleaned_years[year].frames) for year in YEARS}
 
 
 def run(params, name, frame, all_frames):
     suite = suite_files(ROOT)[name]
-    return pd.DataFrame(summarise(name, validate_frame(suite, frame, suite_parameters(params, name, all_frames)), suite))
+    return pd.DataFrame(
+        summarise(name, validate_frame(suite, frame, suite_parameters(params, name, all_frames)), suite)
+    )
 
 
+@pytest.mark.slow  # every suite on every dataset: ~3-4 s a year
 @pytest.mark.parametrize("year", YEARS)
 def test_demo_years_pass_with_no_blocking_failure(frames, year):
     params, fs = frames[year]
@@ -56,9 +54,13 @@ def test_the_demo_plants_a_warning_the_report_shows(frames):
 def test_non_empty_datasets_require_rows():
     specs = load_specs(ROOT)
     for name, suite in suite_files(ROOT).items():
-        mins = [e["kwargs"].get("min_value") for e in suite.expectations
-                if e["type"] == "expect_table_row_count_to_be_between" and e["meta"]["severity"] == "blocking"
-                and isinstance(e["kwargs"].get("min_value"), int)]
+        mins = [
+            e["kwargs"].get("min_value")
+            for e in suite.expectations
+            if e["type"] == "expect_table_row_count_to_be_between"
+            and e["meta"]["severity"] == "blocking"
+            and isinstance(e["kwargs"].get("min_value"), int)
+        ]
         if specs[name].min_rows >= 1:
             assert mins and max(mins) >= 1, f"{name}: an empty table would pass vacuously"
 
@@ -73,6 +75,7 @@ def test_breaking_a_blocking_expectation_stops_the_run(frames, name):
         gate(summary, allow_warnings=True)
 
 
+@pytest.mark.slow  # a `python -m annualreport validate` subprocess: ~7 s
 def test_make_validate_exits_non_zero_and_leaves_the_report(tmp_path):
     project = copy_project(tmp_path / "p", years=(2020,))
     shutil.copytree(ROOT / "data" / "raw" / "2020", project / "data" / "raw" / "2020")
@@ -80,16 +83,27 @@ def test_make_validate_exits_non_zero_and_leaves_the_report(tmp_path):
     report.parent.mkdir(parents=True)
     report.write_text("earlier report", encoding="utf-8")
     params = project / "params" / "2020.yaml"
-    params.write_text(params.read_text(encoding="utf-8").replace("admissions: {expected_rows: [3000, 6000]}",
-                                                                 "admissions: {expected_rows: [5000, 6000]}"),
-                      encoding="utf-8")
+    params.write_text(
+        params.read_text(encoding="utf-8").replace(
+            "admissions: {expected_rows: [3000, 6000]}", "admissions: {expected_rows: [5000, 6000]}"
+        ),
+        encoding="utf-8",
+    )
     env = {**os.environ, "ANNUALREPORT_ROOT": str(project)}
-    proc = subprocess.run([sys.executable, "-m", "annualreport", "validate", "--year", "2020"], cwd=project,
-                          env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "annualreport", "validate", "--year", "2020"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode != 0
     last = proc.stderr.strip().splitlines()[-1]
-    assert last.startswith("error: 20-validate: ValidationFailed: validation failed, blocking: admissions: "
-                           "expect_table_row_count_to_be_between"), last
+    assert last.startswith(
+        "error: 20-validate: ValidationFailed: validation failed, blocking: admissions: "
+        "expect_table_row_count_to_be_between"
+    ), last
     assert "build/2020/work/validation.html" in last
     assert report.read_text(encoding="utf-8") == "earlier report"
     assert (project / "build" / "2020" / "work" / "validation.html").exists()

@@ -6,8 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from annualreport.project.errors import SpecError, ValidationFailed
 from annualreport.ingest.specs import load_specs
+from annualreport.project.errors import SpecError, ValidationFailed
 from annualreport.validation.gate import gate
 from annualreport.validation.run import summarise, validate_frame
 from annualreport.validation.suites import SuiteFile, load_suite_file, suite_files
@@ -25,14 +25,17 @@ def test_every_dataset_has_a_suite_with_severities():
 
 def test_severity_is_required(tmp_path):
     p = tmp_path / "x.json"
-    p.write_text(json.dumps({"name": "x", "expectations": [{"type": "expect_column_to_exist", "kwargs": {"column": "a"}}]}))
-    with pytest.raises(SpecError, match="needs meta.severity"):
+    p.write_text(
+        json.dumps({"name": "x", "expectations": [{"type": "expect_column_to_exist", "kwargs": {"column": "a"}}]})
+    )
+    with pytest.raises(SpecError, match=r"needs meta\.severity"):
         load_suite_file(p)
 
 
 def frame():
-    return pd.DataFrame({"source_row": pd.array([2, 3, 4], dtype="Int64"),
-                         "a": pd.array(["x", "y", "z"], dtype="string")})
+    return pd.DataFrame(
+        {"source_row": pd.array([2, 3, 4], dtype="Int64"), "a": pd.array(["x", "y", "z"], dtype="string")}
+    )
 
 
 def suite(*exps):
@@ -45,13 +48,15 @@ def exp(type_, severity="blocking", **kwargs):
 
 def test_unknown_expectation_type_is_an_error_not_a_silent_drop():
     s = suite(exp("expect_column_to_exist", column="a"), exp("expect_column_values_to_be_purple", column="a"))
-    with pytest.raises(SpecError, match="unknown type.*expect_column_values_to_be_purple"):
+    with pytest.raises(SpecError, match=r"unknown type.*expect_column_values_to_be_purple"):
         validate_frame(s, frame(), {})
 
 
 def test_blocking_failure_stops_and_names_dataset_and_expectation():
-    s = suite(exp("expect_column_values_to_be_in_set", column="a", value_set=["x", "y"]),
-              exp("expect_table_row_count_to_be_between", "warning", min_value=5))
+    s = suite(
+        exp("expect_column_values_to_be_in_set", column="a", value_set=["x", "y"]),
+        exp("expect_table_row_count_to_be_between", "warning", min_value=5),
+    )
     result = validate_frame(s, frame(), {})
     summary = pd.DataFrame(summarise("admissions", result, s))
     assert list(summary["success"]) == [False, False]
@@ -71,14 +76,22 @@ def test_warnings_pass_unless_not_allowed():
 
 def test_parameters_fill_year_dependent_values():
     f = frame().assign(d=pd.to_datetime(["2020-01-05", "2020-06-01", "2021-01-02"]))
-    s = suite(exp("expect_column_values_to_be_between", column="d", min_value={"$PARAMETER": "year_start"},
-                  max_value={"$PARAMETER": "year_end"}))
+    s = suite(
+        exp(
+            "expect_column_values_to_be_between",
+            column="d",
+            min_value={"$PARAMETER": "year_start"},
+            max_value={"$PARAMETER": "year_end"},
+        )
+    )
     r = validate_frame(s, f, {"year_start": "2020-01-01T00:00:00", "year_end": "2020-12-31T23:59:59"})
     assert r["results"][0]["result"]["unexpected_count"] == 1
 
 
 def test_results_are_byte_identical_across_runs():
-    s = suite(exp("expect_column_values_to_be_in_set", column="a", value_set=["x"]), exp("expect_column_to_exist", column="a"))
+    s = suite(
+        exp("expect_column_values_to_be_in_set", column="a", value_set=["x"]), exp("expect_column_to_exist", column="a")
+    )
     a = json.dumps(validate_frame(s, frame(), {}), sort_keys=True, default=str)
     b = json.dumps(validate_frame(s, frame(), {}), sort_keys=True, default=str)
     assert a == b

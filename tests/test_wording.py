@@ -5,31 +5,37 @@ import pytest
 from annualreport.figures.wording import cn_numeral, word
 
 
-@pytest.mark.parametrize("value, style, step, band, text", [
-    (968, "near", 1000, 100, "近千篇"),
-    (900, "near", 1000, 100, "近千篇"),
-    (999, "near", 1000, 100, "近千篇"),
-    (788_000, "near", 100_000, 50_000, "近80万篇"),
-    (750_000, "near", 100_000, 50_000, "近80万篇"),
-    (21_480, "over", 1_000, 999, "超过2.1万篇"),
-    (21_001, "over", 1_000, 999, "超过2.1万篇"),
-    (34, "plus", 10, None, "30余篇"),
-    (31, "plus", 10, None, "30余篇"),
-    (20_000, "wan", None, None, "2万篇"),
-    (20_500, "wan", None, None, "2.05万篇"),
-    (4, "cn", None, None, "四篇"),
-    (4001, "plain", None, None, "4001篇"),
-])
+@pytest.mark.parametrize(
+    "value, style, step, band, text",
+    [
+        (968, "near", 1000, 100, "近千篇"),
+        (900, "near", 1000, 100, "近千篇"),
+        (999, "near", 1000, 100, "近千篇"),
+        (788_000, "near", 100_000, 50_000, "近80万篇"),
+        (750_000, "near", 100_000, 50_000, "近80万篇"),
+        (21_480, "over", 1_000, 999, "超过2.1万篇"),
+        (21_001, "over", 1_000, 999, "超过2.1万篇"),
+        (34, "plus", 10, None, "30余篇"),
+        (31, "plus", 10, None, "30余篇"),
+        (20_000, "wan", None, None, "2万篇"),
+        (20_500, "wan", None, None, "2.05万篇"),
+        (4, "cn", None, None, "四篇"),
+        (4001, "plain", None, None, "4001篇"),
+    ],
+)
 def test_rounded_forms(value, style, step, band, text):
     assert word(value, "篇", style, step, band).text == text
 
 
-@pytest.mark.parametrize("value, style, step, band", [
-    (850, "near", 1000, 100),      # not just below a round number
-    (1000, "near", 1000, 100),     # exactly round: not "near"
-    (21_000, "over", 1_000, 999),  # exactly round: not "over"
-    (30, "plus", 10, None),       # exactly round: not "余"
-])
+@pytest.mark.parametrize(
+    "value, style, step, band",
+    [
+        (850, "near", 1000, 100),  # not just below a round number
+        (1000, "near", 1000, 100),  # exactly round: not "near"
+        (21_000, "over", 1_000, 999),  # exactly round: not "over"
+        (30, "plus", 10, None),  # exactly round: not "余"
+    ],
+)
 def test_rounded_forms_fall_back_to_plain_with_a_note(value, style, step, band):
     w = word(value, "次", style, step, band)
     assert w.text == f"{value}次" and w.note

@@ -5,9 +5,11 @@ from pathlib import Path
 root = Path(__file__).resolve().parent.parent
 pins = [line.strip() for line in (root / "requirements.lock").read_text().splitlines() if "==" in line]
 body = "\n".join(f"      - {p}" for p in pins)
-(root / "environment.yml").write_text(f"""# Conda environment with the same pins as requirements.lock (generated from it by `make lock`).
+(
+    root / "environment.yml"
+).write_text(f"""# Conda environment with the same pins as requirements.lock (generated from it by `make lock`).
 # conda env create -f environment.yml && conda activate annualreport
-# then: echo "$PWD/src" > "$(python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/annualreport.pth"
+# then, from the checkout: python -m pip install --no-deps --no-build-isolation -e .
 name: annualreport
 channels:
   - conda-forge
