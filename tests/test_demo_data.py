@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from annualreport.ingest import normalize as nz
-from annualreport.ingest.sheet import _find_header
+from annualreport.ingest.header import find_header as _find_header
 from annualreport.ingest.specs import load_specs
 from annualreport.ingest.year import clean_year, locate, read_sheet
 from annualreport.project.params import load_params

@@ -15,7 +15,8 @@ import pytest
 
 from annualreport.figures.compute import compute_all
 from annualreport.ingest import normalize as nz
-from annualreport.ingest.sheet import _find_header, clean_sheet
+from annualreport.ingest.header import find_header as _find_header
+from annualreport.ingest.sheet import clean_sheet
 from annualreport.ingest.specs import load_specs
 from annualreport.ingest.year import context_for, locate, read_sheet
 from annualreport.project.params import load_params

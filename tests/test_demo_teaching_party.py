@@ -14,7 +14,7 @@ import pytest
 
 from annualreport.figures.compute import compute, load_definitions
 from annualreport.ingest import normalize as nz
-from annualreport.ingest.sheet import _find_header
+from annualreport.ingest.header import find_header as _find_header
 from annualreport.ingest.specs import load_specs
 from annualreport.ingest.year import locate, read_sheet
 from annualreport_dev.demo import gen_teaching

@@ -138,8 +138,12 @@ ACCEPTED = [
     BASE + "paths:\nvalidation:\nbuild:\ndatasets:\ntargets:\nemployment_cutoff:\n",
     BASE + "paths: {raw: , narrative: params/narrative/2020}\nbuild: {timeout_seconds: 60, max_file_mb: }\n",
     BASE + "datasets: {admissions: , graduates: {}, training: {optional: true, expected_rows: , note: x}}\n",
-    BASE + targets_yaml(TARGET, TARGET | {"id": "d", "comparison": "<=", "target": "2021-05-31", "unit": "日期"},
-                        TARGET | {"id": "r", "target": 1.5, "unit": "个百分点", "basis": "change", "note": "n"}),
+    BASE
+    + targets_yaml(
+        TARGET,
+        TARGET | {"id": "d", "comparison": "<=", "target": "2021-05-31", "unit": "日期"},
+        TARGET | {"id": "r", "target": 1.5, "unit": "个百分点", "basis": "change", "note": "n"},
+    ),
 ]
 
 

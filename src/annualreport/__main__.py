@@ -33,14 +33,20 @@ def print_stages(result, quiet: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m annualreport", description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="command", required=True)
-    for name, helptext in (("build", "clean, validate, compute figures, render and publish a year"),
-                           ("validate", "clean and validate a year only (no report)"),
-                           ("plan", "show which stages a build would run and why; run nothing")):
+    for name, helptext in (
+        ("build", "clean, validate, compute figures, render and publish a year"),
+        ("validate", "clean and validate a year only (no report)"),
+        ("plan", "show which stages a build would run and why; run nothing"),
+    ):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--year", type=int, required=True)
         p.add_argument("--params", help="params file (default params/<year>.yaml)")
-        p.add_argument("--format", default="both", choices=["html", "pdf", "both"],
-                       help="the report as HTML, PDF or both (default); without pango, both builds HTML only")
+        p.add_argument(
+            "--format",
+            default="both",
+            choices=["html", "pdf", "both"],
+            help="the report as HTML, PDF or both (default); without pango, both builds HTML only",
+        )
         p.add_argument("--strict", action="store_true", help="treat validation warnings as blocking")
         p.add_argument("--force", action="store_true", help="rerun every stage even when nothing changed")
         p.add_argument("--dry-run", action="store_true", help="same as the plan command")
@@ -59,26 +65,40 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--format", default="both", choices=["html", "pdf", "both"])
     p.add_argument("--strict", action="store_true")
     p.add_argument("--jobs", type=int, default=0, help="builds at once (default: one per core)")
-    p.add_argument("--executor", default="local", choices=["local", "dask"],
-                   help="local processes (default) or a Dask cluster (each build one task)")
+    p.add_argument(
+        "--executor",
+        default="local",
+        choices=["local", "dask"],
+        help="local processes (default) or a Dask cluster (each build one task)",
+    )
     p.add_argument("--scheduler", help="Dask scheduler address (tcp://host:8786); default: a local cluster")
     p.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     if args.command == "reports":
         from annualreport.build.batch import build_all
 
-        return build_all(formats=(args.format,), strict=args.strict, jobs=args.jobs, executor=args.executor,
-                         scheduler=args.scheduler)
+        return build_all(
+            formats=(args.format,), strict=args.strict, jobs=args.jobs, executor=args.executor, scheduler=args.scheduler
+        )
     if args.command in ("new-year", "check-inputs"):
         return year_tools(args)
     from annualreport.build.driver import build
 
     dry = args.command == "plan" or args.dry_run
     try:
-        result = build(args.year, args.params, formats=(args.format,), clean_only=args.command == "validate",
-                       strict=args.strict, force=args.force, dry_run=dry, workers=args.workers)
+        result = build(
+            args.year,
+            args.params,
+            formats=(args.format,),
+            clean_only=args.command == "validate",
+            strict=args.strict,
+            force=args.force,
+            dry_run=dry,
+            workers=args.workers,
+        )
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -88,8 +108,10 @@ def main(argv: list[str] | None = None) -> int:
         todo = sum(s.status in ("would run", "waiting") for s in result.stages)
         print(f"{args.year}: {todo} stage(s) would run, {len(result.stages) - todo} cached (nothing was run)")
     elif args.command == "validate":
-        print(f"{args.year}: validation passed in {result.seconds:.1f} s ({ran} stage(s) ran); "
-              f"results in {_where(result.outputs)}/validation/")
+        print(
+            f"{args.year}: validation passed in {result.seconds:.1f} s ({ran} stage(s) ran); "
+            f"results in {_where(result.outputs)}/validation/"
+        )
     else:
         where = _where(result.report)
         pdf = f" and {where[:-5]}.pdf" if result.pdf else ""
@@ -108,8 +130,10 @@ def year_tools(args) -> int:
         if args.command == "new-year":
             for path in scaffold(args.year, institution=args.institution):
                 print(f"wrote {_where(path)}")
-            print(f"next: put the offices' files in the raw folder (see its README.md), review the params file, "
-                  f"then `make check-inputs YEAR={args.year}`")
+            print(
+                f"next: put the offices' files in the raw folder (see its README.md), review the params file, "
+                f"then `make check-inputs YEAR={args.year}`"
+            )
             return 0
         params = load_params(args.params or params_path_for(args.year))
         lines, ok = check_inputs(params)
@@ -118,8 +142,10 @@ def year_tools(args) -> int:
         return exc.exit_code
     print(format_check(lines))
     bad = [x for x in lines if x["status"] in ("MISSING", "UNREADABLE")]
-    print(f"{args.year}: {len(lines) - len(bad)} of {len(lines)} files usable"
-          + ("" if ok else f"; {len(bad)} missing or unreadable (fix them before `make report`)"))
+    print(
+        f"{args.year}: {len(lines) - len(bad)} of {len(lines)} files usable"
+        + ("" if ok else f"; {len(bad)} missing or unreadable (fix them before `make report`)")
+    )
     return 0 if ok else 1
 
 

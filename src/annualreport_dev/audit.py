@@ -22,17 +22,27 @@ from pathlib import Path
 
 from annualreport.project.paths import repo_root
 
-NETWORK_HINTS = ("ConnectionError", "Max retries exceeded", "NameResolutionError", "Name or service not known",
-                 "Temporary failure in name resolution", "timed out", "Connection refused", "SSLError",
-                 "ProxyError")
+NETWORK_HINTS = (
+    "ConnectionError",
+    "Max retries exceeded",
+    "NameResolutionError",
+    "Name or service not known",
+    "Temporary failure in name resolution",
+    "timed out",
+    "Connection refused",
+    "SSLError",
+    "ProxyError",
+)
 
 
 def classify(returncode: int, stdout: str, stderr: str, service: str) -> tuple[int, str]:
     """(exit code, message) from one pip-audit run with `-f json`."""
     if any(h in stderr for h in NETWORK_HINTS):
         last = next((ln for ln in reversed(stderr.strip().splitlines()) if ln.strip()), "")
-        return 3, (f"audit NOT done: the advisory service ({service}) could not be reached: {last.strip()[:300]}\n"
-                   f"No package was checked. Run `make audit` where {service} is reachable.")
+        return 3, (
+            f"audit NOT done: the advisory service ({service}) could not be reached: {last.strip()[:300]}\n"
+            f"No package was checked. Run `make audit` where {service} is reachable."
+        )
     try:
         data = json.loads(stdout)
     except json.JSONDecodeError:
@@ -54,14 +64,18 @@ def classify(returncode: int, stdout: str, stderr: str, service: str) -> tuple[i
             msg += f"\nand {len(skipped)} package(s) could not be checked"
         return 1, msg
     if not checked:
-        return 3, (f"audit NOT done: the advisory service ({service}) answered for none of the {len(deps)} pinned "
-                   f"packages (first reason: {skipped[0]['skip_reason'] if skipped else 'no packages'}).\n"
-                   f"pip-audit would say \"No known vulnerabilities found\"; that is not a result. "
-                   f"Run `make audit` where {service} is reachable.")
+        return 3, (
+            f"audit NOT done: the advisory service ({service}) answered for none of the {len(deps)} pinned "
+            f"packages (first reason: {skipped[0]['skip_reason'] if skipped else 'no packages'}).\n"
+            f'pip-audit would say "No known vulnerabilities found"; that is not a result. '
+            f"Run `make audit` where {service} is reachable."
+        )
     if skipped:
         names = ", ".join(d["name"] for d in skipped[:10]) + (" ..." if len(skipped) > 10 else "")
-        return 3, (f"audit incomplete: {len(checked)} package(s) checked, no known vulnerabilities; "
-                   f"{len(skipped)} could not be checked: {names}")
+        return 3, (
+            f"audit incomplete: {len(checked)} package(s) checked, no known vulnerabilities; "
+            f"{len(skipped)} could not be checked: {names}"
+        )
     return 0, f"no known vulnerabilities in the {len(checked)} pinned packages (service: {service})"
 
 
@@ -74,11 +88,23 @@ def main(argv: list[str] | None = None) -> int:
     root = repo_root()
     tool = Path(args.pip_audit)
     if not (root / tool).exists() and not tool.exists():
-        print(f"audit NOT done: {tool} not found (`make audit` installs it from requirements-audit.lock)",
-              file=sys.stderr)
+        print(
+            f"audit NOT done: {tool} not found (`make audit` installs it from requirements-audit.lock)", file=sys.stderr
+        )
         return 3
-    cmd = [str(tool), "-r", args.lock, "--no-deps", "--disable-pip", "--progress-spinner", "off",
-           "-f", "json", "-s", args.service]
+    cmd = [
+        str(tool),
+        "-r",
+        args.lock,
+        "--no-deps",
+        "--disable-pip",
+        "--progress-spinner",
+        "off",
+        "-f",
+        "json",
+        "-s",
+        args.service,
+    ]
     try:
         proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=600)
     except subprocess.TimeoutExpired:

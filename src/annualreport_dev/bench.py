@@ -112,16 +112,22 @@ def make_project(dest: Path, raw_from: Path | None = None, scale: int = 1) -> Pa
         shutil.copytree(src / d, dest / d)
     shutil.copy(src / "requirements.lock", dest / "requirements.lock")
     raw_root = raw_from or src / "data" / "raw"
-    ref = (raw_from.parent / "reference") if raw_from and (raw_from.parent / "reference").is_dir() else src / "data" / "reference"
+    ref = (
+        (raw_from.parent / "reference")
+        if raw_from and (raw_from.parent / "reference").is_dir()
+        else src / "data" / "reference"
+    )
     shutil.copytree(ref, dest / "data" / "reference")
     for y in (2019, 2020, 2021):
         if (raw_root / str(y)).is_dir():
             shutil.copytree(raw_root / str(y), dest / "data" / "raw" / str(y))
     if scale > 1:  # expected row ranges and the file size limit grow with the data
         for p in (dest / "params").glob("*.yaml"):
-            text = re.sub(r"expected_rows: \[(\d+), (\d+)\]",
-                          lambda m: f"expected_rows: [{int(m.group(1)) * scale}, {int(m.group(2)) * scale}]",
-                          p.read_text(encoding="utf-8"))
+            text = re.sub(
+                r"expected_rows: \[(\d+), (\d+)\]",
+                lambda m: f"expected_rows: [{int(m.group(1)) * scale}, {int(m.group(2)) * scale}]",
+                p.read_text(encoding="utf-8"),
+            )
             text = text.replace("timeout_seconds: 600", "timeout_seconds: 3600")
             text = re.sub(r"(build:\n)", r"\1  max_file_mb: 5000\n", text, count=1)
             p.write_text(text, encoding="utf-8")
@@ -184,8 +190,11 @@ def case_raw(project: Path) -> tuple[float, int]:
 
 
 def case_narrative(project: Path) -> tuple[float, int]:
-    return _edit_and_build(project, project / "params" / "narrative" / str(YEAR) / "review.md",
-                           lambda b: b + "\n\n本段为基准测试所加。\n".encode("utf-8"))
+    return _edit_and_build(
+        project,
+        project / "params" / "narrative" / str(YEAR) / "review.md",
+        lambda b: b + "\n\n本段为基准测试所加。\n".encode(),
+    )
 
 
 def case_naive(project: Path) -> tuple[float, int]:
@@ -198,13 +207,32 @@ def case_naive(project: Path) -> tuple[float, int]:
     total, peak = 0.0, 0
     notebooks = sorted(p.stem for p in (project / "notebooks").glob("*.ipynb"))
     for nb in notebooks:
-        t, m = run([str(bindir / "papermill"), f"notebooks/{nb}.ipynb", str(out / f"{nb}.ipynb"), "-k", "annualreport",
-                    "-p", "params_file", f"params/{YEAR}.yaml",
-                    "-p", "work_dir", "build/naive/work", "--log-level", "ERROR"], project, env)
+        t, m = run(
+            [
+                str(bindir / "papermill"),
+                f"notebooks/{nb}.ipynb",
+                str(out / f"{nb}.ipynb"),
+                "-k",
+                "annualreport",
+                "-p",
+                "params_file",
+                f"params/{YEAR}.yaml",
+                "-p",
+                "work_dir",
+                "build/naive/work",
+                "--log-level",
+                "ERROR",
+            ],
+            project,
+            env,
+        )
         total, peak = total + t, max(peak, m)
     for nb in notebooks:
-        t, m = run([str(bindir / "jupyter"), "nbconvert", "--to", "html", str(out / f"{nb}.ipynb"),
-                    "--log-level", "ERROR"], project, env)
+        t, m = run(
+            [str(bindir / "jupyter"), "nbconvert", "--to", "html", str(out / f"{nb}.ipynb"), "--log-level", "ERROR"],
+            project,
+            env,
+        )
         total, peak = total + t, max(peak, m)
     t, m = run([str(bindir / "weasyprint"), str(out / "40-report.html"), str(out / "naive.pdf")], project, env)
     return total + t, max(peak, m)
@@ -250,8 +278,11 @@ def scaled_project(base: Path, scale: int) -> Path:
     data = repo_root() / "build" / f"demo-x{scale}" / "raw"
     if not (data / str(YEAR)).is_dir():
         print(f"generating the demo data at {scale}x (once; kept in build/demo-x{scale}/) ...", flush=True)
-        subprocess.run([sys.executable, "-m", "annualreport_dev.demo", "--scale", str(scale), "--years",
-                        str(YEAR - 1), str(YEAR)], cwd=repo_root(), check=True)
+        subprocess.run(
+            [sys.executable, "-m", "annualreport_dev.demo", "--scale", str(scale), "--years", str(YEAR - 1), str(YEAR)],
+            cwd=repo_root(),
+            check=True,
+        )
     return make_project(base / f"x{scale}", raw_from=data, scale=scale)
 
 
@@ -279,22 +310,35 @@ def machine() -> str:
     except OSError:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{platform.node()}: {os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {platform.python_version()}, " \
-           f"{platform.system()} {platform.release()}"
+    return (
+        f"{platform.node()}: {os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
 
 
-LABELS = {"cold": "cold build, one year, HTML + PDF", "naive": "naive: papermill CLI + nbconvert CLI + weasyprint CLI",
-          "floor": "floor: same work in one process, no notebooks", "noop": "no-op rebuild",
-          "raw": "one raw file changed", "narrative": "one narrative file changed",
-          "x10": "demo data 10×", "x100": "demo data 100×", "years3": "three years in parallel (2019–2021), cold"}
+LABELS = {
+    "cold": "cold build, one year, HTML + PDF",
+    "naive": "naive: papermill CLI + nbconvert CLI + weasyprint CLI",
+    "floor": "floor: same work in one process, no notebooks",
+    "noop": "no-op rebuild",
+    "raw": "one raw file changed",
+    "narrative": "one narrative file changed",
+    "x10": "demo data 10×",
+    "x100": "demo data 100×",
+    "years3": "three years in parallel (2019–2021), cold",
+}
 
 
 def table(results: dict[str, list[tuple[float, int]]], runs: int) -> str:
     med = {k: statistics.median(t for t, _ in v) for k, v in results.items()}
     peak = {k: max(m for _, m in v) for k, v in results.items()}
-    lines = [f"Machine: {machine()}", f"Runs per case: {runs} (median shown); date: {time.strftime('%Y-%m-%d')}", "",
-             "| case | median s | runs (s) | peak memory | target | ratio | met |",
-             "|---|---:|---|---:|---|---:|---|"]
+    lines = [
+        f"Machine: {machine()}",
+        f"Runs per case: {runs} (median shown); date: {time.strftime('%Y-%m-%d')}",
+        "",
+        "| case | median s | runs (s) | peak memory | target | ratio | met |",
+        "|---|---:|---|---:|---|---:|---|",
+    ]
     for case in CASES:
         if case not in results:
             continue
@@ -314,7 +358,7 @@ def table(results: dict[str, list[tuple[float, int]]], runs: int) -> str:
                 shown, ok = "n/a", None
             head = [LABELS[case], f"{med[case]:.2f}", runs_s, f"{peak[case] / 2**20:.0f} MB"] if i == 0 else [""] * 4
             met = "yes" if ok else "no" if ok is not None else ""
-            lines.append("| " + " | ".join(head + [text, shown, met]) + " |")
+            lines.append("| " + " | ".join([*head, text, shown, met]) + " |")
     return "\n".join(lines)
 
 
@@ -332,8 +376,14 @@ def main(argv: list[str] | None = None) -> int:
     base.mkdir(parents=True, exist_ok=True)
     project = make_project(base / "project")
     results: dict[str, list[tuple[float, int]]] = {}
-    fns = {"cold": case_cold, "naive": case_naive, "floor": case_floor, "noop": case_noop, "raw": case_raw,
-           "narrative": case_narrative}
+    fns = {
+        "cold": case_cold,
+        "naive": case_naive,
+        "floor": case_floor,
+        "noop": case_noop,
+        "raw": case_raw,
+        "narrative": case_narrative,
+    }
     for case in cases:
         if case in fns:
             target, fn = project, fns[case]

@@ -11,8 +11,8 @@ import argparse
 import json
 import sys
 
-from annualreport.project.paths import expectations_dir
 from annualreport.ingest.specs import DatasetSpec, load_specs
+from annualreport.project.paths import expectations_dir
 
 TYPE_LISTS = {
     "text": ["str", "string", "StringDtype", "object"],
@@ -41,44 +41,93 @@ def scaffold(spec: DatasetSpec, derived: list[str] | None = None) -> dict:
     if spec.person:
         cols.append(spec.person["column"])
     exps = [
-        _exp("expect_table_columns_to_match_set", "blocking", "表的列与数据规范一致", column_set=cols,
-             exact_match=True),
-        _exp("expect_table_row_count_to_be_between", "blocking", "行数在参数文件给出的本年度合理范围内",
-             min_value={"$PARAMETER": "rows_min"}, max_value={"$PARAMETER": "rows_max"}),
+        _exp(
+            "expect_table_columns_to_match_set", "blocking", "表的列与数据规范一致", column_set=cols, exact_match=True
+        ),
+        _exp(
+            "expect_table_row_count_to_be_between",
+            "blocking",
+            "行数在参数文件给出的本年度合理范围内",
+            min_value={"$PARAMETER": "rows_min"},
+            max_value={"$PARAMETER": "rows_max"},
+        ),
     ]
     if spec.min_rows:
-        exps.append(_exp("expect_table_row_count_to_be_between", "blocking", "表不能为空",
-                         min_value=spec.min_rows))
+        exps.append(_exp("expect_table_row_count_to_be_between", "blocking", "表不能为空", min_value=spec.min_rows))
     for c in spec.canonical:
-        exps.append(_exp("expect_column_values_to_be_in_type_list", "blocking", f"{c.header}的类型正确",
-                         column=c.name, type_list=TYPE_LISTS[c.type]))
+        exps.append(
+            _exp(
+                "expect_column_values_to_be_in_type_list",
+                "blocking",
+                f"{c.header}的类型正确",
+                column=c.name,
+                type_list=TYPE_LISTS[c.type],
+            )
+        )
     if len(spec.key) == 1:
         k = spec.column(spec.key[0])
         exps.append(_exp("expect_column_values_to_be_unique", "blocking", f"{k.header}不重复", column=k.name))
     elif spec.key:
         headers = "、".join(spec.column(k).header for k in spec.key)
-        exps.append(_exp("expect_compound_columns_to_be_unique", "blocking", f"{headers}组合不重复",
-                         column_list=list(spec.key)))
+        exps.append(
+            _exp("expect_compound_columns_to_be_unique", "blocking", f"{headers}组合不重复", column_list=list(spec.key))
+        )
     for c in spec.canonical:
         if c.required:
-            exps.append(_exp("expect_column_values_to_not_be_null", "blocking", f"{c.header}不为空",
-                             column=c.name))
+            exps.append(_exp("expect_column_values_to_not_be_null", "blocking", f"{c.header}不为空", column=c.name))
         if c.type == "category":
-            exps.append(_exp("expect_column_values_to_be_in_set", "blocking", f"{c.header}取值在规定范围内",
-                             column=c.name, value_set=list(c.allowed)))
+            exps.append(
+                _exp(
+                    "expect_column_values_to_be_in_set",
+                    "blocking",
+                    f"{c.header}取值在规定范围内",
+                    column=c.name,
+                    value_set=list(c.allowed),
+                )
+            )
         if c.min is not None and c.type in ("int", "number", "money", "percent"):
-            exps.append(_exp("expect_column_values_to_be_between", "blocking", f"{c.header}不小于{c.min}",
-                             column=c.name, min_value=c.min, max_value=c.max))
+            exps.append(
+                _exp(
+                    "expect_column_values_to_be_between",
+                    "blocking",
+                    f"{c.header}不小于{c.min}",
+                    column=c.name,
+                    min_value=c.min,
+                    max_value=c.max,
+                )
+            )
         if c.range == "year" and c.type in ("date", "datetime"):
-            exps.append(_exp("expect_column_values_to_be_between", "blocking", f"{c.header}在本年度内",
-                             column=c.name, min_value={"$PARAMETER": "year_start"},
-                             max_value={"$PARAMETER": "year_end"}))
+            exps.append(
+                _exp(
+                    "expect_column_values_to_be_between",
+                    "blocking",
+                    f"{c.header}在本年度内",
+                    column=c.name,
+                    min_value={"$PARAMETER": "year_start"},
+                    max_value={"$PARAMETER": "year_end"},
+                )
+            )
         if c.range == "year" and c.type == "int":
-            exps.append(_exp("expect_column_values_to_be_between", "blocking", f"{c.header}等于报告年度",
-                             column=c.name, min_value={"$PARAMETER": "year"}, max_value={"$PARAMETER": "year"}))
+            exps.append(
+                _exp(
+                    "expect_column_values_to_be_between",
+                    "blocking",
+                    f"{c.header}等于报告年度",
+                    column=c.name,
+                    min_value={"$PARAMETER": "year"},
+                    max_value={"$PARAMETER": "year"},
+                )
+            )
         if c.ref and c.ref.get("table") == "majors" and c.ref.get("column") in REF_PARAMETERS:
-            exps.append(_exp("expect_column_values_to_be_in_set", "blocking", f"{c.header}都在专业目录中",
-                             column=c.name, value_set={"$PARAMETER": REF_PARAMETERS[c.ref["column"]]}))
+            exps.append(
+                _exp(
+                    "expect_column_values_to_be_in_set",
+                    "blocking",
+                    f"{c.header}都在专业目录中",
+                    column=c.name,
+                    value_set={"$PARAMETER": REF_PARAMETERS[c.ref["column"]]},
+                )
+            )
     return {"name": spec.name, "meta": {"dataset": spec.name, "title": spec.title}, "expectations": exps}
 
 

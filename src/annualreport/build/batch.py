@@ -30,8 +30,21 @@ def params_files(root: Path | None = None) -> list[Path]:
 
 
 def command(path: Path, root: Path, formats: tuple[str, ...], strict: bool, workers: int) -> list[str]:
-    cmd = [sys.executable, "-m", "annualreport", "build", "--year", path.stem,
-           "--params", str(path.relative_to(root)), "--format", formats[0], "--quiet", "--workers", str(workers)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "annualreport",
+        "build",
+        "--year",
+        path.stem,
+        "--params",
+        str(path.relative_to(root)),
+        "--format",
+        formats[0],
+        "--quiet",
+        "--workers",
+        str(workers),
+    ]
     return cmd + (["--strict"] if strict else [])
 
 
@@ -41,8 +54,14 @@ def run_one(cmd: list[str], root: Path) -> tuple[int, str, float]:
     return proc.returncode, (proc.stdout + proc.stderr).strip(), time.monotonic() - started
 
 
-def build_all(formats: tuple[str, ...] = ("both",), strict: bool = False, jobs: int = 0,
-              root: Path | None = None, executor: str = "local", scheduler: str | None = None) -> int:
+def build_all(
+    formats: tuple[str, ...] = ("both",),
+    strict: bool = False,
+    jobs: int = 0,
+    root: Path | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+) -> int:
     """Build every params file; `executor` local (processes on this machine) or dask (each build
     one task on a Dask cluster whose workers see the same checkout, e.g. on a shared file system)."""
     root = root or repo_root()
@@ -58,8 +77,9 @@ def build_all(formats: tuple[str, ...] = ("both",), strict: bool = False, jobs: 
         try:
             results = run_dask(commands, root, jobs, scheduler)
         except ImportError:
-            print("the dask executor needs dask and distributed: .venv/bin/pip install dask distributed",
-                  file=sys.stderr)
+            print(
+                "the dask executor needs dask and distributed: .venv/bin/pip install dask distributed", file=sys.stderr
+            )
             return 2
     else:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -84,8 +104,10 @@ def run_dask(commands: dict[Path, list[str]], root: Path, jobs: int, scheduler: 
 
     client = Client(scheduler) if scheduler else Client(n_workers=jobs, threads_per_worker=1, processes=True)
     try:
-        futures = {f: client.submit(run_one, cmd, root, pure=False, key=f"build-{f.stem}-{i}")
-                   for i, (f, cmd) in enumerate(commands.items())}
+        futures = {
+            f: client.submit(run_one, cmd, root, pure=False, key=f"build-{f.stem}-{i}")
+            for i, (f, cmd) in enumerate(commands.items())
+        }
         return {f: fut.result() for f, fut in futures.items()}
     finally:
         client.close()

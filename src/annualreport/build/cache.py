@@ -23,7 +23,7 @@ import shutil
 import sys
 import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1]  # src/annualreport
@@ -58,8 +58,11 @@ def tree_digests(root: Path, rel: str, label: str | None = None) -> dict[str, st
         return {label: file_digest(base)}
     if not base.is_dir():
         return {}
-    return {f"{label}/{p.relative_to(base).as_posix()}": file_digest(p)
-            for p in sorted(base.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
+    return {
+        f"{label}/{p.relative_to(base).as_posix()}": file_digest(p)
+        for p in sorted(base.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
 
 
 def _module_path(module: str) -> Path | None:
@@ -92,7 +95,7 @@ def _imports(module: str) -> set[str]:
         for base in bases:
             if base != PACKAGE.name and not base.startswith(PACKAGE.name + "."):
                 continue
-            rel = base[len(PACKAGE.name) + 1:]
+            rel = base[len(PACKAGE.name) + 1 :]
             for candidate in [rel, *(f"{rel}.{n}".lstrip(".") for n in names)]:
                 if candidate and _module_path(candidate) is not None:
                     found.add(candidate)
@@ -102,7 +105,7 @@ def _imports(module: str) -> set[str]:
 _PARSING = threading.Lock()  # ast.parse is not safe in several threads at once on 3.11 (cpython#106905)
 
 
-@lru_cache(maxsize=None)
+@cache
 def code_closure(*entry: str) -> tuple[str, ...]:
     """Every package module the entry modules import, directly or not (static, from the source)."""
     seen: set[str] = set()
@@ -229,8 +232,9 @@ class Store:
 
     def last_inputs(self, scope: str, stage: str) -> dict[str, str] | None:
         try:
-            return json.loads((self.dir / "actions" / scope / self._safe(stage) / "last.json")
-                              .read_text(encoding="utf-8"))
+            return json.loads(
+                (self.dir / "actions" / scope / self._safe(stage) / "last.json").read_text(encoding="utf-8")
+            )
         except (OSError, json.JSONDecodeError):
             return None
 

@@ -22,14 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annualreport.build.cache import file_digest, key_of
+from annualreport.build.scheduler import Options, Pipeline, StageResult
+from annualreport.project.catalog import PUBLISHED, UNPUBLISHED_DIRS, Places, places
 from annualreport.project.errors import ReportError
 from annualreport.project.params import Params, load_params, params_path_for
 from annualreport.project.paths import repo_root
-from annualreport.build.scheduler import Options, Pipeline, StageResult
-from annualreport.project.catalog import PUBLISHED, UNPUBLISHED_DIRS, Places, places
 
 log = logging.getLogger(__name__)
-
 
 
 @dataclass
@@ -73,8 +72,9 @@ def year_lock(root: Path, year: int | str):
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise ReportError(f"another build of {year} is running (lock build/{year}.lock); "
-                                      f"wait for it to finish") from None
+                    raise ReportError(
+                        f"another build of {year} is running (lock build/{year}.lock); wait for it to finish"
+                    ) from None
                 time.sleep(0.5)
         try:
             yield
@@ -110,8 +110,9 @@ def publication_key(at: Places, formats: tuple[str, ...]) -> str:
     """sha256 over what would be published: when it equals the published manifest's, and the
     published files are intact, there is nothing to publish."""
     executed = at.folder("executed")
-    inputs = {f.relative_to(at.work).as_posix(): file_digest(f) for f in _published_files(at.work)
-              if f.parent != executed}
+    inputs = {
+        f.relative_to(at.work).as_posix(): file_digest(f) for f in _published_files(at.work) if f.parent != executed
+    }
     inputs["formats"] = ",".join(sorted(formats))
     return key_of(inputs)
 
@@ -132,23 +133,37 @@ def published_is_current(params: Params, key: str) -> bool:
     return True
 
 
-def build(year: int, params_file: str | None = None, root: Path | None = None, formats: tuple[str, ...] = ("both",),
-          clean_only: bool = False, strict: bool = False, force: bool = False, dry_run: bool = False,
-          workers: int = 0) -> BuildResult:
+def build(
+    year: int,
+    params_file: str | None = None,
+    root: Path | None = None,
+    formats: tuple[str, ...] = ("both",),
+    clean_only: bool = False,
+    strict: bool = False,
+    force: bool = False,
+    dry_run: bool = False,
+    workers: int = 0,
+) -> BuildResult:
     """Build one year's report (or, with clean_only, clean and validate only). Raises ReportError.
 
     Every stage whose inputs are unchanged is reused from the cache; the rest run, independent ones
     in parallel. The finished report is published by renaming a complete folder into place, and only
     when it differs from what is published. `dry_run` says what would run and runs nothing."""
     started = time.monotonic()
-    started_at = datetime.datetime.now(datetime.timezone.utc)
+    started_at = datetime.datetime.now(datetime.UTC)
     root = (root or repo_root()).resolve()
     deterministic_env(root)
     params = load_params(params_file or params_path_for(year, root), root)
     if params.year != year:
         raise ReportError(f"{params.path.name} is for {params.year}, not {year}")
-    options = Options(formats=formats, strict=strict, force=force, dry_run=dry_run, workers=workers,
-                      timeout=params.data["build"]["timeout_seconds"])
+    options = Options(
+        formats=formats,
+        strict=strict,
+        force=force,
+        dry_run=dry_run,
+        workers=workers,
+        timeout=params.data["build"]["timeout_seconds"],
+    )
     with year_lock(root, params.build_id):
         pipe = Pipeline(params, options)
         stages = pipe.run(("validate",) if clean_only else None)
@@ -162,8 +177,16 @@ def build(year: int, params_file: str | None = None, root: Path | None = None, f
         if published_is_current(params, key):
             ran = any(s.status == "ran" for s in stages)
             note = () if ran else ("nothing changed since the published build (--force rebuilds)",)
-            return BuildResult(year, final, final / at.relative("report_html"), time.monotonic() - started, pdf,
-                               tuple(pipe.notes) + note, cached=not ran, stages=stages)
+            return BuildResult(
+                year,
+                final,
+                final / at.relative("report_html"),
+                time.monotonic() - started,
+                pdf,
+                tuple(pipe.notes) + note,
+                cached=not ran,
+                stages=stages,
+            )
         staging = work.parent / "stage"
         if staging.exists():
             shutil.rmtree(staging)
@@ -173,8 +196,16 @@ def build(year: int, params_file: str | None = None, root: Path | None = None, f
             shutil.copyfile(f, dest)
         from annualreport.build.manifest import write_manifest
 
-        write_manifest(params, staging, started_at, time.monotonic() - started, formats, key,
-                       {s.name: s.status for s in stages})
+        write_manifest(
+            params, staging, started_at, time.monotonic() - started, formats, key, {s.name: s.status for s in stages}
+        )
         publish(staging, final)
-    return BuildResult(year, final, final / at.relative("report_html"), time.monotonic() - started, pdf,
-                       tuple(pipe.notes), stages=stages)
+    return BuildResult(
+        year,
+        final,
+        final / at.relative("report_html"),
+        time.monotonic() - started,
+        pdf,
+        tuple(pipe.notes),
+        stages=stages,
+    )

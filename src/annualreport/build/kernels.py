@@ -28,7 +28,7 @@ class WarmKernel:
         self.used = False
 
     @classmethod
-    def start(cls, root: Path, code: str) -> "WarmKernel | None":
+    def start(cls, root: Path, code: str) -> WarmKernel | None:
         with _IMPORTS:
             from jupyter_client.manager import AsyncKernelManager
             from jupyter_core.utils import run_sync
@@ -125,8 +125,9 @@ def _ensure_kernel_once() -> None:
             _kernel_ok.append(True)
 
 
-def run_notebook(name: str, params: Params, work: Path, executed_dir: Path, timeout: int,
-                 extra: dict | None = None) -> Path:
+def run_notebook(
+    name: str, params: Params, work: Path, executed_dir: Path, timeout: int, extra: dict | None = None
+) -> Path:
     """Execute one notebook with papermill's API in a fresh kernel; raise StageFailed naming the
     executed notebook on an error, a dead kernel or a timeout."""
     with _IMPORTS:  # first imports from two threads at once can see a half-initialised module
@@ -135,18 +136,29 @@ def run_notebook(name: str, params: Params, work: Path, executed_dir: Path, time
     root = params.root
     executed_dir.mkdir(parents=True, exist_ok=True)
     out = executed_dir / f"{name}.ipynb"
-    parameters = {"params_file": str(params.path.relative_to(root)),
-                  "work_dir": str(work.relative_to(root)), **(extra or {})}
+    parameters = {
+        "params_file": str(params.path.relative_to(root)),
+        "work_dir": str(work.relative_to(root)),
+        **(extra or {}),
+    }
     rel = out.relative_to(root)
     _ensure_kernel_once()
     warm = getattr(warm_slot, "kernel", None)
     engine = {"km": warm.take()} if warm is not None else {}
     with slots:
         try:
-            pm.execute_notebook(str(notebooks_dir(root) / f"{name}.ipynb"), str(out), parameters=parameters,
-                                kernel_name=KERNEL, cwd=str(root), progress_bar=False, log_output=False,
-                                execution_timeout=timeout, extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                                **engine)
+            pm.execute_notebook(
+                str(notebooks_dir(root) / f"{name}.ipynb"),
+                str(out),
+                parameters=parameters,
+                kernel_name=KERNEL,
+                cwd=str(root),
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=timeout,
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                **engine,
+            )
         except pm.PapermillExecutionError as exc:
             reason = exc.evalue.strip().splitlines()[0] if exc.evalue.strip() else exc.ename
             raise StageFailed(f"{name}: {exc.ename}: {reason} (executed notebook: {rel})") from None

@@ -15,13 +15,28 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-from annualreport.project.params import Params
 from annualreport.project.catalog import Places
+from annualreport.project.params import Params
 from annualreport.project.tables import atomic_write_bytes
 
-PACKAGES = ("annualreport", "papermill", "nbconvert", "nbclient", "ipykernel", "pandas", "numpy", "pyarrow",
-            "openpyxl", "matplotlib", "great_expectations", "weasyprint", "fonttools", "justmytype-intl-cjk",
-            "mistune", "jinja2")
+PACKAGES = (
+    "annualreport",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "ipykernel",
+    "pandas",
+    "numpy",
+    "pyarrow",
+    "openpyxl",
+    "matplotlib",
+    "great_expectations",
+    "weasyprint",
+    "fonttools",
+    "justmytype-intl-cjk",
+    "mistune",
+    "jinja2",
+)
 
 
 def git_state(root: Path) -> dict:
@@ -56,17 +71,38 @@ def sha256(path: Path) -> str:
     return file_digest(path)
 
 
-def write_manifest(params: Params, staging: Path, started: dt.datetime, seconds: float, formats: tuple,
-                   publication_key: str = "", stages: dict[str, str] | None = None) -> Path:
+def write_manifest(
+    params: Params,
+    staging: Path,
+    started: dt.datetime,
+    seconds: float,
+    formats: tuple,
+    publication_key: str = "",
+    stages: dict[str, str] | None = None,
+) -> Path:
     at = Places(staging, params.processed_dir)  # the staging folder has the work folder's layout
     acc = at.read("accounting")
-    inputs = [{"dataset": r["dataset"], "file": r["file"], "sheet": r["sheet"], "sha256": r["sha256"],
-               "data_rows": r["data_rows"], "clean_rows": r["clean_rows"],
-               "quarantined_rows": r["quarantined_rows"], "duplicate_rows": r["duplicate_rows"]}
-              for r in acc.to_dict("records")]
-    outputs = {p.relative_to(staging).as_posix(): sha256(p) for p in sorted(staging.rglob("*"))
-               if p.is_file() and p.suffix in (".html", ".pdf", ".csv", ".xlsx", ".json")
-               and p.parent != at.folder("executed") and not p.is_relative_to(at("data_docs"))}
+    inputs = [
+        {
+            "dataset": r["dataset"],
+            "file": r["file"],
+            "sheet": r["sheet"],
+            "sha256": r["sha256"],
+            "data_rows": r["data_rows"],
+            "clean_rows": r["clean_rows"],
+            "quarantined_rows": r["quarantined_rows"],
+            "duplicate_rows": r["duplicate_rows"],
+        }
+        for r in acc.to_dict("records")
+    ]
+    outputs = {
+        p.relative_to(staging).as_posix(): sha256(p)
+        for p in sorted(staging.rglob("*"))
+        if p.is_file()
+        and p.suffix in (".html", ".pdf", ".csv", ".xlsx", ".json")
+        and p.parent != at.folder("executed")
+        and not p.is_relative_to(at("data_docs"))
+    }
     manifest = {
         "year": params.year,
         "institution": params.institution["name"],
@@ -79,7 +115,7 @@ def write_manifest(params: Params, staging: Path, started: dt.datetime, seconds:
         "formats": list(formats),
         "publication_key": publication_key,
         "stages": stages or {},
-        "built_at": started.astimezone(dt.timezone.utc).isoformat(timespec="seconds"),
+        "built_at": started.astimezone(dt.UTC).isoformat(timespec="seconds"),
         "build_seconds": round(seconds, 1),
     }
     path = Places(staging, params.processed_dir, staging)("manifest")

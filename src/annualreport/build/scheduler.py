@@ -80,8 +80,10 @@ class Pipeline:
         self.env = cache.environment_digests(self.root)
         unlisted = [n for n in self.specs if not self.params.lists(n)]
         if unlisted:
-            self.notes.append(f"{self.params.year}: not listed in {self.rel(self.params.path)}, so absent this year: "
-                              f"{', '.join(unlisted)}")
+            self.notes.append(
+                f"{self.params.year}: not listed in {self.rel(self.params.path)}, so absent this year: "
+                f"{', '.join(unlisted)}"
+            )
 
     # ------------------------------------------------------------------ helpers for the stages' inputs
     def rel(self, p: Path) -> str:
@@ -219,8 +221,14 @@ class Pipeline:
     def run_notebook(self, stage: Stage, extra: dict, names: list[str], reasons: dict[str, str]) -> None:
         self._mark(stage.name, "started")
         started = time.monotonic()
-        kernels.run_notebook(stage.notebook, self.params, self.work, self.at("executed", notebook=stage.notebook).parent,
-                             self.options.timeout, extra)
+        kernels.run_notebook(
+            stage.notebook,
+            self.params,
+            self.work,
+            self.at("executed", notebook=stage.notebook).parent,
+            self.options.timeout,
+            extra,
+        )
         took = time.monotonic() - started
         for n in names:
             self.record(n, "ran", took, reasons.get(n, ""))
@@ -265,9 +273,13 @@ class Pipeline:
         output will very likely make this one run too), wait for the stages before it, run."""
         warm = None
         try:
-            if stage.warm and parents and self.options.prewarm:
-                if self._wait_started_or_done([name for name, _ in parents]):
-                    warm = kernels.WarmKernel.start(self.root, stage.warm)
+            if (
+                stage.warm
+                and parents
+                and self.options.prewarm
+                and self._wait_started_or_done([name for name, _ in parents])
+            ):
+                warm = kernels.WarmKernel.start(self.root, stage.warm)
             for _, f in parents:
                 if f.exception() is not None:
                     raise _ParentFailed()
@@ -312,8 +324,10 @@ def _html(pipe: Pipeline) -> None:
     from annualreport.report.render import render_html
 
     title = report_title(pipe.params)
-    colophon = (f"{pipe.params.institution['name']} · {pipe.params.year}年度 · 本报告由 annualreport "
-                f"根据各部门数据生成，每个数字可在 {pipe.places.relative('ledger')} 中追溯来源")
+    colophon = (
+        f"{pipe.params.institution['name']} · {pipe.params.year}年度 · 本报告由 annualreport "
+        f"根据各部门数据生成，每个数字可在 {pipe.places.relative('ledger')} 中追溯来源"
+    )
     render_html(pipe.at("executed", notebook="40-report"), pipe.at("report_html"), title, colophon)
 
 
@@ -339,7 +353,11 @@ def report_title(params: Params) -> str:
     from annualreport.report.narrative import load_outline
 
     title = load_outline(params.narrative_dir).title
-    for key, value in (("{institution}", params.institution["name"]), ("{next_year}", str(params.year + 1)),
-                       ("{prev_year}", str(params.year - 1)), ("{year}", str(params.year))):
+    for key, value in (
+        ("{institution}", params.institution["name"]),
+        ("{next_year}", str(params.year + 1)),
+        ("{prev_year}", str(params.year - 1)),
+        ("{year}", str(params.year)),
+    ):
         title = title.replace(key, value)
     return title

@@ -69,10 +69,15 @@ def clean_inputs(pipe: Pipeline, name: str) -> dict[str, str]:
         if rspec.reference and ref != name:
             out.update(_raw(pipe, ref))
             out.update(pipe.files(pipe.root / "specs" / "datasets" / f"{ref}.yaml"))
-    out["params"] = text_digest({"year": pipe.params.year, "listed": pipe.params.lists(name),
-                                 "dataset": pipe.params.dataset(name),
-                                 "max_file_mb": pipe.params.data["build"]["max_file_mb"],
-                                 "reference": pipe.specs[name].reference})
+    out["params"] = text_digest(
+        {
+            "year": pipe.params.year,
+            "listed": pipe.params.lists(name),
+            "dataset": pipe.params.dataset(name),
+            "max_file_mb": pipe.params.data["build"]["max_file_mb"],
+            "reference": pipe.specs[name].reference,
+        }
+    )
     out["salt"] = hashlib.sha256(personal.salt(str(pipe.root))).hexdigest()  # its digest, never the salt
     return out
 
@@ -92,21 +97,38 @@ def validate_inputs(pipe: Pipeline, name: str) -> dict[str, str]:
     out = pipe.common("validate")
     out.update(pipe.files(pipe.root / "expectations" / f"{name}.json"))
     out.update(pipe.files(pipe.at("clean_data", name), pipe.at("clean_data", "majors")))
-    out["params"] = text_digest({"year": pipe.params.year, "cutoff": pipe.params.data["employment_cutoff"],
-                                 "dataset": pipe.params.dataset(name)})
+    out["params"] = text_digest(
+        {
+            "year": pipe.params.year,
+            "cutoff": pipe.params.data["employment_cutoff"],
+            "dataset": pipe.params.dataset(name),
+        }
+    )
     return out
 
 
 def summary_inputs(pipe: Pipeline) -> dict[str, str]:
     out = pipe.common("validate")
     for n in pipe.present():
-        out.update(pipe.files(pipe.at("validation_result", n), pipe.at("validation_part", n),
-                              pipe.at("accounting_part", n), pipe.at("quarantine", n)))
+        out.update(
+            pipe.files(
+                pipe.at("validation_result", n),
+                pipe.at("validation_part", n),
+                pipe.at("accounting_part", n),
+                pipe.at("quarantine", n),
+            )
+        )
     out.update(pipe.tree(pipe.root / "templates" / "validation"))
     out.update(pipe.files(pipe.root / "templates" / "report" / "report.css"))
     out["fonts"] = pipe.font_key()
-    out["params"] = text_digest({"institution": pipe.params.institution, "year": pipe.params.year,
-                                 "allow_warnings": pipe.params.allow_warnings, "strict": pipe.options.strict})
+    out["params"] = text_digest(
+        {
+            "institution": pipe.params.institution,
+            "year": pipe.params.year,
+            "allow_warnings": pipe.params.allow_warnings,
+            "strict": pipe.options.strict,
+        }
+    )
     return out
 
 
@@ -122,9 +144,16 @@ def docs_inputs(pipe: Pipeline) -> dict[str, str]:
 def figures_inputs(pipe: Pipeline) -> dict[str, str]:
     names = pipe.present()
     out = pipe.common("figures")
-    out.update(pipe.files(*(pipe.at("clean_data", n) for n in names), *(pipe.at("accounting_part", n) for n in names),
-                          pipe.at("validation_summary"), pipe.at("previous"), pipe.params.path,
-                          *([pipe.prev.path] if pipe.prev else [])))
+    out.update(
+        pipe.files(
+            *(pipe.at("clean_data", n) for n in names),
+            *(pipe.at("accounting_part", n) for n in names),
+            pipe.at("validation_summary"),
+            pipe.at("previous"),
+            pipe.params.path,
+            *([pipe.prev.path] if pipe.prev else []),
+        )
+    )
     out.update(pipe.tree(pipe.root / "specs" / "figures"))
     out.update(pipe.files(pipe.root / "specs" / "charts.yaml", pipe.params.narrative_dir / "sections.yaml"))
     return out
@@ -132,9 +161,13 @@ def figures_inputs(pipe: Pipeline) -> dict[str, str]:
 
 def report_inputs(pipe: Pipeline) -> dict[str, str]:
     out = pipe.common("report")
-    out.update(pipe.files(*(pipe.at("clean_data", n) for n in pipe.present()),
-                          *(pipe.at(a) for a in ("ledger", "previous", "targets", "accounting", "validation_summary")),
-                          pipe.params.path))
+    out.update(
+        pipe.files(
+            *(pipe.at("clean_data", n) for n in pipe.present()),
+            *(pipe.at(a) for a in ("ledger", "previous", "targets", "accounting", "validation_summary")),
+            pipe.params.path,
+        )
+    )
     out.update(pipe.tree(pipe.params.narrative_dir))
     out.update(pipe.tree(pipe.root / "specs" / "datasets"))
     out.update(pipe.files(pipe.root / "specs" / "charts.yaml"))
@@ -158,33 +191,84 @@ def pdf_inputs(pipe: Pipeline) -> dict[str, str]:
 
 # ---------------------------------------------------------------------- the stages
 STAGES: tuple[Stage, ...] = (
-    Stage("clean", "reads each office file (GBK/UTF-8 CSV, xlsx with title rows), maps headers and values to "
-                   "the data contract, quarantines bad rows", clean_inputs,
-          ("clean_data", "quarantine", "accounting_part", "accounting"), ("ingest.year",),
-          notebook="10-clean", per_dataset=True),
-    Stage("previous", "the year before's figures from its raw files (for 同比 columns and change targets)",
-          previous_inputs, ("previous",), ("ingest.year", "figures.compute"), notebook="15-previous-year"),
-    Stage("validate", "runs `expectations/<dataset>.json` (GX 1.x); a failed `blocking` expectation stops the "
-                      "build; the auditor's page", validate_inputs,
-          ("validation_result", "validation_raw", "validation_part", "validation_summary", "validation_page"),
-          ("validation.run", "validation.page", "validation.gate"), after=("clean",), notebook="20-validate",
-          warm="import great_expectations\nfrom annualreport import entrypoints\n"
-               "from annualreport.validation import run, page", per_dataset=True),
-    Stage("data-docs", "GX Data Docs from the kept validation results", docs_inputs, ("data_docs",),
-          ("validation.data_docs",), after=("validate",), notebook="25-data-docs",
-          warm="import great_expectations\nfrom annualreport import entrypoints\n"
-               "from annualreport.validation import data_docs"),
-    Stage("figures", "computes every figure of `specs/figures/*.yaml` and last year's targets: the ledger",
-          figures_inputs, ("ledger", "ledger_xlsx", "targets"), ("figures.ledger",),
-          after=("validate", "previous"), notebook="30-figures",
-          warm="from annualreport import entrypoints\nfrom annualreport.figures import ledger"),
-    Stage("report", "lays out the report from the year's narrative folder, the ledger and the data",
-          report_inputs, ("executed",), ("report.views",), after=("figures",), notebook="40-report",
-          warm="from annualreport.report import views\nimport matplotlib.pyplot"),
-    Stage("html", "renders the executed report notebook to HTML (nbconvert)", html_inputs,
-          ("report_html",), ("report.render",), after=("report",)),
-    Stage("pdf", "lays out the HTML report as PDF (WeasyPrint)", pdf_inputs, ("report_pdf",),
-          ("report.render",), after=("html",)),
+    Stage(
+        "clean",
+        "reads each office file (GBK/UTF-8 CSV, xlsx with title rows), maps headers and values to "
+        "the data contract, quarantines bad rows",
+        clean_inputs,
+        ("clean_data", "quarantine", "accounting_part", "accounting"),
+        ("ingest.year",),
+        notebook="10-clean",
+        per_dataset=True,
+    ),
+    Stage(
+        "previous",
+        "the year before's figures from its raw files (for 同比 columns and change targets)",
+        previous_inputs,
+        ("previous",),
+        ("ingest.year", "figures.compute"),
+        notebook="15-previous-year",
+    ),
+    Stage(
+        "validate",
+        "runs `expectations/<dataset>.json` (GX 1.x); a failed `blocking` expectation stops the "
+        "build; the auditor's page",
+        validate_inputs,
+        ("validation_result", "validation_raw", "validation_part", "validation_summary", "validation_page"),
+        ("validation.run", "validation.page", "validation.gate"),
+        after=("clean",),
+        notebook="20-validate",
+        warm="import great_expectations\nfrom annualreport import entrypoints\n"
+        "from annualreport.validation import run, page",
+        per_dataset=True,
+    ),
+    Stage(
+        "data-docs",
+        "GX Data Docs from the kept validation results",
+        docs_inputs,
+        ("data_docs",),
+        ("validation.data_docs",),
+        after=("validate",),
+        notebook="25-data-docs",
+        warm="import great_expectations\nfrom annualreport import entrypoints\n"
+        "from annualreport.validation import data_docs",
+    ),
+    Stage(
+        "figures",
+        "computes every figure of `specs/figures/*.yaml` and last year's targets: the ledger",
+        figures_inputs,
+        ("ledger", "ledger_xlsx", "targets"),
+        ("figures.ledger",),
+        after=("validate", "previous"),
+        notebook="30-figures",
+        warm="from annualreport import entrypoints\nfrom annualreport.figures import ledger",
+    ),
+    Stage(
+        "report",
+        "lays out the report from the year's narrative folder, the ledger and the data",
+        report_inputs,
+        ("executed",),
+        ("report.views",),
+        after=("figures",),
+        notebook="40-report",
+        warm="from annualreport.report import views\nimport matplotlib.pyplot",
+    ),
+    Stage(
+        "html",
+        "renders the executed report notebook to HTML (nbconvert)",
+        html_inputs,
+        ("report_html",),
+        ("report.render",),
+        after=("report",),
+    ),
+    Stage(
+        "pdf",
+        "lays out the HTML report as PDF (WeasyPrint)",
+        pdf_inputs,
+        ("report_pdf",),
+        ("report.render",),
+        after=("html",),
+    ),
 )
 BY_NAME: dict[str, Stage] = {s.name: s for s in STAGES}
 SUMMARY_INPUTS = summary_inputs  # the whole-year part of the validate stage (summary, page, gate)
@@ -215,9 +299,11 @@ def stage_table() -> str:
     rows = ["| stage | notebook | after | does | writes |", "|---|---|---|---|---|"]
     for s in STAGES:
         writes = ", ".join(f"`{_shown(ARTEFACTS[a].pattern)}`" for a in s.writes)
-        rows.append(f"| `{s.name}`{' (per dataset)' if s.per_dataset else ''} | "
-                    f"{f'`{s.notebook}`' if s.notebook else 'driver'} | {', '.join(s.after) or '—'} | "
-                    f"{s.does} | {writes} |")
+        rows.append(
+            f"| `{s.name}`{' (per dataset)' if s.per_dataset else ''} | "
+            f"{f'`{s.notebook}`' if s.notebook else 'driver'} | {', '.join(s.after) or '—'} | "
+            f"{s.does} | {writes} |"
+        )
     return "\n".join(rows)
 
 
@@ -229,9 +315,13 @@ def artefact_table() -> str:
     """The artefact catalog as a Markdown table (docs/architecture.md)."""
     from annualreport.project.catalog import ARTEFACTS
 
-    rows = ["| artefact | path (work folder unless shown) | written by | read by | published | what |",
-            "|---|---|---|---|---|---|"]
+    rows = [
+        "| artefact | path (work folder unless shown) | written by | read by | published | what |",
+        "|---|---|---|---|---|---|",
+    ]
     for a in ARTEFACTS.values():
-        rows.append(f"| `{a.name}` | `{_shown(a.pattern)}` | {a.writer} | {', '.join(a.readers)} | "
-                    f"{'yes' if a.published else ''} | {a.what} |")
+        rows.append(
+            f"| `{a.name}` | `{_shown(a.pattern)}` | {a.writer} | {', '.join(a.readers)} | "
+            f"{'yes' if a.published else ''} | {a.what} |"
+        )
     return "\n".join(rows)

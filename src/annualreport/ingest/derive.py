@@ -41,7 +41,7 @@ def match_poverty_counties(frame: pd.DataFrame, ctx) -> pd.DataFrame:
         return frame
     exact: dict[str, str] = {}
     bare: dict[str, set[str]] = {}
-    for province, county in zip(ref["province"], ref["county"]):
+    for province, county in zip(ref["province"], ref["county"], strict=False):
         canon = f"{province}{county}"
         for k in _county_keys(province, county):
             exact[k] = canon

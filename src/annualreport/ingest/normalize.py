@@ -173,8 +173,7 @@ def datetime_(value) -> dt.datetime:
                 raise ValueError(f"not a real date: {text(value)!r}") from None
     if re.fullmatch(r"\d{5}(\.\d+)?", s):
         return _from_serial(float(s), value)
-    raise ValueError(f"expected a date (2020-09-01, 2020/9/1, 2020.9.1, 2020年9月1日, 20200901), "
-                     f"got {text(value)!r}")
+    raise ValueError(f"expected a date (2020-09-01, 2020/9/1, 2020.9.1, 2020年9月1日, 20200901), got {text(value)!r}")
 
 
 def date(value) -> dt.datetime:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from annualreport.project.paths import repo_root
@@ -20,7 +20,7 @@ from annualreport.project.paths import repo_root
 SALT_FILE = ".salt"
 
 
-@lru_cache(maxsize=None)
+@cache
 def salt(root: str | None = None) -> bytes:
     env = os.environ.get("ANNUALREPORT_SALT")
     if env:

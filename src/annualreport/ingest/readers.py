@@ -60,9 +60,11 @@ def decode_csv_bytes(data: bytes, label: str) -> tuple[str, str]:
             try:
                 text, enc = data.decode("gb18030"), "gb18030"
             except UnicodeDecodeError as exc:
-                bad = data[exc.start:exc.start + 4].hex(" ")
-                raise InputError(f"is neither UTF-8 nor GBK/GB18030: undecodable bytes at byte offset "
-                                 f"{exc.start} ({bad})", file=label) from None
+                bad = data[exc.start : exc.start + 4].hex(" ")
+                raise InputError(
+                    f"is neither UTF-8 nor GBK/GB18030: undecodable bytes at byte offset {exc.start} ({bad})",
+                    file=label,
+                ) from None
     if "\x00" in text:
         raise InputError("contains NUL characters: not a text CSV (UTF-16 or a binary file?)", file=label)
     return text, enc
@@ -83,8 +85,12 @@ def read_csv(path: Path, label: str) -> RawSheet:
     for row, cells in sheet.rows:
         for i, cell in enumerate(cells):
             if "\ufeff" in cell:
-                raise InputError("contains a byte-order mark (BOM) inside the data: two files pasted "
-                                 "together? Remove the stray BOM", file=label, row=row, column=f"#{i + 1}")
+                raise InputError(
+                    "contains a byte-order mark (BOM) inside the data: two files pasted together? Remove the stray BOM",
+                    file=label,
+                    row=row,
+                    column=f"#{i + 1}",
+                )
     return sheet
 
 
@@ -92,8 +98,11 @@ def _check_xlsx(path: Path, label: str) -> None:
     with open(path, "rb") as f:
         head = f.read(8)
     if head.startswith(OLE_MAGIC):
-        raise InputError("is an old-format .xls or a password-protected workbook; open it in Excel, "
-                         "remove any password and save as .xlsx", file=label)
+        raise InputError(
+            "is an old-format .xls or a password-protected workbook; open it in Excel, "
+            "remove any password and save as .xlsx",
+            file=label,
+        )
     if not head.startswith(ZIP_MAGIC):
         raise InputError("is not an .xlsx workbook (it does not start like a zip file)", file=label)
     try:
@@ -173,22 +182,30 @@ def refusal(path: Path, root: Path, max_mb: int) -> str | None:
         return "is empty (0 bytes)"
     limit = max_mb * 1024 * 1024
     if size > limit:
-        return (f"is {size / 1024 / 1024:.0f} MB, over the {max_mb} MB limit "
-                f"(build.max_file_mb in the params): not an office table?")
+        return (
+            f"is {size / 1024 / 1024:.0f} MB, over the {max_mb} MB limit "
+            f"(build.max_file_mb in the params): not an office table?"
+        )
     return None
 
 
 def find_input(directory: Path, stem: str, root: Path | None = None) -> Path | None:
     """The file for a dataset: `<stem>.csv` or `<stem>.xlsx` (one of them, not both). An old
     `<stem>.xls` in their place is refused with what to do."""
+
     def label(p: Path) -> str:
         return str(p.relative_to(root)) if root and p.is_relative_to(root) else str(p)
 
-    found = [directory / f"{stem}{ext}" for ext in (".csv", ".xlsx")
-             if (directory / f"{stem}{ext}").exists() or (directory / f"{stem}{ext}").is_symlink()]
+    found = [
+        directory / f"{stem}{ext}"
+        for ext in (".csv", ".xlsx")
+        if (directory / f"{stem}{ext}").exists() or (directory / f"{stem}{ext}").is_symlink()
+    ]
     if len(found) > 1:
         raise InputError(f"both {found[0].name} and {found[1].name} exist; keep only one", file=label(directory))
     if not found and (directory / f"{stem}.xls").exists():
-        raise InputError(f"is an Excel 97-2003 workbook (.xls); open it in Excel and save it as {stem}.xlsx",
-                         file=label(directory / f"{stem}.xls"))
+        raise InputError(
+            f"is an Excel 97-2003 workbook (.xls); open it in Excel and save it as {stem}.xlsx",
+            file=label(directory / f"{stem}.xls"),
+        )
     return found[0] if found else None

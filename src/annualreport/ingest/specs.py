@@ -2,26 +2,54 @@
 
 A spec says which file (and sheet) the table comes from, which headers (and aliases) map to which
 canonical columns, each column's type and rule, the key, and which columns are personal data.
-The generic cleaner (clean.py) reads nothing else: adding a dataset is adding a spec file.
+The generic cleaner (ingest/sheet.py) reads nothing else: adding a dataset is adding a spec file.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
 
-from annualreport.project.errors import SpecError
 from annualreport.ingest.normalize import header as norm_header
+from annualreport.project.errors import SpecError
 from annualreport.project.paths import load_yaml, specs_dir
 
 TYPES = {"text", "id", "category", "int", "number", "money", "percent", "date", "datetime", "bool"}
-COLUMN_KEYS = {"header", "aliases", "name", "type", "required", "pattern", "allowed", "min", "max",
-               "range", "ref", "fill_from", "personal", "default", "description"}
-SPEC_KEYS = {"name", "title", "office", "file", "sheet", "reference", "key", "columns", "min_rows",
-             "derive", "person", "description", "note_markers"}
+COLUMN_KEYS = {
+    "header",
+    "aliases",
+    "name",
+    "type",
+    "required",
+    "pattern",
+    "allowed",
+    "min",
+    "max",
+    "range",
+    "ref",
+    "fill_from",
+    "personal",
+    "default",
+    "description",
+}
+SPEC_KEYS = {
+    "name",
+    "title",
+    "office",
+    "file",
+    "sheet",
+    "reference",
+    "key",
+    "columns",
+    "min_rows",
+    "derive",
+    "person",
+    "description",
+    "note_markers",
+}
 
 
 @dataclass(frozen=True)
@@ -157,15 +185,23 @@ def load_spec(path: Path) -> DatasetSpec:
         if k not in names and not (person and k == person["column"]):
             raise SpecError(f"{where}: key column '{k}' is not a canonical column")
     return DatasetSpec(
-        name=raw["name"], title=str(raw.get("title", raw["name"])), office=str(raw.get("office", "")),
-        file=str(raw["file"]), sheet=raw.get("sheet"), reference=bool(raw.get("reference", False)),
-        key=key, columns=columns, min_rows=int(raw.get("min_rows", 1)),
-        derive=tuple(raw.get("derive") or ()), person=raw.get("person"),
-        description=str(raw.get("description", "")), path=path,
+        name=raw["name"],
+        title=str(raw.get("title", raw["name"])),
+        office=str(raw.get("office", "")),
+        file=str(raw["file"]),
+        sheet=raw.get("sheet"),
+        reference=bool(raw.get("reference", False)),
+        key=key,
+        columns=columns,
+        min_rows=int(raw.get("min_rows", 1)),
+        derive=tuple(raw.get("derive") or ()),
+        person=raw.get("person"),
+        description=str(raw.get("description", "")),
+        path=path,
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_all(directory: str) -> dict[str, DatasetSpec]:
     specs = {}
     for p in sorted(Path(directory).glob("*.yaml")):

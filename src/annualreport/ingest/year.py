@@ -68,8 +68,10 @@ def clean_dataset(spec: DatasetSpec, params: Params, ctx: CleanContext) -> tuple
             log.warning("%s: no file delivered; marked optional in %s", spec.name, params.path.name)
             return None
         directory = relative_label(params.reference_dir if spec.reference else params.raw_dir, params.root)
-        raise InputError(f"required file missing: expected {spec.file}.csv or {spec.file}.xlsx "
-                         f"({spec.title}, from {spec.office})", file=directory)
+        raise InputError(
+            f"required file missing: expected {spec.file}.csv or {spec.file}.xlsx ({spec.title}, from {spec.office})",
+            file=directory,
+        )
     label = relative_label(path, params.root)
     source = Source(spec.name, path, label, sha256_file(path))
     sheet = read_sheet(spec, path, label)

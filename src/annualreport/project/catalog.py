@@ -32,56 +32,171 @@ class Artefact:
     ints: tuple[str, ...] = ()  # columns read back as int
 
 
-ARTEFACTS: dict[str, Artefact] = {a.name: a for a in (
-    Artefact("clean_data", "{processed}/{dataset}.parquet", "clean", ("validate", "figures", "report"),
-             "a dataset's clean rows, no personal columns"),
-    Artefact("quarantine", "{processed}/quarantine/{dataset}.csv", "clean", ("validate",),
-             "a dataset's quarantined rows: file, sheet, row, column, rule, reason"),
-    Artefact("accounting_part", "{work}/accounting/{dataset}.csv", "clean", ("validate",),
-             "one dataset's row accounting lines (one per file and sheet)"),
-    Artefact("accounting", "{work}/row_accounting.csv", "clean", ("validate", "figures", "report", "publish"),
-             "row accounting of every file and sheet: data rows = clean + quarantined + duplicates",
-             published=True, bools=("balanced",),
-             ints=("physical_rows", "title_rows", "header_row", "blank_rows", "note_rows", "data_rows",
-                   "clean_rows", "quarantined_rows", "duplicate_rows")),
-    Artefact("validation_result", "{work}/validation/{dataset}.json", "validate", ("validate", "data-docs"),
-             "a dataset's GX validation result, ids and times stripped (stable bytes)", published=True),
-    Artefact("validation_raw", "{work}/validation/raw/{dataset}.json", "validate", ("data-docs",),
-             "GX's own result object, for Data Docs"),
-    Artefact("validation_part", "{work}/validation/summary/{dataset}.csv", "validate", ("validate",),
-             "a dataset's summary lines, one per expectation"),
-    Artefact("validation_summary", "{work}/validation/summary.csv", "validate", ("figures", "report"),
-             "every expectation of every dataset: severity, success, unexpected count", published=True,
-             bools=("success",)),
-    Artefact("validation_page", "{work}/validation.html", "validate", ("publish",),
-             "the auditor's page (Chinese, offline)", published=True),
-    Artefact("data_docs", "{work}/validation/data_docs", "data-docs", ("publish",),
-             "GX Data Docs (a folder)", published=True),
-    Artefact("previous", "{work}/figures_previous.csv", "previous", ("figures", "report"),
-             "the year before's figures, from its raw files", published=True),
-    Artefact("ledger", "{work}/figures.csv", "figures", ("report", "publish"),
-             "the figure ledger: every number the report shows, with its definition and inputs", published=True),
-    Artefact("ledger_xlsx", "{work}/figures.xlsx", "figures", ("publish",),
-             "the ledger as an Excel workbook", published=True),
-    Artefact("targets", "{work}/targets.csv", "figures", ("report",),
-             "last year's plan against this year's figures", published=True),
-    Artefact("executed", "{work}/notebooks/{notebook}.ipynb", "*", ("html", "publish"),
-             "an executed notebook (the report's is rendered to HTML)", published=True),
-    Artefact("logs", "{work}/logs/{notebook}.log", "*", ("analyst",),
-             "a notebook's log lines (the notebook links it instead of printing them)", published=True),
-    Artefact("report_html", "{work}/report.html", "html", ("pdf", "publish"), "the report", published=True),
-    Artefact("report_pdf", "{work}/report.pdf", "pdf", ("publish",), "the report as PDF", published=True),
-    Artefact("manifest", "{outputs}/manifest.json", "publish", ("verify",),
-             "what a published build was made from: params, raw inputs, versions, hashes"),
-)}
+ARTEFACTS: dict[str, Artefact] = {
+    a.name: a
+    for a in (
+        Artefact(
+            "clean_data",
+            "{processed}/{dataset}.parquet",
+            "clean",
+            ("validate", "figures", "report"),
+            "a dataset's clean rows, no personal columns",
+        ),
+        Artefact(
+            "quarantine",
+            "{processed}/quarantine/{dataset}.csv",
+            "clean",
+            ("validate",),
+            "a dataset's quarantined rows: file, sheet, row, column, rule, reason",
+        ),
+        Artefact(
+            "accounting_part",
+            "{work}/accounting/{dataset}.csv",
+            "clean",
+            ("validate",),
+            "one dataset's row accounting lines (one per file and sheet)",
+        ),
+        Artefact(
+            "accounting",
+            "{work}/row_accounting.csv",
+            "clean",
+            ("validate", "figures", "report", "publish"),
+            "row accounting of every file and sheet: data rows = clean + quarantined + duplicates",
+            published=True,
+            bools=("balanced",),
+            ints=(
+                "physical_rows",
+                "title_rows",
+                "header_row",
+                "blank_rows",
+                "note_rows",
+                "data_rows",
+                "clean_rows",
+                "quarantined_rows",
+                "duplicate_rows",
+            ),
+        ),
+        Artefact(
+            "validation_result",
+            "{work}/validation/{dataset}.json",
+            "validate",
+            ("validate", "data-docs"),
+            "a dataset's GX validation result, ids and times stripped (stable bytes)",
+            published=True,
+        ),
+        Artefact(
+            "validation_raw",
+            "{work}/validation/raw/{dataset}.json",
+            "validate",
+            ("data-docs",),
+            "GX's own result object, for Data Docs",
+        ),
+        Artefact(
+            "validation_part",
+            "{work}/validation/summary/{dataset}.csv",
+            "validate",
+            ("validate",),
+            "a dataset's summary lines, one per expectation",
+        ),
+        Artefact(
+            "validation_summary",
+            "{work}/validation/summary.csv",
+            "validate",
+            ("figures", "report"),
+            "every expectation of every dataset: severity, success, unexpected count",
+            published=True,
+            bools=("success",),
+        ),
+        Artefact(
+            "validation_page",
+            "{work}/validation.html",
+            "validate",
+            ("publish",),
+            "the auditor's page (Chinese, offline)",
+            published=True,
+        ),
+        Artefact(
+            "data_docs",
+            "{work}/validation/data_docs",
+            "data-docs",
+            ("publish",),
+            "GX Data Docs (a folder)",
+            published=True,
+        ),
+        Artefact(
+            "previous",
+            "{work}/figures_previous.csv",
+            "previous",
+            ("figures", "report"),
+            "the year before's figures, from its raw files",
+            published=True,
+        ),
+        Artefact(
+            "ledger",
+            "{work}/figures.csv",
+            "figures",
+            ("report", "publish"),
+            "the figure ledger: every number the report shows, with its definition and inputs",
+            published=True,
+        ),
+        Artefact(
+            "ledger_xlsx",
+            "{work}/figures.xlsx",
+            "figures",
+            ("publish",),
+            "the ledger as an Excel workbook",
+            published=True,
+        ),
+        Artefact(
+            "targets",
+            "{work}/targets.csv",
+            "figures",
+            ("report",),
+            "last year's plan against this year's figures",
+            published=True,
+        ),
+        Artefact(
+            "executed",
+            "{work}/notebooks/{notebook}.ipynb",
+            "*",
+            ("html", "publish"),
+            "an executed notebook (the report's is rendered to HTML)",
+            published=True,
+        ),
+        Artefact(
+            "logs",
+            "{work}/logs/{notebook}.log",
+            "*",
+            ("analyst",),
+            "a notebook's log lines (the notebook links it instead of printing them)",
+            published=True,
+        ),
+        Artefact("report_html", "{work}/report.html", "html", ("pdf", "publish"), "the report", published=True),
+        Artefact("report_pdf", "{work}/report.pdf", "pdf", ("publish",), "the report as PDF", published=True),
+        Artefact(
+            "manifest",
+            "{outputs}/manifest.json",
+            "publish",
+            ("verify",),
+            "what a published build was made from: params, raw inputs, versions, hashes",
+        ),
+    )
+}
 
 # The top-level names under the work folder that publishing copies (files, or folders whole).
-PUBLISHED: tuple[str, ...] = tuple(dict.fromkeys(
-    a.pattern.removeprefix("{work}/").split("/")[0] for a in ARTEFACTS.values() if a.published))
+PUBLISHED: tuple[str, ...] = tuple(
+    dict.fromkeys(a.pattern.removeprefix("{work}/").split("/")[0] for a in ARTEFACTS.values() if a.published)
+)
 # Folders under published ones that stay in the work folder (GX raw results, summary pieces).
-UNPUBLISHED_DIRS: tuple[str, ...] = tuple(sorted({
-    a.pattern.removeprefix("{work}/").rsplit("/", 1)[0].split("/")[-1] for a in ARTEFACTS.values()
-    if not a.published and a.pattern.startswith("{work}/validation/")}))
+UNPUBLISHED_DIRS: tuple[str, ...] = tuple(
+    sorted(
+        {
+            a.pattern.removeprefix("{work}/").rsplit("/", 1)[0].split("/")[-1]
+            for a in ARTEFACTS.values()
+            if not a.published and a.pattern.startswith("{work}/validation/")
+        }
+    )
+)
 
 
 class Places:
@@ -102,7 +217,9 @@ class Places:
 
     def folder(self, name: str) -> Path:
         """The folder holding every instance of a patterned artefact (e.g. the executed notebooks)."""
-        return self(name, **{k: "_" for k in ("dataset", "notebook") if "{" + k + "}" in ARTEFACTS[name].pattern}).parent
+        return self(
+            name, **{k: "_" for k in ("dataset", "notebook") if "{" + k + "}" in ARTEFACTS[name].pattern}
+        ).parent
 
     def relative(self, name: str, **kw) -> str:
         """The artefact's path relative to the work folder (its place in outputs/<year>/)."""

@@ -24,8 +24,15 @@ class SpecError(ReportError):
 class InputError(ReportError):
     """A raw input file cannot be used: missing, unreadable, wrong encoding or structure."""
 
-    def __init__(self, message: str, *, file: str | None = None, sheet: str | None = None,
-                 row: int | None = None, column: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ):
         where = []
         if file:
             where.append(f"file {file}")

@@ -16,10 +16,10 @@ import re
 import shutil
 from pathlib import Path
 
+from annualreport.ingest.specs import DatasetSpec, load_specs
 from annualreport.project.errors import ParamsError, ReportError
 from annualreport.project.params import Params, load_params
 from annualreport.project.paths import repo_root
-from annualreport.ingest.specs import DatasetSpec, load_specs
 
 
 def params_dir_for(root: Path, institution: str | None) -> Path:
@@ -47,8 +47,11 @@ def scaffold(year: int, root: Path | None = None, institution: str | None = None
             line = line.replace(old, new)
         lines.append(line)
     text = "\n".join(lines) + "\n"
-    text = re.sub(r"\ntargets:.*", "\n" + _targets_comment(year), text, flags=re.S) if "\ntargets:" in text \
+    text = (
+        re.sub(r"\ntargets:.*", "\n" + _targets_comment(year), text, flags=re.S)
+        if "\ntargets:" in text
         else text + _targets_comment(year)
+    )
     new_path.write_text(text, encoding="utf-8")
     written = [new_path]
     params = load_params(new_path, root)  # the scaffold must itself be a valid params file
@@ -63,9 +66,11 @@ def scaffold(year: int, root: Path | None = None, institution: str | None = None
 
 
 def _targets_comment(year: int) -> str:
-    return (f"# The {year + 1} plan's measurable targets (the plan section of this report), tracked by the\n"
-            f"# {year + 1} report. This year's report tracks the targets in the {year - 1} params.\n"
-            "targets: []\n")
+    return (
+        f"# The {year + 1} plan's measurable targets (the plan section of this report), tracked by the\n"
+        f"# {year + 1} report. This year's report tracks the targets in the {year - 1} params.\n"
+        "targets: []\n"
+    )
 
 
 def delivery_list(params: Params) -> str:
@@ -75,22 +80,33 @@ def delivery_list(params: Params) -> str:
     for spec in specs.values():
         if not spec.reference:
             by_file.setdefault(spec.file, []).append(spec)
-    out = [f"# Files to deliver for {params.year} ({params.institution['name']})", "",
-           "Put each office's file here under the name below, as `.xlsx` or `.csv` (UTF-8 or GBK).",
-           "Column headers may carry a trailing `*` and the aliases listed in `specs/datasets/`; a title",
-           "row above the header is fine. `make check-inputs YEAR=" + str(params.year) + "` says what is",
-           "present, missing or unreadable before a build. Never edit a delivered file by hand here: ask",
-           "the office for a corrected one (raw files are kept as delivered).", "",
-           "| file | sheet | dataset | office | required columns (others optional) | optional this year |",
-           "|---|---|---|---|---|---|"]
+    out = [
+        f"# Files to deliver for {params.year} ({params.institution['name']})",
+        "",
+        "Put each office's file here under the name below, as `.xlsx` or `.csv` (UTF-8 or GBK).",
+        "Column headers may carry a trailing `*` and the aliases listed in `specs/datasets/`; a title",
+        "row above the header is fine. `make check-inputs YEAR=" + str(params.year) + "` says what is",
+        "present, missing or unreadable before a build. Never edit a delivered file by hand here: ask",
+        "the office for a corrected one (raw files are kept as delivered).",
+        "",
+        "| file | sheet | dataset | office | required columns (others optional) | optional this year |",
+        "|---|---|---|---|---|---|",
+    ]
     for stem, group in sorted(by_file.items()):
         for spec in group:
             required = "、".join(c.header for c in spec.columns if c.required)
             optional = "yes" if params.dataset(spec.name)["optional"] else ""
-            out.append(f"| `{stem}.xlsx` / `.csv` | {spec.sheet or '(first)'} | {spec.title} (`{spec.name}`) | "
-                       f"{spec.office} | {required} | {optional} |")
-    out += ["", "Reference tables (`" + params.reference_dir.relative_to(params.root).as_posix()
-            + "/`) are kept between years:", ""]
+            out.append(
+                f"| `{stem}.xlsx` / `.csv` | {spec.sheet or '(first)'} | {spec.title} (`{spec.name}`) | "
+                f"{spec.office} | {required} | {optional} |"
+            )
+    out += [
+        "",
+        "Reference tables (`"
+        + params.reference_dir.relative_to(params.root).as_posix()
+        + "/`) are kept between years:",
+        "",
+    ]
     for spec in specs.values():
         if spec.reference:
             out.append(f"- `{spec.file}.csv`: {spec.title} ({spec.office})")
@@ -100,21 +116,37 @@ def delivery_list(params: Params) -> str:
 def check_inputs(params: Params) -> tuple[list[dict], bool]:
     """One line per expected file and sheet: present (rows), missing, or unreadable (why). Reads
     each file as the build would; writes nothing. Returns (lines, every required file usable)."""
-    from annualreport.ingest.year import clean_dataset, context_for
     from annualreport.ingest.readers import find_input
+    from annualreport.ingest.year import clean_dataset, context_for
 
     ctx = context_for(params)
     lines, ok = [], True
     for name, spec in load_specs(params.root).items():
         if not params.lists(name):
-            lines.append({"dataset": name, "title": spec.title, "office": spec.office, "file": "—", "sheet": "",
-                          "status": "not listed", "detail": f"absent this year ({params.path.name} does not list it)"})
+            lines.append(
+                {
+                    "dataset": name,
+                    "title": spec.title,
+                    "office": spec.office,
+                    "file": "—",
+                    "sheet": "",
+                    "status": "not listed",
+                    "detail": f"absent this year ({params.path.name} does not list it)",
+                }
+            )
             continue
         optional = params.dataset(name)["optional"]
         directory = params.reference_dir if spec.reference else params.raw_dir
         where = directory.relative_to(params.root).as_posix() + f"/{spec.file}.xlsx|.csv"
-        line = {"dataset": name, "title": spec.title, "office": spec.office, "file": where,
-                "sheet": spec.sheet or "", "status": "", "detail": ""}
+        line = {
+            "dataset": name,
+            "title": spec.title,
+            "office": spec.office,
+            "file": where,
+            "sheet": spec.sheet or "",
+            "status": "",
+            "detail": "",
+        }
         try:
             found = find_input(directory, spec.file, params.root)
             if found is None:
@@ -127,8 +159,10 @@ def check_inputs(params: Params) -> tuple[list[dict], bool]:
                     ctx.reference[name] = result.frame
                 acc = result.accounting
                 line["status"] = "present"
-                line["detail"] = (f"{acc.data_rows} data rows from row {acc.header_row + 1}: "
-                                  f"{len(result.frame)} usable, {len(result.quarantine)} would be set aside")
+                line["detail"] = (
+                    f"{acc.data_rows} data rows from row {acc.header_row + 1}: "
+                    f"{len(result.frame)} usable, {len(result.quarantine)} would be set aside"
+                )
         except ReportError as exc:
             line["status"], line["detail"] = "UNREADABLE", str(exc)
             ok = False
@@ -141,6 +175,8 @@ def format_check(lines: list[dict]) -> str:
     out = []
     for x in lines:
         where = x["file"] + (f" [{x['sheet']}]" if x["sheet"] else "")
-        out.append(f"  {x['status']:<18} {where:<{width}}  {x['title']} ({x['office']})"
-                   + (f"\n  {'':<18} {x['detail']}" if x["detail"] else ""))
+        out.append(
+            f"  {x['status']:<18} {where:<{width}}  {x['title']} ({x['office']})"
+            + (f"\n  {'':<18} {x['detail']}" if x["detail"] else "")
+        )
     return "\n".join(out)

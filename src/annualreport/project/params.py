@@ -27,54 +27,130 @@ class _Any:
 # list of T. The descriptions are the reference: docs/params.md and params/params.schema.json are
 # generated from these declarations by `python -m annualreport.project.params_doc`.
 DATASET_SCHEMA: dict[str, tuple] = {
-    "optional": (bool, False, False,
-                 "`true` lets the office deliver nothing this year: a missing file is not an error and its "
-                 "figures print 无数据 (no data)."),
-    "expected_rows": ([int], False, None,
-                      "Plausible [min, max] count of the year's clean rows; a count outside it fails a "
-                      "blocking expectation (a half-delivered file). Absent: no limit."),
+    "optional": (
+        bool,
+        False,
+        False,
+        "`true` lets the office deliver nothing this year: a missing file is not an error and its "
+        "figures print 无数据 (no data).",
+    ),
+    "expected_rows": (
+        [int],
+        False,
+        None,
+        "Plausible [min, max] count of the year's clean rows; a count outside it fails a "
+        "blocking expectation (a half-delivered file). Absent: no limit.",
+    ),
     "note": (str, False, None, "Free text about this dataset this year, for people (the build does not read it)."),
 }
 
 SCHEMA: dict[str, tuple] = {
     "year": (int, True, None, "The report year; must match the file name (`params/2020.yaml` has `year: 2020`)."),
-    "institution": ({
-        "name": (str, True, None,
-                 "The college's full name, printed on the report cover, in its colophon and on the "
-                 "validation page."),
-        "short_name": (str, False, None,
-                       "A shorter form of the name, kept for reference (the suite does not print it)."),
-        "report_title": (str, False, None,
-                         "The report's page title. Absent: the title of the narrative outline "
-                         "(`sections.yaml`) with its placeholders filled in."),
-    }, True, None, "The college the report is about."),
-    "paths": ({
-        "raw": (str, False, None, "Folder of the offices' delivered files for the year. Absent: `data/raw/<year>`."),
-        "reference": (str, False, "data/reference",
-                      "Folder of the reference tables (majors, poverty counties), kept between years."),
-        "narrative": (str, False, None,
-                      "Folder of the report's outline (`sections.yaml`) and prose. Absent: `params/narrative/<year>`."),
-    }, False, {}, "Where the year's inputs are, relative to the repository root; each must stay inside it."),
-    "employment_cutoff": (str, False, "08-31",
-                          "Cut-off date (MM-DD, in the report year) of the initial employment rate: "
-                          "graduates' status dates must not be later."),
-    "datasets": (_Any, False, {},
-                 "Per-dataset settings keyed by dataset name (a spec in `specs/datasets/`): a dataset not "
-                 "listed is absent that year; a name with no spec is an error."),
-    "validation": ({
-        "allow_warnings": (bool, False, True,
-                           "`true` lets failed warning-level expectations through (listed in the report); `false` "
-                           "makes them block the build like blocking ones."),
-    }, False, {}, "How validation results gate the build."),
-    "build": ({
-        "timeout_seconds": (int, False, 600, "Longest time in seconds one notebook may run before the build stops it."),
-        "max_file_mb": (int, False, 50,
-                        "Largest delivered file in MB the build reads; a bigger one is refused as not an "
-                        "office table."),
-    }, False, {}, "Limits of one build."),
-    "targets": ([dict], False, [],
-                "Next year's measurable targets (from this year's plan section), tracked by next year's "
-                "report: one mapping per target."),
+    "institution": (
+        {
+            "name": (
+                str,
+                True,
+                None,
+                "The college's full name, printed on the report cover, in its colophon and on the validation page.",
+            ),
+            "short_name": (
+                str,
+                False,
+                None,
+                "A shorter form of the name, kept for reference (the suite does not print it).",
+            ),
+            "report_title": (
+                str,
+                False,
+                None,
+                "The report's page title. Absent: the title of the narrative outline "
+                "(`sections.yaml`) with its placeholders filled in.",
+            ),
+        },
+        True,
+        None,
+        "The college the report is about.",
+    ),
+    "paths": (
+        {
+            "raw": (
+                str,
+                False,
+                None,
+                "Folder of the offices' delivered files for the year. Absent: `data/raw/<year>`.",
+            ),
+            "reference": (
+                str,
+                False,
+                "data/reference",
+                "Folder of the reference tables (majors, poverty counties), kept between years.",
+            ),
+            "narrative": (
+                str,
+                False,
+                None,
+                "Folder of the report's outline (`sections.yaml`) and prose. Absent: `params/narrative/<year>`.",
+            ),
+        },
+        False,
+        {},
+        "Where the year's inputs are, relative to the repository root; each must stay inside it.",
+    ),
+    "employment_cutoff": (
+        str,
+        False,
+        "08-31",
+        "Cut-off date (MM-DD, in the report year) of the initial employment rate: "
+        "graduates' status dates must not be later.",
+    ),
+    "datasets": (
+        _Any,
+        False,
+        {},
+        "Per-dataset settings keyed by dataset name (a spec in `specs/datasets/`): a dataset not "
+        "listed is absent that year; a name with no spec is an error.",
+    ),
+    "validation": (
+        {
+            "allow_warnings": (
+                bool,
+                False,
+                True,
+                "`true` lets failed warning-level expectations through (listed in the report); `false` "
+                "makes them block the build like blocking ones.",
+            ),
+        },
+        False,
+        {},
+        "How validation results gate the build.",
+    ),
+    "build": (
+        {
+            "timeout_seconds": (
+                int,
+                False,
+                600,
+                "Longest time in seconds one notebook may run before the build stops it.",
+            ),
+            "max_file_mb": (
+                int,
+                False,
+                50,
+                "Largest delivered file in MB the build reads; a bigger one is refused as not an office table.",
+            ),
+        },
+        False,
+        {},
+        "Limits of one build.",
+    ),
+    "targets": (
+        [dict],
+        False,
+        [],
+        "Next year's measurable targets (from this year's plan section), tracked by next year's "
+        "report: one mapping per target.",
+    ),
 }
 
 # The fields of one `targets` item: name -> (type, required, default, description). Documentation only:
@@ -84,17 +160,33 @@ TARGET_FIELDS: dict[str, tuple] = {
     "id": (str, True, None, "Unique name of the target; the narrative prints it as `{target.<id>}`."),
     "section": (str, False, None, "The plan section that sets the target, as numbered in that report."),
     "label": (str, True, None, "Short name of the target, printed in the tracking table."),
-    "comparison": (Literal[">=", "<=", "=="], True, None,
-                   "How the actual figure must compare with the target: at least, at most (for a date: no "
-                   "later than), or exactly."),
-    "target": (int | float | str, True, None,
-               "The goal: a number in `unit`, or a date (YYYY-MM-DD) when the unit is 日期 (date)."),
-    "unit": (str, True, None,
-             "Unit of the target and of the figure, as printed (项, 元, %, 个百分点, or 日期 for a date)."),
+    "comparison": (
+        Literal[">=", "<=", "=="],
+        True,
+        None,
+        "How the actual figure must compare with the target: at least, at most (for a date: no "
+        "later than), or exactly.",
+    ),
+    "target": (
+        int | float | str,
+        True,
+        None,
+        "The goal: a number in `unit`, or a date (YYYY-MM-DD) when the unit is 日期 (date).",
+    ),
+    "unit": (
+        str,
+        True,
+        None,
+        "Unit of the target and of the figure, as printed (项, 元, %, 个百分点, or 日期 for a date).",
+    ),
     "figure": (str, True, None, "Id of the figure (`specs/figures/`) whose value in next year's ledger is compared."),
-    "basis": (Literal["value", "change"], False, "value",
-              "`value` compares the figure itself; `change` compares its change over the previous year (in "
-              "percentage points for rates)."),
+    "basis": (
+        Literal["value", "change"],
+        False,
+        "value",
+        "`value` compares the figure itself; `change` compares its change over the previous year (in "
+        "percentage points for rates).",
+    ),
     "seed_wording": (str, False, None, "The plan's own wording of the target, kept for the record."),
     "note": (str, False, None, "How the target is read, printed in the note column of the tracking table."),
 }
@@ -217,8 +309,7 @@ class Params:
 
     def dataset(self, name: str) -> dict:
         """Per-dataset settings with defaults filled in."""
-        return _check_mapping(self.data["datasets"].get(name) or {}, DATASET_SCHEMA,
-                              f"datasets.{name}", str(self.path))
+        return _check_mapping(self.data["datasets"].get(name) or {}, DATASET_SCHEMA, f"datasets.{name}", str(self.path))
 
     def _path(self, rel: str) -> Path:
         return (self.root / rel).resolve()
@@ -246,12 +337,12 @@ def load_params(path: str | Path, root: Path | None = None) -> Params:
     if stem_year and int(stem_year.group(1)) != checked["year"]:
         raise ParamsError(f"{source}: 'year' is {checked['year']} but the file is named for {path.stem}")
     if not re.fullmatch(r"\d{2}-\d{2}", checked["employment_cutoff"]):
-        raise ParamsError(f"{source}: 'employment_cutoff' must look like 08-31, "
-                          f"got {checked['employment_cutoff']!r}")
+        raise ParamsError(f"{source}: 'employment_cutoff' must look like 08-31, got {checked['employment_cutoff']!r}")
     if not isinstance(checked["datasets"], dict):
         raise ParamsError(f"{source}: 'datasets' must be a mapping of dataset names")
-    params = Params(year=checked["year"], path=path, root=root, data=checked,
-                    sha256=hashlib.sha256(raw_bytes).hexdigest())
+    params = Params(
+        year=checked["year"], path=path, root=root, data=checked, sha256=hashlib.sha256(raw_bytes).hexdigest()
+    )
     try:
         params.employment_cutoff  # noqa: B018 - checks that the date exists
     except ValueError as exc:
@@ -272,8 +363,9 @@ def check_known_datasets(params: Params, specs) -> None:
     unknown = sorted(set(params.data["datasets"]) - set(specs))
     if unknown:
         source = str(params.path.relative_to(params.root)) if inside(params.path, params.root) else str(params.path)
-        raise ParamsError(f"{source}: 'datasets' names unknown dataset(s): {', '.join(unknown)} "
-                          f"(known: {', '.join(sorted(specs))})")
+        raise ParamsError(
+            f"{source}: 'datasets' names unknown dataset(s): {', '.join(unknown)} (known: {', '.join(sorted(specs))})"
+        )
 
 
 def previous_params(params: Params) -> Params | None:

@@ -123,8 +123,10 @@ def json_schema() -> dict:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "annualreport params file",
-        "description": (f"params/<year>.yaml or params/institutions/<name>/<year>.yaml. Generated from "
-                        f"src/annualreport/project/params.py by `{COMMAND}`; see {DOC_PATH}."),
+        "description": (
+            f"params/<year>.yaml or params/institutions/<name>/<year>.yaml. Generated from "
+            f"src/annualreport/project/params.py by `{COMMAND}`; see {DOC_PATH}."
+        ),
         "type": "object",
         "properties": props,
         "required": [k for k, decl in SCHEMA.items() if decl[1]],
@@ -158,9 +160,11 @@ def _table(fields: dict, prefix: str) -> list[str]:
     for key, (typ, required, default, description) in fields.items():
         where = _join(prefix, key)
         shown = "—" if default is None else f"`{json.dumps(default, ensure_ascii=False)}`"
-        out.append(f"| `{where}` | {_cell(_doc_type(typ, where))} | {'yes' if required else 'no'} | {shown} | "
-                   f"{_cell(description)} |")
-    return out + [""]
+        out.append(
+            f"| `{where}` | {_cell(_doc_type(typ, where))} | {'yes' if required else 'no'} | {shown} | "
+            f"{_cell(description)} |"
+        )
+    return [*out, ""]
 
 
 def markdown() -> str:
@@ -189,9 +193,12 @@ def markdown() -> str:
         elif key in ITEMS:
             fields = ITEMS[key][1]
             where = "datasets.<name>" if key == "datasets" else f"{key}[]"
-            intro = ("The settings of one dataset; a dataset listed with no settings (`admissions: {}`) takes "
-                     "these defaults." if key == "datasets" else
-                     "The fields of one target (checked by `annualreport.figures.targets.check`).")
+            intro = (
+                "The settings of one dataset; a dataset listed with no settings (`admissions: {}`) takes "
+                "these defaults."
+                if key == "datasets"
+                else "The fields of one target (checked by `annualreport.figures.targets.check`)."
+            )
             out += [f"## `{where}`", "", intro, "", *_table(fields, where)]
     out += ["## Example", "", "```yaml", EXAMPLE.rstrip("\n"), "```", ""]
     return "\n".join(out)
@@ -200,8 +207,10 @@ def markdown() -> str:
 # ---------------------------------------------------------------------------------------- files
 def outputs() -> dict[str, str]:
     """What the generator writes: repository-relative path -> text."""
-    return {DOC_PATH: markdown(),
-            SCHEMA_PATH: json.dumps(json_schema(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"}
+    return {
+        DOC_PATH: markdown(),
+        SCHEMA_PATH: json.dumps(json_schema(), indent=2, ensure_ascii=False, sort_keys=False) + "\n",
+    }
 
 
 def main(argv: list[str] | None = None, root: Path | None = None) -> int:

@@ -10,11 +10,12 @@ instance, subset to GB2312 plus ASCII and CJK punctuation, once per machine, in 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import io
 import logging
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from annualreport.project.paths import cache_dir
@@ -45,10 +46,8 @@ def charset() -> str:
     chars = {chr(c) for c in range(0x20, 0x7F)}
     for b1 in range(0xA1, 0xF8):
         for b2 in range(0xA1, 0xFF):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 chars.add(bytes([b1, b2]).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass
     chars.update(EXTRA)
     return "".join(sorted(chars))
 
@@ -123,7 +122,7 @@ def _set_names(font, style: str) -> None:
         font["OS/2"].usWeightClass = 400
 
 
-@lru_cache(maxsize=None)
+@cache
 def setup_matplotlib() -> None:
     """Register the CJK faces with matplotlib and make charts reproducible (SVG ids, metadata)."""
     import matplotlib

@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annualreport.figures.wording import STYLES, word
 from annualreport.project.errors import SpecError
 from annualreport.project.paths import load_yaml
-from annualreport.figures.wording import STYLES, word
 
 REF = re.compile(r"\{((?:target\.)?[a-z_][a-z0-9_]*)(?::([a-z]+))?\}")
 # Dates are allowed as typed: 2021年5月31日, 5月31日, 2021-05-31, 11月30日.
@@ -29,6 +29,7 @@ CN_NUMBERS = "一二三四五六七八九十"
 NAMES_WITH_DIGITS = ("1+X",)
 SECTION_KEYS = {"heading", "body", "children", "blocks", "number", "id", "child_numbering"}
 
+
 @dataclass
 class Section:
     heading: str
@@ -36,8 +37,9 @@ class Section:
     number: str
     body: str | None = None  # Markdown file name
     blocks: list = field(default_factory=list)
-    children: list["Section"] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
     id: str = ""
+
 
 def cn_index(n: int) -> str:
     if n <= 10:
@@ -45,11 +47,14 @@ def cn_index(n: int) -> str:
     tens, ones = divmod(n, 10)
     return ("" if tens == 1 else CN_NUMBERS[tens - 1]) + "十" + (CN_NUMBERS[ones - 1] if ones else "")
 
+
 STYLES_BY_NAME = {"chinese": 1, "chinese_paren": 2, "arabic": 3, "arabic_paren": 4}
+
 
 def numbering(level: int, n: int) -> str:
     """一、 / （一） / 1. / （1）, as Chinese official documents number their levels."""
     return [f"{cn_index(n)}、", f"（{cn_index(n)}）", f"{n}.", f"（{n}）"][min(level, 4) - 1]
+
 
 def _parse(items: list, level: int, where: str, style: int | None = None) -> list[Section]:
     out = []
@@ -61,13 +66,19 @@ def _parse(items: list, level: int, where: str, style: int | None = None) -> lis
         child_style = item.get("child_numbering")
         if child_style is not None and child_style not in STYLES_BY_NAME:
             raise SpecError(f"{where}: child_numbering must be one of {', '.join(STYLES_BY_NAME)}")
-        out.append(Section(heading=str(item["heading"]), level=level,
-                           number="" if item.get("number") == 0 else numbering(style or level, n),
-                           body=item.get("body"), blocks=list(item.get("blocks") or []),
-                           children=_parse(item.get("children") or [], level + 1, where,
-                                           STYLES_BY_NAME.get(child_style)),
-                           id=str(item.get("id", ""))))
+        out.append(
+            Section(
+                heading=str(item["heading"]),
+                level=level,
+                number="" if item.get("number") == 0 else numbering(style or level, n),
+                body=item.get("body"),
+                blocks=list(item.get("blocks") or []),
+                children=_parse(item.get("children") or [], level + 1, where, STYLES_BY_NAME.get(child_style)),
+                id=str(item.get("id", "")),
+            )
+        )
     return out
+
 
 @dataclass
 class Outline:
@@ -83,18 +94,23 @@ class Outline:
             yield s
             stack.extend(reversed(s.children))
 
+
 def load_outline(directory: Path) -> Outline:
     path = directory / "sections.yaml"
     if not path.exists():
         raise SpecError(f"{path}: narrative outline not found (make new-year scaffolds it)")
     raw = load_yaml(path.read_text(encoding="utf-8"))
-    outline = Outline(title=str(raw.get("title", "{institution}{next_year}年工作报告")),
-                      subtitle=str(raw.get("subtitle", "")),
-                      sections=_parse(raw.get("sections") or [], 1, str(path)), directory=directory)
+    outline = Outline(
+        title=str(raw.get("title", "{institution}{next_year}年工作报告")),
+        subtitle=str(raw.get("subtitle", "")),
+        sections=_parse(raw.get("sections") or [], 1, str(path)),
+        directory=directory,
+    )
     for s in outline.walk():
         if s.body and not (directory / s.body).exists():
             raise SpecError(f"{path}: section '{s.heading}' names {s.body}, which does not exist")
     return outline
+
 
 @dataclass
 class Context:
@@ -107,8 +123,13 @@ class Context:
 
     @property
     def names(self) -> dict[str, str]:
-        return {"year": str(self.year), "prev_year": str(self.year - 1), "next_year": str(self.year + 1),
-                "institution": self.institution}
+        return {
+            "year": str(self.year),
+            "prev_year": str(self.year - 1),
+            "next_year": str(self.year + 1),
+            "institution": self.institution,
+        }
+
 
 def _figure_text(ctx: Context, fid: str, style: str | None, where: str) -> tuple[str, dict]:
     if fid.startswith("target."):
@@ -117,7 +138,7 @@ def _figure_text(ctx: Context, fid: str, style: str | None, where: str) -> tuple
             raise SpecError(f"{where}: unknown target '{{{fid}}}' (not in this year's params targets)")
         return ctx.targets[tid], {}
     if fid not in ctx.figures:
-        raise SpecError(f"{where}: unknown figure '{{{fid}}}' (not in specs/figures.yaml)")
+        raise SpecError(f"{where}: unknown figure '{{{fid}}}' (not defined in specs/figures/)")
     row = ctx.figures[fid]
     if style:
         if style not in STYLES:
@@ -126,6 +147,7 @@ def _figure_text(ctx: Context, fid: str, style: str | None, where: str) -> tuple
             return "无数据", row
         return word(row["value"], row["unit"], style).text, row
     return row["wording"], row
+
 
 def fill(text: str, ctx: Context, where: str, markup: bool = True) -> str:
     """Replace references. With `markup`, each figure becomes a span linking to its ledger row."""
@@ -138,10 +160,10 @@ def fill(text: str, ctx: Context, where: str, markup: bool = True) -> str:
         if not markup or not row:
             return html.escape(shown) if markup else shown
         tip = f"{row['label']}：{row['value'] or '无数据'} {row['unit']}（{row['dataset']}；{row['definition']}）"
-        return (f'<a class="fig" href="#fig-{html.escape(name)}" title="{html.escape(tip)}">'
-                f"{html.escape(shown)}</a>")
+        return f'<a class="fig" href="#fig-{html.escape(name)}" title="{html.escape(tip)}">{html.escape(shown)}</a>'
 
     return REF.sub(repl, text)
+
 
 def markdown_to_html(md: str, ctx: Context | None = None, where: str = "") -> str:
     """Markdown to HTML with raw HTML escaped (narrative never becomes markup); figure and year
@@ -160,11 +182,13 @@ def markdown_to_html(md: str, ctx: Context | None = None, where: str = "") -> st
         return out
     return re.sub(r"FIGREF(\d{5})X", lambda m: fill(refs[int(m.group(1))], ctx, where), out)
 
+
 def render_body(outline: Outline, section: Section, ctx: Context) -> str:
     if not section.body:
         return ""
     path = outline.directory / section.body
     return markdown_to_html(path.read_text(encoding="utf-8"), ctx, str(path))
+
 
 def bare_numbers(text: str) -> list[str]:
     """Digits typed into narrative text outside figure/year references and dates."""

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import nbformat
 
-from annualreport.report import fonts
 from annualreport.project.paths import templates_dir
 from annualreport.project.tables import atomic_write_bytes
+from annualreport.report import fonts
 
 VOLATILE_CELL_METADATA = ("papermill", "execution", "ExecuteTime")
 
@@ -57,8 +57,10 @@ def font_css(text: str) -> str:
     faces = []
     for style, weight in fonts.WEIGHTS.items():
         data = fonts.subset_base64(style, text + CSS_TEXT)
-        faces.append(f'@font-face {{ font-family: "{fonts.FAMILY}"; font-weight: {weight}; font-style: normal; '
-                     f'src: url(data:font/ttf;base64,{data}) format("truetype"); }}')
+        faces.append(
+            f'@font-face {{ font-family: "{fonts.FAMILY}"; font-weight: {weight}; font-style: normal; '
+            f'src: url(data:font/ttf;base64,{data}) format("truetype"); }}'
+        )
     return "\n".join(faces)
 
 

@@ -21,13 +21,19 @@ def build_data_docs(params: Params, work_dir: Path, datasets: list[str], out_dir
     from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResultSchema
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import (
-        ExpectationSuiteIdentifier, ValidationResultIdentifier)
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
 
     out_dir = Path(out_dir).resolve()
-    ctx.add_data_docs_site(site_name="audit", site_config={
-        "class_name": "SiteBuilder",
-        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(out_dir)},
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}})
+    ctx.add_data_docs_site(
+        site_name="audit",
+        site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(out_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
     suites = suite_files(params.root)
     run_id = RunIdentifier(run_name=str(params.year), run_time=f"{params.year}-12-31T00:00:00+00:00")
     schema = ExpectationSuiteValidationResultSchema()
@@ -37,8 +43,9 @@ def build_data_docs(params: Params, work_dir: Path, datasets: list[str], out_dir
             continue
         ctx.suites.add(gx.ExpectationSuite(**copy.deepcopy(suites[name].data)))
         result = schema.load(json.loads(raw_path.read_text(encoding="utf-8")))
-        key = ValidationResultIdentifier(expectation_suite_identifier=ExpectationSuiteIdentifier(name=name),
-                                         run_id=run_id, batch_identifier=name)
+        key = ValidationResultIdentifier(
+            expectation_suite_identifier=ExpectationSuiteIdentifier(name=name), run_id=run_id, batch_identifier=name
+        )
         ctx.validation_results_store.set(key, result)
     ctx.build_data_docs(site_names=["audit"])
     return out_dir / "index.html"

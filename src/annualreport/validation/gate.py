@@ -20,9 +20,10 @@ def gate(summary: pd.DataFrame, allow_warnings: bool, where: str = "") -> None:
     col = f"({first['column']})" if first["column"] else ""
     more = f" and {len(blocking) - 1} more" if len(blocking) > 1 else ""
     kind = "blocking" if allow_warnings else "blocking or warning (warnings not allowed)"
-    raise ValidationFailed(f"validation failed, {kind}: {first['dataset']}: {first['expectation']}{col}, "
-                           f"{first['unexpected_count'] or 'failed'} unexpected{more}"
-                           + (f"; see {where}" if where else ""))
+    raise ValidationFailed(
+        f"validation failed, {kind}: {first['dataset']}: {first['expectation']}{col}, "
+        f"{first['unexpected_count'] or 'failed'} unexpected{more}" + (f"; see {where}" if where else "")
+    )
 
 
 def quarantine_gate(quarantined: list[pd.DataFrame], where: str) -> None:
@@ -33,11 +34,17 @@ def quarantine_gate(quarantined: list[pd.DataFrame], where: str) -> None:
         return
     first = frames[0].iloc[0]
     row = int(first["row"]) if str(first["row"]).isdigit() else None
-    located = InputError(f"{first['rule']}: {first['reason']}", file=first["file"], sheet=first["sheet"] or None,
-                         row=row, column=first["column"] or None)
+    located = InputError(
+        f"{first['rule']}: {first['reason']}",
+        file=first["file"],
+        sheet=first["sheet"] or None,
+        row=row,
+        column=first["column"] or None,
+    )
     total = sum(len(q) for q in frames)
-    raise ValidationFailed(f"{located} ({total} row(s) quarantined; strict mode stops on quarantined rows; "
-                           f"see {where})")
+    raise ValidationFailed(
+        f"{located} ({total} row(s) quarantined; strict mode stops on quarantined rows; see {where})"
+    )
 
 
 def dataset_status(summary: pd.DataFrame) -> dict[str, str]:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from annualreport.project.catalog import places
 from annualreport.project.params import Params
 from annualreport.project.paths import templates_dir
-from annualreport.project.catalog import places
 from annualreport.project.tables import atomic_write_bytes
 
 SEVERITY_ZH = {"blocking": "阻断", "warning": "警告"}
@@ -58,37 +58,64 @@ def page_data(params: Params, work: Path) -> dict:
         result_path = at("validation_result", name)
         results = json.loads(result_path.read_text(encoding="utf-8"))["results"] if result_path.exists() else []
         checks = []
-        for (_, row), res in zip(part.iterrows(), results + [{}] * (len(part) - len(results))):
+        for (_, row), res in zip(part.iterrows(), results + [{}] * (len(part) - len(results)), strict=False):
             ok = bool(row["success"])
-            checks.append({"index": row["index"], "description": row["description"],
-                           "type": row["expectation"], "column": row["column"],
-                           "severity": SEVERITY_ZH.get(row["severity"], row["severity"]),
-                           "blocking": row["severity"] == "blocking", "ok": ok,
-                           "unexpected": row["unexpected_count"], "examples": "" if ok else _examples(res)})
+            checks.append(
+                {
+                    "index": row["index"],
+                    "description": row["description"],
+                    "type": row["expectation"],
+                    "column": row["column"],
+                    "severity": SEVERITY_ZH.get(row["severity"], row["severity"]),
+                    "blocking": row["severity"] == "blocking",
+                    "ok": ok,
+                    "unexpected": row["unexpected_count"],
+                    "examples": "" if ok else _examples(res),
+                }
+            )
         quarantine = at.read("quarantine", name, missing_ok=True)
         if quarantine is None:
             quarantine = pd.DataFrame(columns=["rule", "row", "reason"])
-        by_rule = (quarantine.groupby("rule").size().reset_index(name="rows").to_dict("records")
-                   if len(quarantine) else [])
-        datasets.append({
-            "name": name, "title": specs[name].title if name in specs else name, "accounting": acc, "checks": checks, "by_rule": by_rule,
-            "quarantine": quarantine[["row", "rule", "column", "reason"]].head(MAX_ROWS).to_dict("records")
-            if len(quarantine) else [],
-            "quarantine_total": len(quarantine),
-            "failed_blocking": sum(1 for c in checks if not c["ok"] and c["blocking"]),
-            "failed_warning": sum(1 for c in checks if not c["ok"] and not c["blocking"]),
-        })
+        by_rule = (
+            quarantine.groupby("rule").size().reset_index(name="rows").to_dict("records") if len(quarantine) else []
+        )
+        datasets.append(
+            {
+                "name": name,
+                "title": specs[name].title if name in specs else name,
+                "accounting": acc,
+                "checks": checks,
+                "by_rule": by_rule,
+                "quarantine": quarantine[["row", "rule", "column", "reason"]].head(MAX_ROWS).to_dict("records")
+                if len(quarantine)
+                else [],
+                "quarantine_total": len(quarantine),
+                "failed_blocking": sum(1 for c in checks if not c["ok"] and c["blocking"]),
+                "failed_warning": sum(1 for c in checks if not c["ok"] and not c["blocking"]),
+            }
+        )
     totals = {
-        "datasets": len(datasets), "checks": sum(len(d["checks"]) for d in datasets),
+        "datasets": len(datasets),
+        "checks": sum(len(d["checks"]) for d in datasets),
         "passed": sum(1 for d in datasets for c in d["checks"] if c["ok"]),
         "failed_blocking": sum(d["failed_blocking"] for d in datasets),
         "failed_warning": sum(d["failed_warning"] for d in datasets),
         "quarantined": sum(d["quarantine_total"] for d in datasets),
     }
-    verdict = ("未通过：存在阻断性问题，报告不予发布" if totals["failed_blocking"]
-               else "通过（有警告）" if totals["failed_warning"] else "全部通过")
-    return {"institution": params.institution["name"], "year": params.year, "datasets": datasets,
-            "totals": totals, "verdict": verdict}
+    verdict = (
+        "未通过：存在阻断性问题，报告不予发布"
+        if totals["failed_blocking"]
+        else "通过（有警告）"
+        if totals["failed_warning"]
+        else "全部通过"
+    )
+    return {
+        "institution": params.institution["name"],
+        "year": params.year,
+        "datasets": datasets,
+        "totals": totals,
+        "verdict": verdict,
+    }
 
 
 def render_page(params: Params, work: Path, out: Path | None = None) -> Path:
@@ -97,8 +124,9 @@ def render_page(params: Params, work: Path, out: Path | None = None) -> Path:
 
     from annualreport.report.render import font_css, visible_text
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir() / "validation")),
-                             autoescape=True, keep_trailing_newline=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir() / "validation")), autoescape=True, keep_trailing_newline=True
+    )
     data = page_data(params, work)
     css = (templates_dir() / "report" / "report.css").read_text(encoding="utf-8")
     template = env.get_template("validation.html.j2")

@@ -27,10 +27,23 @@ from annualreport.validation.suites import SuiteFile, describe, suite_files, sui
 
 log = logging.getLogger(__name__)
 
-RESULT_FORMAT = {"result_format": "SUMMARY", "unexpected_index_column_names": ["source_row"],
-                 "partial_unexpected_count": 20}
-SUMMARY_COLUMNS = ["dataset", "index", "expectation", "column", "severity", "success", "unexpected_count",
-                   "element_count", "observed", "description"]
+RESULT_FORMAT = {
+    "result_format": "SUMMARY",
+    "unexpected_index_column_names": ["source_row"],
+    "partial_unexpected_count": 20,
+}
+SUMMARY_COLUMNS = [
+    "dataset",
+    "index",
+    "expectation",
+    "column",
+    "severity",
+    "success",
+    "unexpected_count",
+    "element_count",
+    "observed",
+    "description",
+]
 
 
 def _gx():
@@ -43,10 +56,18 @@ def _gx():
     return gx, ctx
 
 
-_VOLATILE_KEYS = {"id", "run_id", "validation_id", "checkpoint_id", "ge_load_time", "validation_time",
-                  "batch_id", "exception_traceback",
-                  # a hash of the frame, which holds salted person keys: differs with the salt; inputs' sha256 are in the manifest
-                  "pandas_data_fingerprint"}
+_VOLATILE_KEYS = {
+    "id",
+    "run_id",
+    "validation_id",
+    "checkpoint_id",
+    "ge_load_time",
+    "validation_time",
+    "batch_id",
+    "exception_traceback",
+    # a hash of the frame, which holds salted person keys: differs with the salt; inputs' sha256 are in the manifest
+    "pandas_data_fingerprint",
+}
 
 
 def _strip(obj):
@@ -63,8 +84,12 @@ def validate_frame(suite: SuiteFile, frame: pd.DataFrame, parameters: dict) -> d
     return run_suite(suite, frame, parameters)[0]
 
 
-def run_suite(suite: SuiteFile, frame: pd.DataFrame, parameters: dict, _cache: dict = {}) -> tuple[dict, dict]:
+_CONTEXT: dict = {}  # one ephemeral GX context per process, made on first use
+
+
+def run_suite(suite: SuiteFile, frame: pd.DataFrame, parameters: dict) -> tuple[dict, dict]:
     """Run one suite on one frame. Returns (stripped result in the suite file's order, GX's raw result)."""
+    _cache = _CONTEXT
     if "gx" not in _cache:
         _cache["gx"], _cache["ctx"] = _gx()
         _cache["n"] = 0
@@ -76,8 +101,10 @@ def run_suite(suite: SuiteFile, frame: pd.DataFrame, parameters: dict, _cache: d
     if len(gx_suite.expectations) != len(suite.expectations):
         known = {e.expectation_type for e in gx_suite.expectations}
         dropped = [e["type"] for e in suite.expectations if e["type"] not in known]
-        raise SpecError(f"expectations/{suite.path.name}: GX did not load {len(suite.expectations) - len(gx_suite.expectations)} "
-                        f"expectation(s), unknown type(s): {', '.join(dropped) or '?'}")
+        raise SpecError(
+            f"expectations/{suite.path.name}: GX did not load {len(suite.expectations) - len(gx_suite.expectations)} "
+            f"expectation(s), unknown type(s): {', '.join(dropped) or '?'}"
+        )
     gx_suite = ctx.suites.add(gx_suite)
     order = {e.id: i for i, e in enumerate(gx_suite.expectations)}
     source = ctx.data_sources.add_pandas(f"src-{_cache['n']}")
@@ -97,26 +124,32 @@ def run_suite(suite: SuiteFile, frame: pd.DataFrame, parameters: dict, _cache: d
 
 def summarise(dataset: str, result: dict, suite: SuiteFile) -> list[dict]:
     rows = []
-    for i, (r, exp) in enumerate(zip(result["results"], suite.expectations)):
+    for i, (r, exp) in enumerate(zip(result["results"], suite.expectations, strict=False)):
         res = r.get("result") or {}
         raised = (r.get("exception_info") or {}).get("raised_exception", False)
         observed = res.get("observed_value")
-        rows.append({
-            "dataset": dataset, "index": i + 1, "expectation": exp["type"],
-            "column": exp["kwargs"].get("column", exp["kwargs"].get("column_A", "")),
-            "severity": exp["meta"]["severity"],
-            "success": bool(r["success"]) and not raised,
-            "unexpected_count": res.get("unexpected_count", "" if observed is not None else 0),
-            "element_count": res.get("element_count", ""),
-            "observed": "" if observed is None else json.dumps(observed, ensure_ascii=False, default=str),
-            "description": "expectation raised: " + str(r["exception_info"].get("exception_message"))
-            if raised else describe(exp),
-        })
+        rows.append(
+            {
+                "dataset": dataset,
+                "index": i + 1,
+                "expectation": exp["type"],
+                "column": exp["kwargs"].get("column", exp["kwargs"].get("column_A", "")),
+                "severity": exp["meta"]["severity"],
+                "success": bool(r["success"]) and not raised,
+                "unexpected_count": res.get("unexpected_count", "" if observed is not None else 0),
+                "element_count": res.get("element_count", ""),
+                "observed": "" if observed is None else json.dumps(observed, ensure_ascii=False, default=str),
+                "description": "expectation raised: " + str(r["exception_info"].get("exception_message"))
+                if raised
+                else describe(exp),
+            }
+        )
     return rows
 
 
-def validate_year(params: Params, work_dir: Path, frames: dict[str, pd.DataFrame],
-                  datasets: list[str] | None = None) -> pd.DataFrame:
+def validate_year(
+    params: Params, work_dir: Path, frames: dict[str, pd.DataFrame], datasets: list[str] | None = None
+) -> pd.DataFrame:
     """Validate the clean datasets (all, or those named) that have a suite; write each one's result
     and summary lines; return the summary of those validated.
 

@@ -43,8 +43,10 @@ def load_suite_file(path: Path) -> SuiteFile:
     for i, exp in enumerate(data["expectations"]):
         sev = (exp.get("meta") or {}).get("severity")
         if sev not in SEVERITIES:
-            raise SpecError(f"{where}: expectation {i + 1} ({exp.get('type')}) needs meta.severity "
-                            f"'blocking' or 'warning', got {sev!r}")
+            raise SpecError(
+                f"{where}: expectation {i + 1} ({exp.get('type')}) needs meta.severity "
+                f"'blocking' or 'warning', got {sev!r}"
+            )
     return SuiteFile(name=path.stem, path=path, data=data)
 
 

@@ -40,8 +40,13 @@ class YearFiles:
 def date_forms(d: dt.date, rng: random.Random) -> str:
     """One of the date forms offices type (CSV files get strings only)."""
     form = rng.randrange(5)
-    return (f"{d:%Y-%m-%d}", f"{d.year}/{d.month}/{d.day}", f"{d.year}.{d.month}.{d.day}",
-            f"{d.year}年{d.month}月{d.day}日", f"{d:%Y%m%d}")[form]
+    return (
+        f"{d:%Y-%m-%d}",
+        f"{d.year}/{d.month}/{d.day}",
+        f"{d.year}.{d.month}.{d.day}",
+        f"{d.year}年{d.month}月{d.day}日",
+        f"{d:%Y%m%d}",
+    )[form]
 
 
 def excel_serial(d: dt.date) -> int:

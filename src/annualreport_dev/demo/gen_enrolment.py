@@ -14,9 +14,20 @@ from .writers import write_csv, write_xlsx
 EMPLOYED = ("协议就业", "劳动合同就业", "升学", "应征义务兵", "自主创业", "灵活就业")
 EMPLOYED_WEIGHTS = (30, 40, 12, 2, 2, 14)
 NOT_EMPLOYED = ("待就业", "暂不就业")
-OTHER_COUNTIES = ("天津市南开区", "天津市河西区", "天津市津南区", "天津市武清区", "河北省唐山市路南区",
-                  "河北省沧州市运河区", "山东省德州市德城区", "山西省大同市平城区", "内蒙古赤峰市红山区",
-                  "河南省郑州市金水区", "甘肃省兰州市城关区", "辽宁省沈阳市和平区")
+OTHER_COUNTIES = (
+    "天津市南开区",
+    "天津市河西区",
+    "天津市津南区",
+    "天津市武清区",
+    "河北省唐山市路南区",
+    "河北省沧州市运河区",
+    "山东省德州市德城区",
+    "山西省大同市平城区",
+    "内蒙古赤峰市红山区",
+    "河南省郑州市金水区",
+    "甘肃省兰州市城关区",
+    "辽宁省沈阳市和平区",
+)
 PROVINCES = ("天津", "河北", "山西", "内蒙古", "山东", "河南", "甘肃", "新疆", "宁夏", "辽宁")
 
 
@@ -32,8 +43,18 @@ def admissions(yf: YearFiles, out: Path) -> None:
     year, rng = yf.year, yf.rng
     truth = TRUTH[year]["enrolled"]
     majors = open_majors(year)
-    header = ["考生编号*", "姓名", "身份证号", " 性别 *", "录取专业*", "所属学院", "培养层次*", "生源省份",
-              "录取日期", "备注"]
+    header = [
+        "考生编号*",
+        "姓名",
+        "身份证号",
+        " 性别 *",
+        "录取专业*",
+        "所属学院",
+        "培养层次*",
+        "生源省份",
+        "录取日期",
+        "备注",
+    ]
     rows: list[list] = [[f"{year}年招生录取名单（招生就业处）"] + [""] * (len(header) - 1), header]
     yf.note("admissions.csv", "gbk_encoding")
     yf.note("admissions.csv", "title_row")
@@ -45,7 +66,7 @@ def admissions(yf: YearFiles, out: Path) -> None:
     for level, count in truth.items():
         for _ in range(count * yf.scale):
             seq += 1
-            code, major, school = rng.choice(majors)[:3]
+            _code, major, school = rng.choice(majors)[:3]
             cid = f"{year % 100:02d}12{seq:010d}"
             d = dt.date(year, 7, 10) + dt.timedelta(days=rng.randrange(60))
             lvl = level
@@ -63,8 +84,20 @@ def admissions(yf: YearFiles, out: Path) -> None:
             if not school_cell:
                 yf.note("admissions.csv", "blank_filled_from_reference")
             province = "留学生" if level == "留学生" else rng.choice(PROVINCES)
-            valid.append([cid, people.name(rng), people.id_number(rng, year - 18), rng.choice("男女"), major,
-                          school_cell, lvl, province, date_forms(d, rng), ""])
+            valid.append(
+                [
+                    cid,
+                    people.name(rng),
+                    people.id_number(rng, year - 18),
+                    rng.choice("男女"),
+                    major,
+                    school_cell,
+                    lvl,
+                    province,
+                    date_forms(d, rng),
+                    "",
+                ]
+            )
     yf.note("admissions.csv", "date_forms")
     rows.extend(valid)
 
@@ -116,14 +149,29 @@ def graduates(yf: YearFiles, out: Path) -> None:
     pov_n, pov_emp = t["poverty_graduates"] * yf.scale, t["poverty_employed"] * yf.scale
     majors = [m for m in MAJORS if (m[5] or 0) <= year - 3]
     as_of = dt.date(year, 8, 31)
-    header = ["学号*", "姓名", "身份证号", "专业", "二级学院", "毕业年份", "生源县区", "毕业去向", "就业单位",
-              "统计日期", "联系电话"]
+    header = [
+        "学号*",
+        "姓名",
+        "身份证号",
+        "专业",
+        "二级学院",
+        "毕业年份",
+        "生源县区",
+        "毕业去向",
+        "就业单位",
+        "统计日期",
+        "联系电话",
+    ]
     rows: list[list] = [[f"{year}届毕业生就业情况统计表"], [None] * len(header), header]
     for kind in ("title_row", "merged_title", "header_alias", "unknown_column", "blank_rows"):
         yf.note("graduates.xlsx", kind)
     # Statuses: poverty graduates first (pov_emp of them employed), then the rest.
-    statuses = ([True] * pov_emp + [False] * (pov_n - pov_emp)
-                + [True] * (employed - pov_emp) + [False] * (n - employed - (pov_n - pov_emp)))
+    statuses = (
+        [True] * pov_emp
+        + [False] * (pov_n - pov_emp)
+        + [True] * (employed - pov_emp)
+        + [False] * (n - employed - (pov_n - pov_emp))
+    )
     valid = []
     for i, is_employed in enumerate(statuses):
         code, major, school = rng.choice(majors)[:3]
@@ -134,8 +182,10 @@ def graduates(yf: YearFiles, out: Path) -> None:
             home = (f"{province}{county}", f"{province[:2]} {county}", county, fullwidth(f" {province}{county} "))[form]
         else:
             home = rng.choice(OTHER_COUNTIES)
-        status = (rng.choices(EMPLOYED, EMPLOYED_WEIGHTS)[0] if is_employed else rng.choice(NOT_EMPLOYED))
-        employer = f"天津{rng.choice('华海津港滨河')}{rng.choice('科技精工新材电子物流')}有限公司" if is_employed else ""
+        status = rng.choices(EMPLOYED, EMPLOYED_WEIGHTS)[0] if is_employed else rng.choice(NOT_EMPLOYED)
+        employer = (
+            f"天津{rng.choice('华海津港滨河')}{rng.choice('科技精工新材电子物流')}有限公司" if is_employed else ""
+        )
         sid_cell: object = sid if rng.random() < 0.5 else int(sid)
         year_cell: object = str(year) if rng.random() < 0.3 else year
         if rng.random() < 0.02:
@@ -146,9 +196,21 @@ def graduates(yf: YearFiles, out: Path) -> None:
             as_of_cell = excel_serial(as_of)
         elif r < 0.10:
             as_of_cell = f"{as_of.year}年{as_of.month}月{as_of.day}日"
-        valid.append([sid_cell, people.name(rng), people.id_number(rng, year - 21), major,
-                      "" if rng.random() < 0.1 else school, year_cell, home, status, employer, as_of_cell,
-                      people.phone(rng)])
+        valid.append(
+            [
+                sid_cell,
+                people.name(rng),
+                people.id_number(rng, year - 21),
+                major,
+                "" if rng.random() < 0.1 else school,
+                year_cell,
+                home,
+                status,
+                employer,
+                as_of_cell,
+                people.phone(rng),
+            ]
+        )
     rng.shuffle(valid)
     if year == 2021:
         # A late batch recorded after the cut-off: counted, but a validation warning (statistics date).
@@ -156,8 +218,15 @@ def graduates(yf: YearFiles, out: Path) -> None:
             r[9] = dt.datetime(year, 9, 15)
         yf.note("graduates.xlsx", "warning:as_of_after_cutoff")
     rows.extend(valid)
-    for kind in ("numbers_as_text", "fullwidth_digits", "excel_dates", "excel_serial_dates", "date_forms",
-                 "blank_filled_from_reference", "home_county_forms"):
+    for kind in (
+        "numbers_as_text",
+        "fullwidth_digits",
+        "excel_dates",
+        "excel_serial_dates",
+        "date_forms",
+        "blank_filled_from_reference",
+        "home_county_forms",
+    ):
         yf.note("graduates.xlsx", kind)
 
     def bad(**changes) -> list:

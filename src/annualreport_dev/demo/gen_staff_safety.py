@@ -35,51 +35,77 @@ STAFF, SAFETY, CONSTRUCTION = "staff.xlsx", "safety.xlsx", "construction.xlsx"
 # hazards: found in the year / of them rectified by year end; `carried` hazards found the year before.
 # accidents: rows of the 安全事故 sheet as (date, category, description); 2020 has none.
 
-TRUTH = LatestYear({
-    2019: {
-        "staff_changes": {
-            ("中层副职", "选拔任用"): 6, ("中层正职", "选拔任用"): 2,
-            ("中层正职", "交流轮岗"): 1, ("中层副职", "交流轮岗"): 3,
-            ("专任教师", "实岗锻炼"): 6, ("管理人员", "实岗锻炼"): 4,
-            ("思政课教师", "公开招聘"): 9, ("思政课教师", "校内转岗"): 3, ("专职辅导员", "公开招聘"): 15,
-            ("专任教师", "公开招聘"): 31, ("管理人员", "公开招聘"): 5, ("专任教师", "校内转岗"): 2,
-            ("专任教师", "离职"): 8, ("专职辅导员", "离职"): 3,
+TRUTH = LatestYear(
+    {
+        2019: {
+            "staff_changes": {
+                ("中层副职", "选拔任用"): 6,
+                ("中层正职", "选拔任用"): 2,
+                ("中层正职", "交流轮岗"): 1,
+                ("中层副职", "交流轮岗"): 3,
+                ("专任教师", "实岗锻炼"): 6,
+                ("管理人员", "实岗锻炼"): 4,
+                ("思政课教师", "公开招聘"): 9,
+                ("思政课教师", "校内转岗"): 3,
+                ("专职辅导员", "公开招聘"): 15,
+                ("专任教师", "公开招聘"): 31,
+                ("管理人员", "公开招聘"): 5,
+                ("专任教师", "校内转岗"): 2,
+                ("专任教师", "离职"): 8,
+                ("专职辅导员", "离职"): 3,
+            },
+            "experts": {"think_tank": 25, "think_tank_earlier": 0, "tech_envoys": 38, "adjunct_teachers": 20},
+            "hazards": {"found": 38, "fixed": 36, "carried": 0},
+            "accidents": [
+                (dt.date(2019, 4, 17), "其他", "学生在宿舍楼梯间滑倒致脚踝扭伤，已送医治疗"),
+                (dt.date(2019, 10, 9), "交通", "校门口电动自行车与行人轻微剐蹭，无人员重伤"),
+            ],
         },
-        "experts": {"think_tank": 25, "think_tank_earlier": 0, "tech_envoys": 38, "adjunct_teachers": 20},
-        "hazards": {"found": 38, "fixed": 36, "carried": 0},
-        "accidents": [
-            (dt.date(2019, 4, 17), "其他", "学生在宿舍楼梯间滑倒致脚踝扭伤，已送医治疗"),
-            (dt.date(2019, 10, 9), "交通", "校门口电动自行车与行人轻微剐蹭，无人员重伤"),
-        ],
-    },
-    2020: {
-        "staff_changes": {
-            ("中层副职", "选拔任用"): 8, ("中层正职", "选拔任用"): 3,
-            ("中层正职", "交流轮岗"): 2, ("中层副职", "交流轮岗"): 3,
-            ("专任教师", "实岗锻炼"): 7, ("管理人员", "实岗锻炼"): 5,
-            ("思政课教师", "公开招聘"): 14, ("思政课教师", "校内转岗"): 5, ("专职辅导员", "公开招聘"): 20,
-            ("专任教师", "公开招聘"): 38, ("管理人员", "公开招聘"): 6, ("专任教师", "校内转岗"): 3,
-            ("专任教师", "离职"): 9, ("专职辅导员", "离职"): 2,
+        2020: {
+            "staff_changes": {
+                ("中层副职", "选拔任用"): 8,
+                ("中层正职", "选拔任用"): 3,
+                ("中层正职", "交流轮岗"): 2,
+                ("中层副职", "交流轮岗"): 3,
+                ("专任教师", "实岗锻炼"): 7,
+                ("管理人员", "实岗锻炼"): 5,
+                ("思政课教师", "公开招聘"): 14,
+                ("思政课教师", "校内转岗"): 5,
+                ("专职辅导员", "公开招聘"): 20,
+                ("专任教师", "公开招聘"): 38,
+                ("管理人员", "公开招聘"): 6,
+                ("专任教师", "校内转岗"): 3,
+                ("专任教师", "离职"): 9,
+                ("专职辅导员", "离职"): 2,
+            },
+            "experts": {"think_tank": 32, "think_tank_earlier": 8, "tech_envoys": 45, "adjunct_teachers": 26},
+            "hazards": {"found": 43, "fixed": 43, "carried": 2},
+            "accidents": [],
         },
-        "experts": {"think_tank": 32, "think_tank_earlier": 8, "tech_envoys": 45, "adjunct_teachers": 26},
-        "hazards": {"found": 43, "fixed": 43, "carried": 2},
-        "accidents": [],
-    },
-    2021: {
-        "staff_changes": {
-            ("中层副职", "选拔任用"): 7, ("中层正职", "选拔任用"): 2,
-            ("中层正职", "交流轮岗"): 3, ("中层副职", "交流轮岗"): 3,
-            ("专任教师", "实岗锻炼"): 9, ("管理人员", "实岗锻炼"): 6,
-            ("思政课教师", "公开招聘"): 10, ("思政课教师", "校内转岗"): 4, ("专职辅导员", "公开招聘"): 18,
-            ("专任教师", "公开招聘"): 35, ("管理人员", "公开招聘"): 4, ("专任教师", "校内转岗"): 2,
-            ("专任教师", "离职"): 7, ("专职辅导员", "离职"): 4,
+        2021: {
+            "staff_changes": {
+                ("中层副职", "选拔任用"): 7,
+                ("中层正职", "选拔任用"): 2,
+                ("中层正职", "交流轮岗"): 3,
+                ("中层副职", "交流轮岗"): 3,
+                ("专任教师", "实岗锻炼"): 9,
+                ("管理人员", "实岗锻炼"): 6,
+                ("思政课教师", "公开招聘"): 10,
+                ("思政课教师", "校内转岗"): 4,
+                ("专职辅导员", "公开招聘"): 18,
+                ("专任教师", "公开招聘"): 35,
+                ("管理人员", "公开招聘"): 4,
+                ("专任教师", "校内转岗"): 2,
+                ("专任教师", "离职"): 7,
+                ("专职辅导员", "离职"): 4,
+            },
+            "experts": {"think_tank": 36, "think_tank_earlier": 10, "tech_envoys": 52, "adjunct_teachers": 30},
+            "hazards": {"found": 57, "fixed": 56, "carried": 0},  # 98.25 %: the 100 % target is missed
+            # The 2021 ledger carries the 2019 rows over (other years only): zero accidents in 2021.
+            "accidents": "carry_2019",
         },
-        "experts": {"think_tank": 36, "think_tank_earlier": 10, "tech_envoys": 52, "adjunct_teachers": 30},
-        "hazards": {"found": 57, "fixed": 56, "carried": 0},  # 98.25 %: the 100 % target is missed
-        # The 2021 ledger carries the 2019 rows over (other years only): zero accidents in 2021.
-        "accidents": "carry_2019",
-    },
-})
+    }
+)
 
 # Construction milestones: (project, milestone, planned date, actual date or None, listed from year).
 # Each year's ledger lists the milestones of the projects under way; an actual date shows only once
@@ -101,14 +127,44 @@ MILESTONES = [
 ]
 
 SCHOOLS = ("机械工程学院", "新能源工程学院", "电子信息工程学院", "艺术工程学院", "经济管理学院")
-OFFICES = ("党委办公室", "院长办公室", "人事处", "教务处", "科研处", "学生工作处", "招生就业处", "保卫处",
-           "基建处", "财务处", "国际交流处", "校企合作处", "继续教育学院")
+OFFICES = (
+    "党委办公室",
+    "院长办公室",
+    "人事处",
+    "教务处",
+    "科研处",
+    "学生工作处",
+    "招生就业处",
+    "保卫处",
+    "基建处",
+    "财务处",
+    "国际交流处",
+    "校企合作处",
+    "继续教育学院",
+)
 IDEOLOGY_UNIT = "马克思主义学院（思政部）"  # full-width brackets, as the office types it
-THINK_TANK_ORGS = ("天津大学", "南开大学", "天津职业技术师范大学", "中国轻工业联合会", "天津市职业技能鉴定指导中心",
-                   "天津市教育科学研究院", "海河教育园区管委会", "中国职业技术教育学会")
-ENTERPRISES = ("天津海鸥表业集团有限公司", "海尔集团", "瑞能电气有限公司", "中天未来科技有限公司",
-               "天津力神电池股份有限公司", "天津一汽丰田汽车有限公司", "天津七一二通信广播有限公司",
-               "中环半导体股份有限公司", "天津港集团", "天津市模具工业协会")
+THINK_TANK_ORGS = (
+    "天津大学",
+    "南开大学",
+    "天津职业技术师范大学",
+    "中国轻工业联合会",
+    "天津市职业技能鉴定指导中心",
+    "天津市教育科学研究院",
+    "海河教育园区管委会",
+    "中国职业技术教育学会",
+)
+ENTERPRISES = (
+    "天津海鸥表业集团有限公司",
+    "海尔集团",
+    "瑞能电气有限公司",
+    "中天未来科技有限公司",
+    "天津力神电池股份有限公司",
+    "天津一汽丰田汽车有限公司",
+    "天津七一二通信广播有限公司",
+    "中环半导体股份有限公司",
+    "天津港集团",
+    "天津市模具工业协会",
+)
 ADJUNCT_ORG = "天津海鸥表业集团有限公司"
 REMEDIES = ("已更换", "已维修", "已清理", "已加装防护", "已整改到位")
 HAZARD_TYPES = ("消防设施", "用电安全", "实验实训室", "特种设备", "建筑设施", "交通安全", "食品卫生")
@@ -215,15 +271,24 @@ def true_changes(yf: YearFiles, ids: StaffIds) -> list[Change]:
     for (post, change), n in TRUTH[year]["staff_changes"].items():
         months = {"公开招聘": (6, 9), "选拔任用": (1, 6), "交流轮岗": (7, 12), "实岗锻炼": (3, 5)}.get(change, (1, 12))
         for _ in range(n * yf.scale):
-            out.append(Change(ids.new(hired=change == "公开招聘"), people.name(rng), unit_for(rng, post), post,
-                              change, random_day(rng, year, *months)))
+            out.append(
+                Change(
+                    ids.new(hired=change == "公开招聘"),
+                    people.name(rng),
+                    unit_for(rng, post),
+                    post,
+                    change,
+                    random_day(rng, year, *months),
+                )
+            )
     deputies = [c for c in out if (c.post, c.change) == ("中层副职", "选拔任用")]
     rotated = [c for c in out if c.change == "交流轮岗"]
     d, r = deputies[0], rotated[-1]
     r.staff_id, r.name, r.post = d.staff_id, d.name, "中层副职"  # the deputy, rotated later in the year
     field = next(c for c in out if c.change == "实岗锻炼")
-    out.append(Change(field.staff_id, field.name, field.unit, field.post, "实岗锻炼",
-                      random_day(rng, year, 9, 11)))  # a second field posting in the autumn
+    out.append(
+        Change(field.staff_id, field.name, field.unit, field.post, "实岗锻炼", random_day(rng, year, 9, 11))
+    )  # a second field posting in the autumn
     rng.shuffle(out)
     return out
 
@@ -241,8 +306,15 @@ def staff_change_row(yf: YearFiles, c: Change) -> list:
     if c.unit == IDEOLOGY_UNIT:
         yf.note(STAFF, "fullwidth_brackets")
     doc = f"津轻院人〔{c.on.year}〕{rng.randrange(1, 80)}号"
-    return [sid, c.name, c.unit, spaced(yf, STAFF, c.post), spaced(yf, STAFF, c.change),
-            date_cell(yf, STAFF, c.on), doc]
+    return [
+        sid,
+        c.name,
+        c.unit,
+        spaced(yf, STAFF, c.post),
+        spaced(yf, STAFF, c.change),
+        date_cell(yf, STAFF, c.on),
+        doc,
+    ]
 
 
 def staff_changes_sheet(yf: YearFiles, ids: StaffIds) -> list[list]:
@@ -258,8 +330,15 @@ def staff_changes_sheet(yf: YearFiles, ids: StaffIds) -> list[list]:
 
     def bad(**cols) -> list:
         """A plausible row for a person not among the true changes, with some cells changed."""
-        base = [ids.new(), people.name(rng), rng.choice(SCHOOLS), "专任教师", "公开招聘",
-                dt.datetime(year, 7, 1), f"津轻院人〔{year}〕9号"]
+        base = [
+            ids.new(),
+            people.name(rng),
+            rng.choice(SCHOOLS),
+            "专任教师",
+            "公开招聘",
+            dt.datetime(year, 7, 1),
+            f"津轻院人〔{year}〕9号",
+        ]
         for idx, value in cols.items():
             base[int(idx[1:])] = value
         return base
@@ -267,14 +346,21 @@ def staff_changes_sheet(yf: YearFiles, ids: StaffIds) -> list[list]:
     conflict = bad(c4="校内转岗", c5=dt.datetime(year, 9, 1))
     other = list(conflict)
     other[3] = "管理人员"
-    add_quarantined(yf, STAFF, rows, [
-        ("missing_required", bad(c4=None)),
-        ("not_in_set", bad(c4="借调")),
-        ("date_out_of_range", bad(c5=f"{year - 1}-12-28")),
-        ("bad_id", bad(c0=f"{year}1X5")),
-        ("bad_value", bad(c5=f"{year}-02-30")),
-        ("key_conflict", conflict), ("key_conflict", other),
-    ], 2)
+    add_quarantined(
+        yf,
+        STAFF,
+        rows,
+        [
+            ("missing_required", bad(c4=None)),
+            ("not_in_set", bad(c4="借调")),
+            ("date_out_of_range", bad(c5=f"{year - 1}-12-28")),
+            ("bad_id", bad(c0=f"{year}1X5")),
+            ("bad_value", bad(c5=f"{year}-02-30")),
+            ("key_conflict", conflict),
+            ("key_conflict", other),
+        ],
+        2,
+    )
     add_duplicates(yf, STAFF, rows, valid, 2)
     add_blank_rows(yf, STAFF, rows, 2, width)
     rows.append(["合计", f"{len(changes)}人次"] + [None] * (width - 2))
@@ -323,7 +409,7 @@ def true_experts(yf: YearFiles, ids: StaffIds) -> list[Expert]:
         on = random_day(rng, year - (rng.random() < 0.4), 3, 10)
         out.append(Expert(ids.new(), "", people.name(rng), "科技特派员", rng.choice(ENTERPRISES), on))
     envoy = out[-1]
-    second = [e for e in ENTERPRISES if e != envoy.org][0]
+    second = next(e for e in ENTERPRISES if e != envoy.org)
     out.append(Expert(envoy.staff_id, "", envoy.name, "科技特派员", second, envoy.on))
     adjuncts = []
     for _ in range(t["adjunct_teachers"] * yf.scale - 1):
@@ -366,13 +452,19 @@ def experts_sheet(yf: YearFiles, ids: StaffIds) -> list[list]:
             base[int(idx[1:])] = value
         return base
 
-    add_quarantined(yf, STAFF, rows, [
-        ("missing_required", bad(c3=None)),
-        ("missing_required", bad(c1=None, c2=None)),  # no 工号 and no name: the person is unknown
-        ("not_in_set", bad(c3="客座教授")),
-        ("bad_id", bad(c0="T0215")),
-        ("bad_value", bad(c5=f"{year}年13月1日")),
-    ], 2)
+    add_quarantined(
+        yf,
+        STAFF,
+        rows,
+        [
+            ("missing_required", bad(c3=None)),
+            ("missing_required", bad(c1=None, c2=None)),  # no 工号 and no name: the person is unknown
+            ("not_in_set", bad(c3="客座教授")),
+            ("bad_id", bad(c0="T0215")),
+            ("bad_value", bad(c5=f"{year}年13月1日")),
+        ],
+        2,
+    )
     add_duplicates(yf, STAFF, rows, valid, 2, n=1)
     add_blank_rows(yf, STAFF, rows, 2, width, blanks=1)
     rows.append(["说明：科技特派员以天津市科技局公布的名单为准"] + [None] * (width - 1))
@@ -432,8 +524,15 @@ def true_hazards(yf: YearFiles) -> list[Hazard]:
     last_seq = TRUTH.get(year - 1, {}).get("hazards", {}).get("found", 0) * yf.scale
     for i in range(t["carried"] * yf.scale):  # last year's last hazards, still open at its end
         found = random_day(rng, year - 1, 11, 12)
-        out.append(Hazard(f"YH{year - 1}-{last_seq - i:03d}", found, rng.choice(HAZARD_TYPES), "已整改",
-                          random_day(rng, year, 1, 2)))
+        out.append(
+            Hazard(
+                f"YH{year - 1}-{last_seq - i:03d}",
+                found,
+                rng.choice(HAZARD_TYPES),
+                "已整改",
+                random_day(rng, year, 1, 2),
+            )
+        )
     n, fixed = t["found"] * yf.scale, t["fixed"] * yf.scale
     for i in range(n):
         found = random_day(rng, year, 1, 11)
@@ -473,12 +572,19 @@ def hazards_sheet(yf: YearFiles) -> list[list]:
             base[int(idx[1:])] = value
         return base
 
-    add_quarantined(yf, SAFETY, rows, [
-        ("missing_required", bad(1, c0=None)),
-        ("not_in_set", bad(2, c3="已销号")),
-        ("bad_value", bad(3, c1=f"{year}-04-31")),
-        ("key_conflict", bad(4)), ("key_conflict", bad(4, c3="整改中", c4=None)),
-    ], 2)
+    add_quarantined(
+        yf,
+        SAFETY,
+        rows,
+        [
+            ("missing_required", bad(1, c0=None)),
+            ("not_in_set", bad(2, c3="已销号")),
+            ("bad_value", bad(3, c1=f"{year}-04-31")),
+            ("key_conflict", bad(4)),
+            ("key_conflict", bad(4, c3="整改中", c4=None)),
+        ],
+        2,
+    )
     add_duplicates(yf, SAFETY, rows, valid, 2)
     add_blank_rows(yf, SAFETY, rows, 2, width)
     rows.append(signer(yf, width, None, "审核人：", None, f"{year}年12月31日"))
@@ -510,13 +616,26 @@ def construction(yf: YearFiles, out: Path) -> None:
             continue
         done_now = done if done and done.year <= year else None
         remark = "" if done_now or due.year > year else "未按期完成，正在推进"
-        valid.append([spaced(yf, CONSTRUCTION, project, 0.15, inside=False), milestone, date_cell(yf, CONSTRUCTION, due),
-                      date_cell(yf, CONSTRUCTION, done_now) if done_now else None, remark])
+        valid.append(
+            [
+                spaced(yf, CONSTRUCTION, project, 0.15, inside=False),
+                milestone,
+                date_cell(yf, CONSTRUCTION, due),
+                date_cell(yf, CONSTRUCTION, done_now) if done_now else None,
+                remark,
+            ]
+        )
     rows.extend(valid)
-    add_quarantined(yf, CONSTRUCTION, rows, [
-        ("missing_required", ["学生公寓", None, dt.datetime(year, 12, 20), None, "节点未填"]),
-        ("bad_value", ["产教融合实训基地", "室外配套工程", "待定", None, "计划待批复"]),
-    ], 2)
+    add_quarantined(
+        yf,
+        CONSTRUCTION,
+        rows,
+        [
+            ("missing_required", ["学生公寓", None, dt.datetime(year, 12, 20), None, "节点未填"]),
+            ("bad_value", ["产教融合实训基地", "室外配套工程", "待定", None, "计划待批复"]),
+        ],
+        2,
+    )
     add_duplicates(yf, CONSTRUCTION, rows, valid, 2, n=1)
     add_blank_rows(yf, CONSTRUCTION, rows, 2, width, blanks=1)
     rows.append(signer(yf, width, None, "联系电话：", people.phone(rng)))

@@ -25,58 +25,198 @@ from .writers import write_csv, write_xlsx
 # --------------------------------------------------------------------------------------------
 # The true figures of each year (2020's are the published ones). Counts are at scale 1.
 
-TRUTH = LatestYear({
-    2019: {
-        "survey": {"responses": 1850, "satisfied": 1749},  # 94.54 %
-        "courses": {"courses": 152, "both_terms": 18, "resources": 7865, "boutique": 6},
-        "awards": {"epidemic_commended": 0, "online_model_teachers": 0,
-                   "student_national": 2, "student_city_bureau": 118,
-                   "teacher_national": 12, "teacher_city_bureau": 24, "college_other": 60},
-        "party": {"中心组集中学习": 12, "集体学习宣讲": 8, "党务例会": 12, "主题活动": 10, "民主生活会": 1,
-                  "职教周活动": 9, "其他": 15},
-        "media": {"wechat_posts": 812, "douyin_posts": 60, "weibo_posts": 110, "web_posts": 180,
-                  "short_video_views": 412_300},
-    },
-    2020: {
-        "survey": {"responses": 2400, "satisfied": 2308},  # 96.17 %
-        "courses": {"courses": 408, "both_terms": 64, "resources": 21_486, "boutique": 20},
-        "awards": {"epidemic_commended": 23, "online_model_teachers": 28,
-                   "student_national": 1, "student_city_bureau": 139,
-                   "teacher_national": 20, "teacher_city_bureau": 28, "college_other": 75},
-        "party": {"中心组集中学习": 14, "集体学习宣讲": 6, "党务例会": 13, "主题活动": 12, "民主生活会": 2,
-                  "职教周活动": 11, "其他": 18},
-        "media": {"wechat_posts": 968, "douyin_posts": 95, "weibo_posts": 130, "web_posts": 210,
-                  "short_video_views": 786_420},  # 近80万
-    },
-    2021: {
-        "survey": {"responses": 2650, "satisfied": 2566},  # 96.83 %
-        "courses": {"courses": 436, "both_terms": 71, "resources": 24_310, "boutique": 42},  # target >= 40
-        "awards": {"epidemic_commended": 9, "online_model_teachers": 0,
-                   "student_national": 3, "student_city_bureau": 152,
-                   "teacher_national": 16, "teacher_city_bureau": 33, "college_other": 80},
-        "party": {"中心组集中学习": 15, "集体学习宣讲": 9, "党务例会": 12, "主题活动": 16, "民主生活会": 2,
-                  "职教周活动": 12, "其他": 20},
-        "media": {"wechat_posts": 1036, "douyin_posts": 120, "weibo_posts": 140, "web_posts": 230,
-                  "short_video_views": 903_750},
-    },
-})
+TRUTH = LatestYear(
+    {
+        2019: {
+            "survey": {"responses": 1850, "satisfied": 1749},  # 94.54 %
+            "courses": {"courses": 152, "both_terms": 18, "resources": 7865, "boutique": 6},
+            "awards": {
+                "epidemic_commended": 0,
+                "online_model_teachers": 0,
+                "student_national": 2,
+                "student_city_bureau": 118,
+                "teacher_national": 12,
+                "teacher_city_bureau": 24,
+                "college_other": 60,
+            },
+            "party": {
+                "中心组集中学习": 12,
+                "集体学习宣讲": 8,
+                "党务例会": 12,
+                "主题活动": 10,
+                "民主生活会": 1,
+                "职教周活动": 9,
+                "其他": 15,
+            },
+            "media": {
+                "wechat_posts": 812,
+                "douyin_posts": 60,
+                "weibo_posts": 110,
+                "web_posts": 180,
+                "short_video_views": 412_300,
+            },
+        },
+        2020: {
+            "survey": {"responses": 2400, "satisfied": 2308},  # 96.17 %
+            "courses": {"courses": 408, "both_terms": 64, "resources": 21_486, "boutique": 20},
+            "awards": {
+                "epidemic_commended": 23,
+                "online_model_teachers": 28,
+                "student_national": 1,
+                "student_city_bureau": 139,
+                "teacher_national": 20,
+                "teacher_city_bureau": 28,
+                "college_other": 75,
+            },
+            "party": {
+                "中心组集中学习": 14,
+                "集体学习宣讲": 6,
+                "党务例会": 13,
+                "主题活动": 12,
+                "民主生活会": 2,
+                "职教周活动": 11,
+                "其他": 18,
+            },
+            "media": {
+                "wechat_posts": 968,
+                "douyin_posts": 95,
+                "weibo_posts": 130,
+                "web_posts": 210,
+                "short_video_views": 786_420,
+            },  # 近80万
+        },
+        2021: {
+            "survey": {"responses": 2650, "satisfied": 2566},  # 96.83 %
+            "courses": {"courses": 436, "both_terms": 71, "resources": 24_310, "boutique": 42},  # target >= 40
+            "awards": {
+                "epidemic_commended": 9,
+                "online_model_teachers": 0,
+                "student_national": 3,
+                "student_city_bureau": 152,
+                "teacher_national": 16,
+                "teacher_city_bureau": 33,
+                "college_other": 80,
+            },
+            "party": {
+                "中心组集中学习": 15,
+                "集体学习宣讲": 9,
+                "党务例会": 12,
+                "主题活动": 16,
+                "民主生活会": 2,
+                "职教周活动": 12,
+                "其他": 20,
+            },
+            "media": {
+                "wechat_posts": 1036,
+                "douyin_posts": 120,
+                "weibo_posts": 140,
+                "web_posts": 230,
+                "short_video_views": 903_750,
+            },
+        },
+    }
+)
 
 SCHOOLS = ("机械工程学院", "新能源工程学院", "电子信息工程学院", "艺术工程学院", "经济管理学院")
 COURSE_SCHOOLS = {  # school -> (code prefix, typical course names)
-    "机械工程学院": ("05", ("机械制图", "模具设计基础", "数控编程与加工", "液压与气动技术", "工业机器人编程",
-                        "机械设计基础", "公差配合与测量", "冲压模具设计", "注塑模具设计", "电工电子技术")),
-    "新能源工程学院": ("06", ("光伏电站运维", "电力电子技术", "新能源汽车构造", "PLC应用技术", "供配电技术",
-                          "储能技术", "电机与拖动", "光伏组件制造工艺", "传感器与检测技术", "单片机应用")),
-    "电子信息工程学院": ("07", ("Python程序设计", "Java程序设计", "数据库应用技术", "计算机网络基础", "Web前端开发",
-                            "大数据技术导论", "Linux操作系统", "物联网技术应用", "数据结构", "云计算基础")),
-    "艺术工程学院": ("08", ("设计素描", "色彩构成", "平面构成", "版式设计", "三维建模与渲染", "数字影像处理",
-                        "UI界面设计", "品牌视觉设计", "室内设计原理", "摄影基础")),
-    "经济管理学院": ("09", ("基础会计", "财务管理", "市场营销学", "电子商务实务", "物流管理基础", "经济法基础",
-                        "网店运营", "管理学基础", "统计基础", "商务数据分析")),
-    "马克思主义学院": ("01", ("思想道德修养与法律基础", "毛泽东思想和中国特色社会主义理论体系概论", "形势与政策",
-                          "中国共产党历史", "习近平新时代中国特色社会主义思想概论")),
-    "公共基础部": ("02", ("高等数学", "大学英语", "大学语文", "体育与健康", "心理健康教育", "职业生涯规划",
-                      "信息技术基础", "应用文写作")),
+    "机械工程学院": (
+        "05",
+        (
+            "机械制图",
+            "模具设计基础",
+            "数控编程与加工",
+            "液压与气动技术",
+            "工业机器人编程",
+            "机械设计基础",
+            "公差配合与测量",
+            "冲压模具设计",
+            "注塑模具设计",
+            "电工电子技术",
+        ),
+    ),
+    "新能源工程学院": (
+        "06",
+        (
+            "光伏电站运维",
+            "电力电子技术",
+            "新能源汽车构造",
+            "PLC应用技术",
+            "供配电技术",
+            "储能技术",
+            "电机与拖动",
+            "光伏组件制造工艺",
+            "传感器与检测技术",
+            "单片机应用",
+        ),
+    ),
+    "电子信息工程学院": (
+        "07",
+        (
+            "Python程序设计",
+            "Java程序设计",
+            "数据库应用技术",
+            "计算机网络基础",
+            "Web前端开发",
+            "大数据技术导论",
+            "Linux操作系统",
+            "物联网技术应用",
+            "数据结构",
+            "云计算基础",
+        ),
+    ),
+    "艺术工程学院": (
+        "08",
+        (
+            "设计素描",
+            "色彩构成",
+            "平面构成",
+            "版式设计",
+            "三维建模与渲染",
+            "数字影像处理",
+            "UI界面设计",
+            "品牌视觉设计",
+            "室内设计原理",
+            "摄影基础",
+        ),
+    ),
+    "经济管理学院": (
+        "09",
+        (
+            "基础会计",
+            "财务管理",
+            "市场营销学",
+            "电子商务实务",
+            "物流管理基础",
+            "经济法基础",
+            "网店运营",
+            "管理学基础",
+            "统计基础",
+            "商务数据分析",
+        ),
+    ),
+    "马克思主义学院": (
+        "01",
+        (
+            "思想道德修养与法律基础",
+            "毛泽东思想和中国特色社会主义理论体系概论",
+            "形势与政策",
+            "中国共产党历史",
+            "习近平新时代中国特色社会主义思想概论",
+        ),
+    ),
+    "公共基础部": (
+        "02",
+        (
+            "高等数学",
+            "大学英语",
+            "大学语文",
+            "体育与健康",
+            "心理健康教育",
+            "职业生涯规划",
+            "信息技术基础",
+            "应用文写作",
+        ),
+    ),
 }
 
 
@@ -113,8 +253,18 @@ def _pad(cells: list, width: int) -> list:
     return list(cells) + [""] * (width - len(cells))
 
 
-def _plant(yf: YearFiles, file: str, rows: list[list], first: int, valid: list[list], width: int,
-           bad: list[tuple[str, list]], conflict: tuple[list, list], duplicates: int = 3, blanks: int = 2) -> None:
+def _plant(
+    yf: YearFiles,
+    file: str,
+    rows: list[list],
+    first: int,
+    valid: list[list],
+    width: int,
+    bad: list[tuple[str, list]],
+    conflict: tuple[list, list],
+    duplicates: int = 3,
+    blanks: int = 2,
+) -> None:
     """Insert, at random places after row index `first`: the bad rows (each with the quarantine rule it
     must trigger), a key-conflict pair, exact copies of valid rows and blank rows; note each kind."""
     rng = yf.rng
@@ -135,8 +285,7 @@ def _plant(yf: YearFiles, file: str, rows: list[list], first: int, valid: list[l
 def _note_rows(yf: YearFiles, file: str, width: int, total: str) -> list[list]:
     """The lines offices put under a table: a 合计 line and a 填表人 line."""
     yf.note(file, "note_rows")
-    return [_pad(["合计", total], width),
-            _pad([f"填表人：{people.name(yf.rng)}", "", f"{yf.year}年12月31日"], width)]
+    return [_pad(["合计", total], width), _pad([f"填表人：{people.name(yf.rng)}", "", f"{yf.year}年12月31日"], width)]
 
 
 def _some(rng: random.Random, share: float, i: int) -> bool:
@@ -191,8 +340,9 @@ def teaching_survey(yf: YearFiles, out: Path) -> None:
     rows: list[list] = [[f"{year}年线上教学学生满意度调查结果"], _blank(width), header]
     for kind in ("title_row", "merged_title", "header_trailing_star", "unknown_column"):
         yf.note(file, kind)
-    ratings = ([rng.choices(SATISFIED, (55, 35, 10))[0] for _ in range(k)]
-               + [rng.choices(UNSATISFIED, (75, 25))[0] for _ in range(n - k)])
+    ratings = [rng.choices(SATISFIED, (55, 35, 10))[0] for _ in range(k)] + [
+        rng.choices(UNSATISFIED, (75, 25))[0] for _ in range(n - k)
+    ]
     rng.shuffle(ratings)
     valid = []
     for i, rating in enumerate(ratings, start=1):
@@ -206,8 +356,15 @@ def teaching_survey(yf: YearFiles, out: Path) -> None:
             id_cell = fullwidth(rid)
             yf.note(file, "fullwidth_digits")
         submitted = _survey_time(rng, year)
-        valid.append([id_cell, "" if rng.random() < 0.05 else rng.choice(SCHOOLS), rating,
-                      "" if rng.random() < 0.01 else _datetime_cell(rng, submitted), rng.randrange(60, 900)])
+        valid.append(
+            [
+                id_cell,
+                "" if rng.random() < 0.05 else rng.choice(SCHOOLS),
+                rating,
+                "" if rng.random() < 0.01 else _datetime_cell(rng, submitted),
+                rng.randrange(60, 900),
+            ]
+        )
     for kind in ("numbers_as_text", "excel_dates", "excel_serial_dates", "date_forms"):
         yf.note(file, kind)
     rows.extend(valid)
@@ -215,16 +372,30 @@ def teaching_survey(yf: YearFiles, out: Path) -> None:
     extra = iter(range(900_000, 999_999))
 
     def bad(rating: object = "满意", submitted: object = None) -> list:
-        return [f"{year}{next(extra)}", rng.choice(SCHOOLS), rating,
-                _survey_time(rng, year) if submitted is None else submitted, rng.randrange(60, 900)]
+        return [
+            f"{year}{next(extra)}",
+            rng.choice(SCHOOLS),
+            rating,
+            _survey_time(rng, year) if submitted is None else submitted,
+            rng.randrange(60, 900),
+        ]
 
     first = bad()
-    _plant(yf, file, rows, 3, valid, width, bad=[
-        ("missing_required", bad(rating="")),
-        ("not_in_set", bad(rating="一般")),
-        ("date_out_of_range", bad(submitted=dt.datetime(year - 1, 12, 28, 9, 30))),
-        ("bad_value", bad(submitted=f"{year}-04-31 10:00")),
-    ], conflict=(first, [first[0], first[1], "不满意", first[3], first[4]]))
+    _plant(
+        yf,
+        file,
+        rows,
+        3,
+        valid,
+        width,
+        bad=[
+            ("missing_required", bad(rating="")),
+            ("not_in_set", bad(rating="一般")),
+            ("date_out_of_range", bad(submitted=dt.datetime(year - 1, 12, 28, 9, 30))),
+            ("bad_value", bad(submitted=f"{year}-04-31 10:00")),
+        ],
+        conflict=(first, [first[0], first[1], "不满意", first[3], first[4]]),
+    )
     rows.extend(_note_rows(yf, file, width, f"有效问卷{n}份"))
     write_xlsx(out / file, {"满意度调查": rows}, merge_title={"满意度调查": width})
 
@@ -264,7 +435,7 @@ def online_courses(yf: YearFiles, out: Path) -> None:
     terms = [[spring, autumn] if i < both else [rng.choice((spring, autumn))] for i in range(n)]
     in_both = min(4, both, boutique)
     is_boutique = set(range(in_both)) | set(rng.sample(range(both, n), boutique - in_both))
-    _unique([(c[0], term) for c, ts in zip(courses, terms) for term in ts], lambda k: k, file)
+    _unique([(c[0], term) for c, ts in zip(courses, terms, strict=False) for term in ts], lambda k: k, file)
     n_rows = sum(len(ts) for ts in terms)
     resources = iter(_split(rng, _n(yf, t["resources"]), n_rows, 1, 400))
     valid = []
@@ -283,29 +454,56 @@ def online_courses(yf: YearFiles, out: Path) -> None:
             if _some(rng, 0.03, i):
                 term_cell = f" {term} "
                 yf.note(file, "stray_spaces")
-            valid.append([code, term_cell, name, "" if rng.random() < 0.04 else school, teacher, res, flag,
-                          rng.choice(("超星学习通", "智慧职教", "腾讯课堂", "钉钉"))])
+            valid.append(
+                [
+                    code,
+                    term_cell,
+                    name,
+                    "" if rng.random() < 0.04 else school,
+                    teacher,
+                    res,
+                    flag,
+                    rng.choice(("超星学习通", "智慧职教", "腾讯课堂", "钉钉")),
+                ]
+            )
     rng.shuffle(valid)
     rows.extend(valid)
 
     extra = iter(range(90000, 99999))
 
     def bad(**changes) -> list:
-        code, name, school = rng.choice(courses)
-        row = [f"99{next(extra):05d}", autumn, name, school, f"{rng.randrange(100000, 200000)}",
-               str(rng.randrange(10, 60)), "否", "超星学习通"]
+        _code, name, school = rng.choice(courses)
+        row = [
+            f"99{next(extra):05d}",
+            autumn,
+            name,
+            school,
+            f"{rng.randrange(100000, 200000)}",
+            str(rng.randrange(10, 60)),
+            "否",
+            "超星学习通",
+        ]
         apply_changes(row, changes)
         return row
 
     first = bad()
     other = list(first)
     other[5] = str(int(first[5]) + 7)
-    _plant(yf, file, rows, 1, valid, width, bad=[
-        ("missing_required", bad(c2="")),
-        ("negative", bad(c5="-12")),
-        ("bad_value", bad(c5="约30")),
-        ("bad_id", bad(c1=f"{year}春")),
-    ], conflict=(first, other))
+    _plant(
+        yf,
+        file,
+        rows,
+        1,
+        valid,
+        width,
+        bad=[
+            ("missing_required", bad(c2="")),
+            ("negative", bad(c5="-12")),
+            ("bad_value", bad(c5="约30")),
+            ("bad_id", bad(c1=f"{year}春")),
+        ],
+        conflict=(first, other),
+    )
     rows.append(_pad([f"说明：上传资源数含教学视频、课件、习题和讨论，统计截至{year}年12月31日"], width))
     rows.extend(_note_rows(yf, file, width, f"{n}门"))
     write_csv(out / file, rows, "utf-8-sig")
@@ -333,8 +531,11 @@ class _People:
         return self._new(lambda: f"{self.rng.randrange(100001, 199999)}")
 
     def student(self) -> str:
-        return self._new(lambda: f"{self.year - self.rng.randrange(1, 4)}{self.rng.randrange(10, 70)}"
-                                  f"{self.rng.randrange(1, 99999):05d}")
+        return self._new(
+            lambda: (
+                f"{self.year - self.rng.randrange(1, 4)}{self.rng.randrange(10, 70)}{self.rng.randrange(1, 99999):05d}"
+            )
+        )
 
 
 # (award name, level, prizes): the competitions and honours winners come from, by who wins them.
@@ -364,8 +565,18 @@ COLLEGE_OTHER = [
     ("院级三好学生", "院级", ("荣誉称号",)),
     ("校园技能节{}比赛", "院级", ("一等奖", "二等奖", "三等奖", "")),
 ]
-SKILLS = ("模具数字化设计与制造工艺", "光伏电子工程的设计与实施", "计算机网络应用", "大数据技术与应用",
-          "电子商务技能", "工业机器人技术应用", "平面设计技术", "会计技能", "物联网技术应用", "新能源汽车检测与维修")
+SKILLS = (
+    "模具数字化设计与制造工艺",
+    "光伏电子工程的设计与实施",
+    "计算机网络应用",
+    "大数据技术与应用",
+    "电子商务技能",
+    "工业机器人技术应用",
+    "平面设计技术",
+    "会计技能",
+    "物联网技术应用",
+    "新能源汽车检测与维修",
+)
 
 
 def _award_rows(rng: random.Random, year: int, total: int, kinds: list, pick, max_team: int) -> list[tuple]:
@@ -440,19 +651,29 @@ def awards(yf: YearFiles, out: Path) -> None:
     first = bad(c3="天津市大学生创新创业大赛", c4="市级", c5="银奖", c6=dt.datetime(year, 10, 20))
     other = list(first)
     other[5] = "铜奖"
-    _plant(yf, file, rows, 2, valid, width, bad=[
-        ("missing_required", bad(c4=None)),
-        ("not_in_set", bad(c4="省级")),
-        ("date_out_of_range", bad(c6=dt.datetime(year - 1, 12, 20))),
-        ("bad_id", bad(c1=f"{year - 1}A{rng.randrange(10**5):05d}")),
-        ("bad_value", bad(c6=f"{year}-02-30")),
-    ], conflict=(first, other))
+    _plant(
+        yf,
+        file,
+        rows,
+        2,
+        valid,
+        width,
+        bad=[
+            ("missing_required", bad(c4=None)),
+            ("not_in_set", bad(c4="省级")),
+            ("date_out_of_range", bad(c6=dt.datetime(year - 1, 12, 20))),
+            ("bad_id", bad(c1=f"{year - 1}A{rng.randrange(10**5):05d}")),
+            ("bad_value", bad(c6=f"{year}-02-30")),
+        ],
+        conflict=(first, other),
+    )
     rows.extend(_note_rows(yf, file, width, f"{len(valid)}人次"))
     write_xlsx(out / file, {"获奖情况": rows}, merge_title={"获奖情况": width})
 
 
-def _award_row(yf: YearFiles, file: str, who: str, name: str, pid: str, award: str, level: str, prize: str,
-               day: dt.date) -> list:
+def _award_row(
+    yf: YearFiles, file: str, who: str, name: str, pid: str, award: str, level: str, prize: str, day: dt.date
+) -> list:
     """One award row as the office types it: IDs as numbers or text, some full-width, stray spaces."""
     rng = yf.rng
     r = rng.random()
@@ -487,13 +708,42 @@ PARTY_TITLES = {
 }
 TOPICS = {2019: "党的十九届四中全会精神", 2020: "党的十九届五中全会精神", 2021: "党史学习教育"}
 THEMES = ("不忘初心、牢记使命", "战疫情、践使命", "学习强国", "弘扬工匠精神", "庆祝建党", "党建+专业", "志愿服务进社区")
-WEEK = ("技能展示开放日", "非遗技艺进校园", "鲁班工坊成果展", "职教成果进社区", "大国工匠进课堂", "校企合作洽谈会",
-        "学生技能作品展", "专业体验日", "劳动教育实践", "职业生涯规划讲座", "创新创业路演", "毕业生风采展",
-        "中小学生职业体验")
-OTHERS = ("党风廉政建设专题会", "发展党员培训班", "党支部书记培训", "统战工作座谈会", "离退休党员慰问", "党费收缴专项检查",
-          "意识形态工作专题研讨", "基层党组织换届")
-UNITS = ("党委办公室", "组织部", "宣传部", "纪委办公室", "机械工程学院党总支", "电子信息工程学院党总支",
-         "经济管理学院党总支", "团委", "工会")
+WEEK = (
+    "技能展示开放日",
+    "非遗技艺进校园",
+    "鲁班工坊成果展",
+    "职教成果进社区",
+    "大国工匠进课堂",
+    "校企合作洽谈会",
+    "学生技能作品展",
+    "专业体验日",
+    "劳动教育实践",
+    "职业生涯规划讲座",
+    "创新创业路演",
+    "毕业生风采展",
+    "中小学生职业体验",
+)
+OTHERS = (
+    "党风廉政建设专题会",
+    "发展党员培训班",
+    "党支部书记培训",
+    "统战工作座谈会",
+    "离退休党员慰问",
+    "党费收缴专项检查",
+    "意识形态工作专题研讨",
+    "基层党组织换届",
+)
+UNITS = (
+    "党委办公室",
+    "组织部",
+    "宣传部",
+    "纪委办公室",
+    "机械工程学院党总支",
+    "电子信息工程学院党总支",
+    "经济管理学院党总支",
+    "团委",
+    "工会",
+)
 
 
 def _party_events(rng: random.Random, year: int, counts: dict[str, int]) -> list[tuple[dt.date, str, str, str]]:
@@ -508,8 +758,9 @@ def _party_events(rng: random.Random, year: int, counts: dict[str, int]) -> list
                     title += f"（{i}）"
             else:
                 day = random_day(rng, year, 1 if kind != "集体学习宣讲" else 10, 12)
-                title = PARTY_TITLES[kind].format(y=year, i=i, topic=TOPICS.get(year, "理论"),
-                                                  theme=rng.choice(THEMES), other=rng.choice(OTHERS))
+                title = PARTY_TITLES[kind].format(
+                    y=year, i=i, topic=TOPICS.get(year, "理论"), theme=rng.choice(THEMES), other=rng.choice(OTHERS)
+                )
             unit = "党委办公室" if kind in ("中心组集中学习", "党务例会", "民主生活会") else rng.choice(UNITS)
             events.append((day, kind, title, unit))
     return events
@@ -525,8 +776,9 @@ def party_events(yf: YearFiles, out: Path) -> None:
         yf.note(file, kind)
     events = _party_events(rng, year, counts)
     # Kept, but outside the year: the figures count events dated in the year only.
-    events.append((dt.date(year - 1, 12, 27), "中心组集中学习", f"党委理论学习中心组{year - 1}年第12次集中学习",
-                   "党委办公室"))
+    events.append(
+        (dt.date(year - 1, 12, 27), "中心组集中学习", f"党委理论学习中心组{year - 1}年第12次集中学习", "党委办公室")
+    )
     _unique(events, lambda e: (e[0], e[2]), file)
     valid = []
     for i, (day, kind, title, unit) in enumerate(events):
@@ -542,20 +794,35 @@ def party_events(yf: YearFiles, out: Path) -> None:
     rows.extend(valid)
 
     def bad(**changes) -> list:
-        row = [f"{year}-06-18", "其他", f"{rng.choice(OTHERS)}（补录{rng.randrange(100, 999)}）", "组织部",
-               str(rng.randrange(10, 80)), "补录"]
+        row = [
+            f"{year}-06-18",
+            "其他",
+            f"{rng.choice(OTHERS)}（补录{rng.randrange(100, 999)}）",
+            "组织部",
+            str(rng.randrange(10, 80)),
+            "补录",
+        ]
         apply_changes(row, changes)
         return row
 
     first = bad()
     other = list(first)
     other[4] = str(int(first[4]) + 5)
-    _plant(yf, file, rows, 2, valid, width, bad=[
-        ("missing_required", bad(c1="")),
-        ("not_in_set", bad(c1="座谈会")),
-        ("negative", bad(c4="-30")),
-        ("bad_value", bad(c0=f"{year}-06-31")),
-    ], conflict=(first, other))
+    _plant(
+        yf,
+        file,
+        rows,
+        2,
+        valid,
+        width,
+        bad=[
+            ("missing_required", bad(c1="")),
+            ("not_in_set", bad(c1="座谈会")),
+            ("negative", bad(c4="-30")),
+            ("bad_value", bad(c0=f"{year}-06-31")),
+        ],
+        conflict=(first, other),
+    )
     rows.extend(_note_rows(yf, file, width, f"{len(valid)}次"))
     write_csv(out / file, rows, "utf-8")
 
@@ -565,14 +832,57 @@ def party_events(yf: YearFiles, out: Path) -> None:
 
 
 WECHAT_COLUMNS = ("【轻工要闻】", "【战疫进行时】", "【党建园地】", "【青春轻工】", "【教学动态】", "【校企合作】", "")
-NEWS = ("学院召开{}工作会议", "学院领导检查{}工作", "{}工作推进会召开", "我院举办{}专题培训", "我院师生在{}中获佳绩",
-        "{}系列活动启动", "聚焦{}：我们在行动", "{}工作纪实", "一图读懂{}", "{}主题宣讲走进二级学院")
-SUBJECTS = ("疫情防控", "线上教学", "复课复学", "毕业生就业", "招生宣传", "党史学习教育", "课程思政", "鲁班工坊",
-            "安全稳定", "新生入学", "技能大赛", "职业教育活动周", "师德师风", "校企合作", "实训基地建设",
-            "志愿服务", "劳动教育", "创新创业", "五中全会精神", "意识形态")
+NEWS = (
+    "学院召开{}工作会议",
+    "学院领导检查{}工作",
+    "{}工作推进会召开",
+    "我院举办{}专题培训",
+    "我院师生在{}中获佳绩",
+    "{}系列活动启动",
+    "聚焦{}：我们在行动",
+    "{}工作纪实",
+    "一图读懂{}",
+    "{}主题宣讲走进二级学院",
+)
+SUBJECTS = (
+    "疫情防控",
+    "线上教学",
+    "复课复学",
+    "毕业生就业",
+    "招生宣传",
+    "党史学习教育",
+    "课程思政",
+    "鲁班工坊",
+    "安全稳定",
+    "新生入学",
+    "技能大赛",
+    "职业教育活动周",
+    "师德师风",
+    "校企合作",
+    "实训基地建设",
+    "志愿服务",
+    "劳动教育",
+    "创新创业",
+    "五中全会精神",
+    "意识形态",
+)
 VIDEO = ("{}｜{}", "看！{}的{}", "{}Vlog：{}", "一分钟带你走进{}：{}")
-SCENES = ("实训车间", "光伏实训基地", "图书馆", "开学典礼", "毕业典礼", "运动会", "技能节", "宿舍生活", "食堂",
-          "社团招新", "鲁班工坊", "线上课堂", "迎新现场", "校园夜景")
+SCENES = (
+    "实训车间",
+    "光伏实训基地",
+    "图书馆",
+    "开学典礼",
+    "毕业典礼",
+    "运动会",
+    "技能节",
+    "宿舍生活",
+    "食堂",
+    "社团招新",
+    "鲁班工坊",
+    "线上课堂",
+    "迎新现场",
+    "校园夜景",
+)
 WORDS = ("轻工青年", "匠心", "青春正当时", "你好，新同学", "我们毕业了", "云端课堂", "技能成才", "最美校园")
 
 
@@ -583,8 +893,9 @@ def _post_title(rng: random.Random, platform: str) -> str:
     return (rng.choice(WECHAT_COLUMNS) + title) if platform == "微信公众号" else title
 
 
-def _posts(rng: random.Random, year: int, platform: str, count: int, views: list[int],
-           seen: set[tuple]) -> list[tuple[str, dt.date, str, int]]:
+def _posts(
+    rng: random.Random, year: int, platform: str, count: int, views: list[int], seen: set[tuple]
+) -> list[tuple[str, dt.date, str, int]]:
     """`count` posts on one platform with distinct (platform, date, title)."""
     out = []
     for i in range(count):
@@ -620,12 +931,26 @@ def media_posts(yf: YearFiles, out: Path) -> None:
     n_douyin, n_weibo = _n(yf, t["douyin_posts"]), _n(yf, t["weibo_posts"])
     video_views = _split(rng, _n(yf, t["short_video_views"]), n_douyin + n_weibo, 50, 120_000, spread=1.0)
     seen: set[tuple] = set()
-    posts = (_posts(rng, year, "微信公众号", _n(yf, t["wechat_posts"]),
-                    [rng.randrange(200, 15000) for _ in range(_n(yf, t["wechat_posts"]))], seen)
-             + _posts(rng, year, "抖音", n_douyin, video_views[:n_douyin], seen)
-             + _posts(rng, year, "微博", n_weibo, video_views[n_douyin:], seen)
-             + _posts(rng, year, "官网", _n(yf, t["web_posts"]),
-                      [rng.randrange(100, 3000) for _ in range(_n(yf, t["web_posts"]))], seen))
+    posts = (
+        _posts(
+            rng,
+            year,
+            "微信公众号",
+            _n(yf, t["wechat_posts"]),
+            [rng.randrange(200, 15000) for _ in range(_n(yf, t["wechat_posts"]))],
+            seen,
+        )
+        + _posts(rng, year, "抖音", n_douyin, video_views[:n_douyin], seen)
+        + _posts(rng, year, "微博", n_weibo, video_views[n_douyin:], seen)
+        + _posts(
+            rng,
+            year,
+            "官网",
+            _n(yf, t["web_posts"]),
+            [rng.randrange(100, 3000) for _ in range(_n(yf, t["web_posts"]))],
+            seen,
+        )
+    )
     # Kept, but dated in the year before: the figures count posts of the year only.
     posts.append(("抖音", dt.date(year - 1, 12, 31), f"{year - 1}跨年夜：轻工青年说", 23_456))
     valid = []
@@ -634,26 +959,40 @@ def media_posts(yf: YearFiles, out: Path) -> None:
         if rng.random() < 0.05:
             cell = f" {platform}"
             yf.note(file, "stray_spaces")
-        section = title[1:title.index("】")] if title.startswith("【") else ""
+        section = title[1 : title.index("】")] if title.startswith("【") else ""
         valid.append([cell, date_forms(day, rng), title, _views_cell(yf, file, views), section])
     rng.shuffle(valid)
     rows.extend(valid)
 
     def bad(**changes) -> list:
-        row = ["微信公众号", f"{year}-11-0{rng.randrange(1, 10)}", f"【补录】{_post_title(rng, '官网')}（{rng.randrange(10**4)}）",
-               str(rng.randrange(200, 5000)), "补录"]
+        row = [
+            "微信公众号",
+            f"{year}-11-0{rng.randrange(1, 10)}",
+            f"【补录】{_post_title(rng, '官网')}（{rng.randrange(10**4)}）",
+            str(rng.randrange(200, 5000)),
+            "补录",
+        ]
         apply_changes(row, changes)
         return row
 
     first = bad()
     other = list(first)
     other[3] = str(int(first[3]) + 120)
-    _plant(yf, file, rows, 2, valid, width, bad=[
-        ("missing_required", bad(c2="")),
-        ("not_in_set", bad(c0="今日头条")),
-        ("negative", bad(c3="-1")),
-        ("bad_value", bad(c3="10万+")),
-    ], conflict=(first, other))
+    _plant(
+        yf,
+        file,
+        rows,
+        2,
+        valid,
+        width,
+        bad=[
+            ("missing_required", bad(c2="")),
+            ("not_in_set", bad(c0="今日头条")),
+            ("negative", bad(c3="-1")),
+            ("bad_value", bad(c3="10万+")),
+        ],
+        conflict=(first, other),
+    )
     rows.extend(_note_rows(yf, file, width, f"{len(valid)}篇"))
     write_csv(out / file, rows, "gbk")
 

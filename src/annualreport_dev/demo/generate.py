@@ -14,6 +14,7 @@ import random
 from pathlib import Path
 
 from annualreport.project.paths import repo_root
+
 from .common import YearFiles
 from .reference import MAJORS, POVERTY_COUNTIES
 from .truth import TRUTH
@@ -44,8 +45,6 @@ def write_reference(out: Path) -> None:
     write_csv(out / "majors.csv", rows, "utf-8")
     rows = [["省份", "县区"]] + [list(pc) for pc in POVERTY_COUNTIES]
     write_csv(out / "poverty_counties.csv", rows, "utf-8")
-
-
 
 
 def rng_for(year: int, gen, scale: int = 1) -> random.Random:
@@ -94,8 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--years", type=int, nargs="+", default=sorted(TRUTH))
     ap.add_argument("--scale", type=int, default=1, help="multiply record-level datasets (benchmarks)")
-    ap.add_argument("--out", type=Path, default=None,
-                    help="raw data root (default data/raw, or build/demo-xN with --scale N > 1)")
+    ap.add_argument(
+        "--out", type=Path, default=None, help="raw data root (default data/raw, or build/demo-xN with --scale N > 1)"
+    )
     args = ap.parse_args(argv)
     root = repo_root()
     if args.out is None:
