@@ -1,9 +1,11 @@
-"""Figures: declarative definitions (`specs/figures.yaml`) computed from clean data, with provenance.
+"""Figures: declarative definitions (`specs/figures/*.yaml`) computed from clean data, with provenance.
 
 A definition names its dataset, a filter (`where`), a measure, the unit, the rounding and the
-wording style. The ledger (`figures.csv`) holds, per figure: the exact value, the wording as
+wording style. The ledger (the `ledger` artefact) holds, per figure: the exact value, the wording as
 printed, the definition in words, how many rows fed it, the sha256 of each raw file behind it and
 the validation status of its dataset, so an auditor can trace any number in the report.
+`compute_all` gives the figures; the figures stage
+(`figures/ledger.py`) adds the rows derived from them (year-before values, changes, targets).
 
 Rates are computed from counts with exact decimals and rounded once, at the end (half up).
 """
@@ -18,14 +20,44 @@ from pathlib import Path
 
 import pandas as pd
 
+from annualreport.figures.wording import STYLES, Wording, round_half_up, word
 from annualreport.project.errors import SpecError
 from annualreport.project.paths import load_yaml, specs_dir
-from annualreport.figures.wording import STYLES, Wording, round_half_up, word
 
-FIGURE_KEYS = {"id", "section", "label", "dataset", "where", "measure", "unit", "precision", "wording",
-               "description", "optional"}
-LEDGER_COLUMNS = ["id", "section", "label", "value", "unit", "display", "wording", "dataset", "definition",
-                  "rows_used", "inputs", "validation", "note"]
+FIGURE_KEYS = {
+    "id",
+    "section",
+    "label",
+    "dataset",
+    "where",
+    "measure",
+    "unit",
+    "precision",
+    "wording",
+    "description",
+    "optional",
+}
+LEDGER_COLUMNS = [
+    "id",
+    "section",
+    "label",
+    "value",
+    "unit",
+    "display",
+    "wording",
+    "dataset",
+    "definition",
+    "rows_used",
+    "inputs",
+    "validation",
+    "note",
+    "kind",
+]
+# What a ledger row is (its `kind`): a figure of specs/figures/ (`computed`), a bar of a chart of
+# specs/charts.yaml (`chart`), a table's year-before value and change (`previous`, `change`), last
+# year's target tracked this year (`target`), next year's plan target (`plan`), a data-quality count
+# of the appendix (`quality`).
+KINDS = ("computed", "chart", "previous", "change", "target", "plan", "quality")
 
 
 @dataclass(frozen=True)
@@ -99,9 +131,16 @@ def _definition(item: dict, where: str) -> FigureDef:
     if wording.get("style", "plain") not in STYLES:
         raise SpecError(f"{where}: unknown wording style {wording.get('style')!r}")
     return FigureDef(
-        id=item["id"], section=str(item.get("section", "")), label=item["label"], dataset=item["dataset"],
-        unit=str(item["unit"]), measure=item.get("measure", "count"), where=item.get("where") or {},
-        precision=int(item.get("precision", 0)), wording=wording, description=str(item.get("description", "")),
+        id=item["id"],
+        section=str(item.get("section", "")),
+        label=item["label"],
+        dataset=item["dataset"],
+        unit=str(item["unit"]),
+        measure=item.get("measure", "count"),
+        where=item.get("where") or {},
+        precision=int(item.get("precision", 0)),
+        wording=wording,
+        description=str(item.get("description", "")),
     )
 
 
@@ -148,8 +187,9 @@ def _mask(frame: pd.DataFrame, where: dict, sets: dict, year: int, what: str) ->
     return mask
 
 
-def compute(defn: FigureDef, frame: pd.DataFrame, sets: dict, year: int,
-            frames: dict[str, pd.DataFrame] | None = None) -> Figure:
+def compute(
+    defn: FigureDef, frame: pd.DataFrame, sets: dict, year: int, frames: dict[str, pd.DataFrame] | None = None
+) -> Figure:
     """One figure from its dataset's clean frame (`frames`: all datasets, for measures that need another)."""
     what = f"specs/figures {defn.id}"
     rows = frame[_mask(frame, defn.where, sets, year, what)]
@@ -157,7 +197,7 @@ def compute(defn: FigureDef, frame: pd.DataFrame, sets: dict, year: int,
     if m == "count":
         value = Decimal(len(rows))
     elif isinstance(m, dict) and len(m) == 1:
-        (op, arg), = m.items()
+        ((op, arg),) = m.items()
         if op == "distinct":
             value = Decimal(int(rows[arg].dropna().nunique()))
         elif op == "sum":
@@ -207,9 +247,15 @@ def describe(defn: FigureDef) -> str:
     return " ".join(parts)
 
 
-def compute_all(frames: dict[str, pd.DataFrame], year: int, inputs: dict[str, str] | None = None,
-                validation: dict[str, str] | None = None, root: Path | None = None) -> pd.DataFrame:
-    """Compute every defined figure whose dataset is present; return the ledger as a frame."""
+def compute_all(
+    frames: dict[str, pd.DataFrame],
+    year: int,
+    inputs: dict[str, str] | None = None,
+    validation: dict[str, str] | None = None,
+    root: Path | None = None,
+) -> pd.DataFrame:
+    """Compute every defined figure (a figure whose dataset is absent says so); return them as ledger rows
+    (the figures stage adds the charts' bars and the other kinds, `figures/ledger.py`)."""
     defs, sets = load_definitions(root)
     rows = []
     for defn in defs.values():
@@ -218,12 +264,22 @@ def compute_all(frames: dict[str, pd.DataFrame], year: int, inputs: dict[str, st
         else:
             fig = compute(defn, frames[defn.dataset], sets, year, frames)
         w = fig.wording
-        rows.append({
-            "id": defn.id, "section": defn.section, "label": defn.label,
-            "value": fig.ledger_value, "unit": defn.unit,
-            "display": w.display if w else "无数据", "wording": w.text if w else "无数据",
-            "dataset": defn.dataset, "definition": describe(defn), "rows_used": fig.rows_used,
-            "inputs": (inputs or {}).get(defn.dataset, ""), "validation": (validation or {}).get(defn.dataset, ""),
-            "note": fig.note or (w.note if w else ""),
-        })
+        rows.append(
+            {
+                "id": defn.id,
+                "section": defn.section,
+                "label": defn.label,
+                "value": fig.ledger_value,
+                "unit": defn.unit,
+                "display": w.display if w else "无数据",
+                "wording": w.text if w else "无数据",
+                "dataset": defn.dataset,
+                "definition": describe(defn),
+                "rows_used": fig.rows_used,
+                "inputs": (inputs or {}).get(defn.dataset, ""),
+                "validation": (validation or {}).get(defn.dataset, ""),
+                "note": fig.note or (w.note if w else ""),
+                "kind": "computed",
+            }
+        )
     return pd.DataFrame(rows, columns=LEDGER_COLUMNS)

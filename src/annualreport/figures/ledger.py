@@ -1,14 +1,32 @@
 """The figures stage for a year: the figure ledger (every number the report shows, with its definition,
-inputs and validation status) and last year's targets against this year's figures."""
+inputs and validation status) and last year's targets against this year's figures.
+
+The ledger's rows, by `kind` (in this order):
+
+- `computed`: every figure of `specs/figures/*.yaml`;
+- `chart`: every bar of every chart the year's outline shows (`specs/charts.yaml`; `chart.<chart_id>.<n>`);
+- `previous`, `change`: for each figure a table of the year's outline lists, the year before's value
+  and the change (`<id>.previous`, `<id>.change`, `<id>.change_pct`; `figures/comparisons.py`);
+- `target`: last year's plan tracked this year (`target.<target_id>.target|actual|gap|status` and the
+  counts `target.count|met|missed|nodata`; `figures/targets.py`);
+- `plan`: this year's plan for the next year as its prose prints it (`plan.<target_id>`);
+- `quality`: the data-quality appendix's counts (`figures/quality.py`).
+
+The report reads all of these and computes nothing.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from annualreport.figures.compute import compute_all
-from annualreport.figures.targets import evaluate
+from annualreport.figures.charts import check_outline, load_charts, outline_charts, series_rows
+from annualreport.figures.comparisons import table_figures, year_before_rows
+from annualreport.figures.compute import LEDGER_COLUMNS, compute_all, load_definitions
+from annualreport.figures.quality import quality_rows
+from annualreport.figures.targets import assess, evaluate, ledger_rows, plan_rows
 from annualreport.project.catalog import Places
 from annualreport.project.params import Params, previous_params
+from annualreport.report.narrative import load_outline
 
 
 def input_digests(accounting: pd.DataFrame) -> dict[str, str]:
@@ -22,13 +40,29 @@ def input_digests(accounting: pd.DataFrame) -> dict[str, str]:
 
 def build(params: Params, at: Places, frames: dict[str, pd.DataFrame], status: dict[str, str]) -> pd.DataFrame:
     """Compute and write the ledger (CSV and Excel) and the targets table; return the ledger."""
-    ledger = compute_all(frames, params.year, input_digests(at.read("accounting")), status, params.root)
-    at.write("ledger", ledger)
-    at.write("ledger_xlsx", ledger)
+    outline = load_outline(params.narrative_dir)
+    charts = load_charts(params.root)
+    check_outline(outline, charts)
+    accounting = at.read("accounting")
+    inputs = input_digests(accounting)
+    figures = compute_all(frames, params.year, inputs, status, params.root)
+    _, sets = load_definitions(params.root)
+    rows = []
+    for cid in dict.fromkeys(outline_charts(outline)):  # the charts this year's report shows
+        ds = charts[cid].dataset
+        rows += series_rows(charts[cid], frames.get(ds), sets, params.year, inputs.get(ds, ""), status.get(ds, ""))
     previous = at.read("previous", missing_ok=True)
+    rows += year_before_rows(figures, previous, table_figures(outline, figures["id"]), params.year)
     prev_params = previous_params(params)
     if prev_params is not None and prev_params.data["targets"]:
-        at.write("targets", evaluate(prev_params.data["targets"], ledger, previous))
+        tracked = prev_params.data["targets"]
+        at.write("targets", evaluate(tracked, figures, previous))
+        rows += ledger_rows(assess(tracked, figures, previous), figures, params.year)
     else:
         at("targets").unlink(missing_ok=True)
+    rows += plan_rows(params.data["targets"], figures, params.year)
+    rows += quality_rows(accounting, at.read("validation_summary"), inputs, status)
+    ledger = pd.concat([figures, pd.DataFrame(rows, columns=LEDGER_COLUMNS)], ignore_index=True)
+    at.write("ledger", ledger)
+    at.write("ledger_xlsx", ledger)
     return ledger

@@ -9,17 +9,21 @@ A target is `{id, section, label, comparison (>=, <=, ==), target, unit, figure,
 `basis: change` compares the change of the figure over the previous year (in 百分点 for rates):
 "初次就业率较上年提升3%以上" is read as +3 percentage points over the previous year's rate.
 Date targets (`unit: 日期`) compare the figure's date (e.g. when a milestone was done) with the target date.
+
+The figures stage writes the tracking table (the `targets` artefact) and, for the report, the same numbers as
+ledger rows (`ledger_rows`: `target.<id>.target|actual|gap|status` and the counts), and this year's
+plan as printed (`plan_rows`: `plan.<id>`, what the prose's `{target.<id>}` shows).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
-
 from typing import TYPE_CHECKING
 
-from annualreport.project.errors import ParamsError
 from annualreport.figures.wording import plain, round_half_up
+from annualreport.project.errors import ParamsError
 
 if TYPE_CHECKING:  # params load targets to check them; the build driver stays free of pandas
     import pandas as pd
@@ -77,13 +81,31 @@ def target_texts(targets: list[dict]) -> dict[str, str]:
     return {t["id"]: _fmt(_value(t["target"], t["unit"]), t["unit"]) for t in targets}
 
 
-def evaluate(targets: list[dict], ledger: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
-    """One row per target: the target, this year's actual, 达成/未达成/无数据, the gap."""
-    import pandas as pd
+@dataclass(frozen=True)
+class Assessment:
+    """One target against this year's figures: the numbers and the texts the tracking table prints."""
 
+    target: dict
+    goal: Decimal | dt.date
+    actual: Decimal | dt.date | None  # the figure, or its change over the year before (basis: change)
+    status: str  # 达成 / 未达成 / 无数据
+    gap: Decimal | int | None  # actual - goal, in the target's unit (百分点 for %); days for a date
+    target_text: str
+    actual_text: str
+    gap_text: str
+    note: str
+
+    @property
+    def gap_unit(self) -> str:
+        unit = self.target["unit"]
+        return "天" if unit == "日期" else ("个百分点" if unit == "%" else unit)
+
+
+def assess(targets: list[dict], ledger: pd.DataFrame, previous: pd.DataFrame | None) -> list[Assessment]:
+    """Each target: this year's actual, 达成/未达成/无数据, the gap."""
     cur = ledger.set_index("id")
     prev = previous.set_index("id") if previous is not None else None
-    rows = []
+    out = []
     for t in targets:
         unit, fid, op, basis = t["unit"], t["figure"], t["comparison"], t.get("basis", "value")
         goal = _value(t["target"], unit)
@@ -96,19 +118,181 @@ def evaluate(targets: list[dict], ledger: pd.DataFrame, previous: pd.DataFrame |
                 actual = actual - before
             else:
                 actual = None
+        gap = None
         if actual is None:
-            status, gap = "无数据", ""
+            status, gap_text = "无数据", ""
         else:
             status = "达成" if _compare(actual, op, goal) else "未达成"
             if isinstance(actual, dt.date):
-                days = (actual - goal).days
-                gap = "按期" if days == 0 else (f"提前{-days}天" if days < 0 else f"延后{days}天")
+                gap = (actual - goal).days
+                gap_text = "按期" if gap == 0 else (f"提前{-gap}天" if gap < 0 else f"延后{gap}天")
             else:
-                diff = actual - goal
-                gap = "—" if diff == 0 else ("+" if diff > 0 else "") + _fmt(diff, "个百分点" if unit == "%" else unit)
-        rows.append({"id": t["id"], "section": t.get("section", ""), "label": t["label"],
-                     "target": _target_text(op, goal, unit),
-                     "actual": "—" if actual is None else (("+" if basis == "change" and actual > 0 else "")
-                                                           + _fmt(actual, unit)),
-                     "status": status, "gap": gap, "figure": fid, "note": note})
+                gap = actual - goal
+                gap_text = (
+                    "—" if gap == 0 else ("+" if gap > 0 else "") + _fmt(gap, "个百分点" if unit == "%" else unit)
+                )
+        actual_text = (
+            "—" if actual is None else (("+" if basis == "change" and actual > 0 else "") + _fmt(actual, unit))
+        )
+        out.append(Assessment(t, goal, actual, status, gap, _target_text(op, goal, unit), actual_text, gap_text, note))
+    return out
+
+
+def evaluate(targets: list[dict], ledger: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per target: the target, this year's actual, 达成/未达成/无数据, the gap."""
+    import pandas as pd
+
+    rows = [
+        {
+            "id": a.target["id"],
+            "section": a.target.get("section", ""),
+            "label": a.target["label"],
+            "target": a.target_text,
+            "actual": a.actual_text,
+            "status": a.status,
+            "gap": a.gap_text,
+            "figure": a.target["figure"],
+            "note": a.note,
+        }
+        for a in assess(targets, ledger, previous)
+    ]
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+# ---------------------------------------------------------------------- ledger rows
+STATUS_VALUE = {"达成": "1", "未达成": "0", "无数据": ""}
+SUMMARY = (
+    ("count", "上年报告提出的可量化目标", None),
+    ("met", "目标达成", "达成"),
+    ("missed", "目标未达成", "未达成"),
+    ("nodata", "目标无数据", "无数据"),
+)
+
+
+def _text(v) -> str:
+    if v is None:
+        return ""
+    return v.isoformat() if isinstance(v, dt.date) else str(v)
+
+
+def _source(ledger: pd.DataFrame, fid: str) -> dict:
+    """The ledger columns a target's rows take from its figure (dataset, rows, inputs, validation)."""
+    match = ledger[ledger["id"] == fid]
+    if match.empty:
+        return {"dataset": "", "rows_used": 0, "inputs": "", "validation": ""}
+    r = match.iloc[0]
+    return {"dataset": r["dataset"], "rows_used": r["rows_used"], "inputs": r["inputs"], "validation": r["validation"]}
+
+
+def ledger_rows(assessments: list[Assessment], ledger: pd.DataFrame, year: int) -> list[dict]:
+    """The tracking table as ledger rows (kind `target`): per target `target.<id>.target|actual|gap|status`,
+    then the counts the section's intro gives (`target.count|met|missed|nodata`)."""
+    rows = []
+    for a in assessments:
+        t, tid = a.target, a.target["id"]
+        src = _source(ledger, t["figure"])
+        base = {"section": t.get("section", ""), "label": t["label"], "kind": "target", **src}
+        change = t.get("basis", "value") == "change"
+        what = f"the change of figure {t['figure']} over {year - 1}" if change else f"figure {t['figure']}"
+        rows += [
+            {
+                **base,
+                "id": f"target.{tid}.target",
+                "value": _text(a.goal),
+                "unit": t["unit"],
+                "display": a.target_text,
+                "wording": a.target_text,
+                "rows_used": 0,
+                "inputs": "",
+                "validation": "",
+                "definition": f"the {year} target of the {year - 1} plan (params targets of {year - 1}): {what} "
+                f"{t['comparison']} {t['target']}"
+                + (f"; the plan wrote: {t['seed_wording']}" if t.get("seed_wording") else ""),
+                "note": "",
+            },
+            {
+                **base,
+                "id": f"target.{tid}.actual",
+                "value": _text(a.actual),
+                "unit": t["unit"],
+                "display": a.actual_text,
+                "wording": a.actual_text,
+                "definition": f"this year's actual: {what}"
+                + (" (this year's value minus the year before's, percentage points)" if change else ""),
+                "note": a.note,
+            },
+            {
+                **base,
+                "id": f"target.{tid}.gap",
+                "value": _text(a.gap),
+                "unit": a.gap_unit,
+                "display": a.gap_text,
+                "wording": a.gap_text,
+                "definition": "actual minus target" + (" in days (negative: early)" if t["unit"] == "日期" else ""),
+                "note": "",
+            },
+            {
+                **base,
+                "id": f"target.{tid}.status",
+                "value": STATUS_VALUE[a.status],
+                "unit": "",
+                "display": a.status,
+                "wording": a.status,
+                "rows_used": 0,
+                "inputs": "",
+                "validation": "",
+                "definition": f"1: met ({t['comparison']} the target), 0: missed, blank: no data",
+                "note": "",
+            },
+        ]
+    for key, label, status in SUMMARY:
+        n = sum(1 for a in assessments if status is None or a.status == status)
+        rows.append(
+            {
+                "id": f"target.{key}",
+                "section": "",
+                "label": label,
+                "value": str(n),
+                "unit": "项",
+                "display": str(n),
+                "wording": f"{n}项",
+                "dataset": "",
+                "rows_used": len(assessments),
+                "definition": "targets of the year before's plan" + (f" whose status is {status}" if status else ""),
+                "inputs": "",
+                "validation": "",
+                "note": "",
+                "kind": "target",
+            }
+        )
+    return rows
+
+
+def plan_rows(targets: list[dict], ledger: pd.DataFrame, year: int) -> list[dict]:
+    """This year's plan for the next year, as its prose prints each target ({target.<id>}): `plan.<id>`."""
+    texts = target_texts(targets)
+    rows = []
+    for t in targets:
+        src = _source(ledger, t["figure"])
+        rows.append(
+            {
+                "id": f"plan.{t['id']}",
+                "section": t.get("section", ""),
+                "label": t["label"],
+                "value": _text(_value(t["target"], t["unit"])),
+                "unit": t["unit"],
+                "display": texts[t["id"]],
+                "wording": texts[t["id"]],
+                "dataset": src["dataset"],
+                "rows_used": 0,
+                "inputs": "",
+                "validation": "",
+                "definition": f"the {year + 1} target of this report's plan (params targets): figure {t['figure']}"
+                + (" (its change over the year)" if t.get("basis", "value") == "change" else "")
+                + f" {t['comparison']} {t['target']}"
+                + (f"; the plan wrote: {t['seed_wording']}" if t.get("seed_wording") else ""),
+                "note": "",
+                "kind": "plan",
+            }
+        )
+    return rows

@@ -1,6 +1,6 @@
 """How a figure is printed in Chinese prose: the seed report's rounded and word forms.
 
-Each style is a general rule, chosen per figure in its definition (specs/figures.yaml):
+Each style is a general rule, chosen per figure in its definition (specs/figures/*.yaml):
 
 - plain   4001, 81.24 (no thousands separators, as the seed prints them)
 - num     the plain number without its unit, for prose that names the unit itself (41名学生)
