@@ -60,8 +60,11 @@ def quality_html(rows: dict[str, dict], root: Path, page: str) -> str:
 
 
 def ledger_html(ledger: pd.DataFrame, path: str) -> str:
-    """The figure ledger as the report's appendix: every number in the report, traceable."""
+    """The figure ledger as the report's appendix: the figures the prose quotes (kinds `computed` and
+    `plan`), each with an anchor the prose links to. The derived rows (chart bars, year-before values and
+    changes, target tracking, data-quality counts) are in the full ledger file, named by the note."""
     cols = ["label", "wording", "value", "dataset", "rows_used", "validation", "id"]
+    ledger = ledger[ledger["kind"].isin(("computed", "plan"))]
     frame = ledger[cols].rename(
         columns={
             "id": "编号",
@@ -83,6 +86,7 @@ def ledger_html(ledger: pd.DataFrame, path: str) -> str:
         out = out.replace(f">{esc}</td>", f' id="fig-{esc}">{esc}</td>', 1)
     return (
         '<h2 class="sec sec-l1" id="ledger">附二：数据来源与指标台账</h2>'
-        f'<p class="note">报告中的每个数字都来自下表，可在 {path} 中查到其定义、所用数据行数和原始文件的 SHA-256。</p>'
+        f'<p class="note">正文引用的指标见下表，可在 {path} 中查到其定义、所用数据行数和原始文件的 SHA-256；'
+        "图表数值、上年数与同比变化、目标完成情况和数据质量统计也逐项列在该文件中（按 kind 列区分），此处从略。</p>"
         + out
     )
