@@ -1,7 +1,7 @@
 """Back-test: the committed demo data, cleaned, give the figures the 2020 report published.
 
 This slice covers enrolment and employment (section 一(四)2); every figure defined in
-specs/figures.yaml that appears in reference/published-2020.csv must match its published value.
+specs/figures/ that appears in reference/published-2020.csv must match its published value.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -9,29 +9,13 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 import pytest
 
-from annualreport.ingest.year import clean_dataset, context_for
 from annualreport.figures.compute import compute_all
-from annualreport.project.params import load_params
 from annualreport.ingest.specs import load_specs
 
 
-def clean_frames(root, year):
-    params = load_params(root / "params" / f"{year}.yaml", root=root)
-    ctx = context_for(params)
-    frames, accounting = {}, []
-    for name, spec in load_specs(root).items():
-        result, _ = clean_dataset(spec, params, ctx)
-        frames[name] = result.frame
-        accounting.append(result.accounting)
-        if spec.reference:
-            ctx.reference[name] = result.frame
-    return frames, accounting
-
-
 @pytest.fixture(scope="module")
-def ledger_2020(root):
-    frames, _ = clean_frames(root, 2020)
-    return compute_all(frames, 2020, root=root).set_index("id")
+def ledger_2020(root, cleaned_years):
+    return compute_all(cleaned_years[2020].frames, 2020, root=root).set_index("id")
 
 
 def test_every_defined_published_figure_matches(root, ledger_2020):
@@ -51,28 +35,25 @@ def test_every_defined_published_figure_matches(root, ledger_2020):
 
 
 @pytest.mark.parametrize("year", [2019, 2020, 2021])
-def test_row_accounting_balances_for_every_file(root, year):
-    _, accounting = clean_frames(root, year)
+def test_row_accounting_balances_for_every_file(root, cleaned_years, year):
+    accounting = [r.accounting for r in cleaned_years[year].results.values()]
     specs = load_specs(root)
     for acc in accounting:
         assert acc.balanced, acc
         assert acc.data_rows > 0 or specs[acc.dataset].min_rows == 0
 
 
-def test_demo_quarantine_carries_every_rule(root):
-    frames, accounting = clean_frames(root, 2020)
-    admissions = next(a for a in accounting if a.dataset == "admissions")
+def test_demo_quarantine_carries_every_rule(cleaned_years):
+    admissions = cleaned_years[2020].results["admissions"].accounting
     assert admissions.quarantined_rows == 8 and admissions.duplicate_rows == 3
 
 
-def test_2021_tracks_all_eleven_targets_of_the_2020_plan(root):
-    from annualreport.ingest.year import clean_in_memory
+def test_2021_tracks_all_eleven_targets_of_the_2020_plan(root, cleaned_years):
     from annualreport.figures.targets import evaluate
 
-    p2020 = load_params(root / "params" / "2020.yaml", root=root)
-    p2021 = load_params(root / "params" / "2021.yaml", root=root)
-    ledger_2020 = compute_all(clean_in_memory(p2020), 2020, root=root)
-    ledger_2021 = compute_all(clean_in_memory(p2021), 2021, root=root)
+    p2020 = cleaned_years[2020].params
+    ledger_2020 = compute_all(cleaned_years[2020].frames, 2020, root=root)
+    ledger_2021 = compute_all(cleaned_years[2021].frames, 2021, root=root)
     planned = pd.read_csv(root / "reference" / "targets-2021.csv", dtype=str)
     result = evaluate(p2020.data["targets"], ledger_2021, ledger_2020).set_index("id")
     assert sorted(result.index) == sorted(planned["target_id"])

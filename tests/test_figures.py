@@ -6,41 +6,54 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from annualreport.project.errors import SpecError
 from annualreport.figures.compute import FigureDef, compute, load_definitions
+from annualreport.project.errors import SpecError
 
 SETS = {"employed": ["协议就业", "升学"]}
 
 
 def fig(measure, where=None, precision=0, unit="人", dataset="t"):
-    return FigureDef(id="f", section="", label="f", dataset=dataset, unit=unit, measure=measure,
-                     where=where or {}, precision=precision)
+    return FigureDef(
+        id="f",
+        section="",
+        label="f",
+        dataset=dataset,
+        unit=unit,
+        measure=measure,
+        where=where or {},
+        precision=precision,
+    )
 
 
-FRAME = pd.DataFrame({
-    "id": ["a", "b", "b", "c", "d", "e"],
-    "status": ["协议就业", "升学", "升学", "待就业", "协议就业", None],
-    "n": pd.array([1, 2, 3, None, 5, 6], dtype="Int64"),
-    "on": pd.to_datetime(["2020-01-05", "2020-06-01", "2019-12-31", "2020-12-31", None, "2021-01-01"]),
-    "group": ["g1", "g1", "g2", "g2", "g2", "g1"],
-    "year": pd.array([2020, 2020, 2019, 2020, 2020, 2020], dtype="Int64"),
-})
+FRAME = pd.DataFrame(
+    {
+        "id": ["a", "b", "b", "c", "d", "e"],
+        "status": ["协议就业", "升学", "升学", "待就业", "协议就业", None],
+        "n": pd.array([1, 2, 3, None, 5, 6], dtype="Int64"),
+        "on": pd.to_datetime(["2020-01-05", "2020-06-01", "2019-12-31", "2020-12-31", None, "2021-01-01"]),
+        "group": ["g1", "g1", "g2", "g2", "g2", "g1"],
+        "year": pd.array([2020, 2020, 2019, 2020, 2020, 2020], dtype="Int64"),
+    }
+)
 
 
-@pytest.mark.parametrize("measure, where, value", [
-    ("count", {}, 6),
-    ({"distinct": "id"}, {}, 5),
-    ({"sum": "n"}, {}, 17),
-    ("count", {"status": "升学"}, 2),
-    ("count", {"status": ["升学", "待就业"]}, 3),
-    ("count", {"status": {"in": "employed"}}, 4),
-    ("count", {"status": {"not_in": "employed"}}, 2),
-    ("count", {"on": {"within": "year"}}, 3),
-    ("count", {"year": {"eq_year": True}}, 5),
-    ("count", {"status": {"null": True}}, 1),
-    ("count", {"n": {"gte": 3}}, 3),
-    ("count", {"on": {"within": "year"}, "status": "升学"}, 1),
-])
+@pytest.mark.parametrize(
+    "measure, where, value",
+    [
+        ("count", {}, 6),
+        ({"distinct": "id"}, {}, 5),
+        ({"sum": "n"}, {}, 17),
+        ("count", {"status": "升学"}, 2),
+        ("count", {"status": ["升学", "待就业"]}, 3),
+        ("count", {"status": {"in": "employed"}}, 4),
+        ("count", {"status": {"not_in": "employed"}}, 2),
+        ("count", {"on": {"within": "year"}}, 3),
+        ("count", {"year": {"eq_year": True}}, 5),
+        ("count", {"status": {"null": True}}, 1),
+        ("count", {"n": {"gte": 3}}, 3),
+        ("count", {"on": {"within": "year"}, "status": "升学"}, 1),
+    ],
+)
 def test_filters_and_measures(measure, where, value):
     assert compute(fig(measure, where), FRAME, SETS, 2020).value == Decimal(value)
 
@@ -87,7 +100,11 @@ def test_definitions_load_with_unique_ids(root):
 
 
 def test_compare_with_another_column_and_bare_null_key():
-    frame = pd.DataFrame({"due": pd.to_datetime(["2021-05-31", "2021-08-31", "2021-06-30"]),
-                          "done": pd.to_datetime(["2021-05-28", "2021-09-20", None])})
+    frame = pd.DataFrame(
+        {
+            "due": pd.to_datetime(["2021-05-31", "2021-08-31", "2021-06-30"]),
+            "done": pd.to_datetime(["2021-05-28", "2021-09-20", None]),
+        }
+    )
     assert compute(fig("count", {"done": {"lte_col": "due"}}), frame, SETS, 2021).value == 1
     assert compute(fig("count", {"done": {None: True}}), frame, SETS, 2021).value == 1

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from annualreport.project.errors import ParamsError
 from annualreport.figures.targets import check, evaluate
+from annualreport.project.errors import ParamsError
 
 
 def ledger(**values):
@@ -13,8 +13,15 @@ def ledger(**values):
 
 T = [
     {"id": "a", "label": "课程", "comparison": ">=", "target": 40, "unit": "门", "figure": "courses"},
-    {"id": "b", "label": "就业率提升", "comparison": ">=", "target": 3, "unit": "个百分点", "figure": "rate",
-     "basis": "change"},
+    {
+        "id": "b",
+        "label": "就业率提升",
+        "comparison": ">=",
+        "target": 3,
+        "unit": "个百分点",
+        "figure": "rate",
+        "basis": "change",
+    },
     {"id": "c", "label": "培训收入", "comparison": ">=", "target": 6000000, "unit": "元", "figure": "income"},
     {"id": "d", "label": "公寓竣工", "comparison": "<=", "target": "2021-05-31", "unit": "日期", "figure": "dorm"},
     {"id": "e", "label": "事故", "comparison": "==", "target": 0, "unit": "起", "figure": "acc"},
@@ -40,12 +47,15 @@ def test_late_date_and_missing_previous_year():
     assert r.loc["b", "status"] == "无数据"
 
 
-@pytest.mark.parametrize("bad, message", [
-    ({"id": "x"}, "missing 'label'"),
-    ({**T[0], "comparison": "~"}, "comparison must be"),
-    ({**T[0], "colour": 1}, "unknown key"),
-    ({**T[0], "basis": "ratio"}, "basis must be"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"id": "x"}, "missing 'label'"),
+        ({**T[0], "comparison": "~"}, "comparison must be"),
+        ({**T[0], "colour": 1}, "unknown key"),
+        ({**T[0], "basis": "ratio"}, "basis must be"),
+    ],
+)
 def test_bad_targets(bad, message):
     with pytest.raises(ParamsError, match=message):
         check([bad], "params/2020.yaml")
