@@ -12,7 +12,7 @@ from annualreport.ingest.header import find_header as _find_header
 from annualreport.ingest.specs import load_specs
 from annualreport.ingest.year import clean_year, locate, read_sheet
 from annualreport.project.params import load_params
-from annualreport.project.tables import read_csv
+from annualreport.project.tables import read_table
 
 from .conftest import ROOT, copy_project
 
@@ -178,5 +178,5 @@ def test_no_personal_data_reaches_processed_data(cleaned_project):
 def test_row_accounting_written_and_balanced(cleaned_project):
     dest, _ = cleaned_project
     for y in YEARS:
-        acc = read_csv(dest / "build" / str(y) / "stage" / "row_accounting.csv")
+        acc = read_table(dest / "build" / str(y) / "stage" / "row_accounting.csv")
         assert set(acc["balanced"]) == {"True"}

@@ -335,9 +335,9 @@ def project(tmp_path_factory):
 
 
 def read_ledger(project: Path, year: int) -> pd.DataFrame:
-    from annualreport.project.tables import read_csv
+    from annualreport.project.tables import read_table
 
-    return read_csv(project / "outputs" / str(year) / "figures.csv")
+    return read_table(project / "outputs" / str(year) / "figures.csv")
 
 
 def report_page(project: Path, year: int) -> str:

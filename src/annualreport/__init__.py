@@ -1,8 +1,9 @@
 """annualreport: a reproducible annual-report notebook suite.
 
-Stages, one module each: cleaning (readers, clean, cleaning), validation (validate), figures
-(figures, wording), narrative (narrative), the report's views (report) and rendering (render),
-wired by the build driver (build).
+The subpackages are the pipeline, in the order the data flows: `project` (paths, params, the artefact
+catalog), `ingest` (clean), `validation`, `figures` (the ledger), `report` (views, rendering) and
+`build` (stage declarations, scheduler, cache, publishing). The top level holds the command line
+(`__main__`) and the notebooks' entry points (`entrypoints`). See docs/architecture.md.
 """
 
 __version__ = "0.1.0"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from annualreport.ingest import year as cleaning
+from annualreport.ingest import year as ingest_year
 from annualreport.project.catalog import Places, places
 from annualreport.project.params import Params, load_params, previous_params
 from annualreport.project.paths import work_path
@@ -44,7 +44,7 @@ def _open(params_file: str, work_dir: str) -> tuple[Params, Places]:
 def run_clean(params_file: str, work_dir: str, datasets: list[str] | None = None) -> pd.DataFrame:
     """Clean the datasets (all, or those named); returns the whole row accounting (one line per file)."""
     params, at = _open(params_file, work_dir)
-    cleaning.clean_year(params, at.work, datasets)
+    ingest_year.clean_year(params, at.work, datasets)
     return at.read("accounting")
 
 
@@ -74,7 +74,7 @@ def _present(params: Params, at: Places) -> list[str]:
 
 def clean_frames(params: Params, work_dir: Path) -> dict[str, pd.DataFrame]:
     at = places(params, Path(work_dir))
-    return {name: cleaning.load_clean(params, name) for name in at.read("accounting")["dataset"]}
+    return {name: ingest_year.load_clean(params, name) for name in at.read("accounting")["dataset"]}
 
 
 def run_validate(
@@ -121,7 +121,7 @@ def run_previous(params_file: str, work_dir: str) -> pd.DataFrame | None:
     if prev is None or not prev.raw_dir.is_dir():
         at("previous").unlink(missing_ok=True)
         return None
-    ledger = compute_all(cleaning.clean_in_memory(prev), prev.year, root=params.root)
+    ledger = compute_all(ingest_year.clean_in_memory(prev), prev.year, root=params.root)
     at.write("previous", ledger)
     return ledger
 

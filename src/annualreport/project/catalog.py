@@ -234,9 +234,9 @@ class Places:
             import pandas as pd
 
             return pd.read_parquet(path)
-        from annualreport.project.tables import read_csv
+        from annualreport.project.tables import read_table
 
-        frame = read_csv(path)
+        frame = read_table(path)
         art = ARTEFACTS[name]
         for col in art.bools:
             if col in frame:

@@ -78,7 +78,7 @@ def unneutralise(value):
     return value
 
 
-def read_csv(path: Path) -> pd.DataFrame:
+def read_table(path: Path) -> pd.DataFrame:
     """A CSV this suite wrote (all text, empty cells as ''), with formula neutralisation undone."""
     import pandas as pd
 
