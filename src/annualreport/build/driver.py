@@ -174,19 +174,22 @@ def build(
         final = params.outputs_dir
         at = places(params)
         pdf = final / at.relative("report_pdf") if at("report_pdf").exists() else None
-        if published_is_current(params, key):
-            ran = any(s.status == "ran" for s in stages)
-            note = () if ran else ("nothing changed since the published build (--force rebuilds)",)
+
+        def result(notes: tuple[str, ...] = (), cached: bool = False) -> BuildResult:
             return BuildResult(
                 year,
                 final,
                 final / at.relative("report_html"),
                 time.monotonic() - started,
                 pdf,
-                tuple(pipe.notes) + note,
-                cached=not ran,
+                tuple(pipe.notes) + notes,
+                cached=cached,
                 stages=stages,
             )
+
+        if published_is_current(params, key):
+            ran = any(s.status == "ran" for s in stages)
+            return result(() if ran else ("nothing changed since the published build (--force rebuilds)",), not ran)
         staging = work.parent / "stage"
         if staging.exists():
             shutil.rmtree(staging)
@@ -200,12 +203,4 @@ def build(
             params, staging, started_at, time.monotonic() - started, formats, key, {s.name: s.status for s in stages}
         )
         publish(staging, final)
-    return BuildResult(
-        year,
-        final,
-        final / at.relative("report_html"),
-        time.monotonic() - started,
-        pdf,
-        tuple(pipe.notes),
-        stages=stages,
-    )
+        return result()
