@@ -3,7 +3,7 @@
 One Python process drives everything through papermill's API (a CLI start per notebook costs
 seconds), with a fresh kernel per notebook so no state leaks between stages. Stages write into the
 work folder `build/<year>/work/` and the content-addressed cache keeps it current. Only when every
-stage succeeded are the results copied into `build/<year>/stage/` and that folder renamed into
+stage succeeded are the results copied into `build/<id>/staging/` and that folder renamed into
 `outputs/<year>/` (same file system), so a failed run never leaves half a report where a finished
 one belongs, and the previous report stays in place.
 """
@@ -190,7 +190,7 @@ def build(
         if published_is_current(params, key):
             ran = any(s.status == "ran" for s in stages)
             return result(() if ran else ("nothing changed since the published build (--force rebuilds)",), not ran)
-        staging = work.parent / "stage"
+        staging = work.parent / "staging"
         if staging.exists():
             shutil.rmtree(staging)
         for f in _published_files(work):

@@ -235,7 +235,8 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         "figures",
-        "computes every figure of `specs/figures/*.yaml` and last year's targets: the ledger",
+        "computes the ledger: every figure of `specs/figures/*.yaml`, the bars of the outline's charts, "
+        "the year-before values and changes its tables show, last year's targets and the data-quality counts",
         figures_inputs,
         ("ledger", "ledger_xlsx", "targets"),
         ("figures.ledger",),
