@@ -100,3 +100,15 @@ def test_other_years_params_need_no_edit_and_the_build_says_so_once(project, mon
     pipe = Pipeline(load_params(project / "params" / "2019.yaml", project), Options(dry_run=True))
     notes = [n for n in pipe.notes if "library_loans" in n]
     assert len(notes) == 1 and "absent this year" in notes[0]
+
+
+def test_the_command_line_says_it_once(project):
+    done = subprocess.run(
+        [sys.executable, "-m", "annualreport", "plan", "--year", "2019"],
+        env={**os.environ, "ANNUALREPORT_ROOT": str(project)},
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("library_loans") == 1 and "absent this year" in done.stdout

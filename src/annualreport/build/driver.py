@@ -169,7 +169,7 @@ def build(
         stages = pipe.run(("validate",) if clean_only else None)
         work = params.work_dir
         if dry_run or clean_only:
-            return BuildResult(year, work, None, time.monotonic() - started, stages=stages)
+            return BuildResult(year, work, None, time.monotonic() - started, notes=tuple(pipe.notes), stages=stages)
         key = publication_key(places(params), formats)
         final = params.outputs_dir
         at = places(params)

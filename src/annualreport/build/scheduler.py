@@ -171,7 +171,14 @@ class Pipeline:
             self.run_whole(stage)
 
     def run_per_dataset(self, stage: Stage) -> None:
-        names = list(self.specs) if stage.name == "clean" else self.present()
+        if stage.name == "clean":  # a dataset the params do not list is absent: no stage, no stale outputs
+            names = [n for n in self.specs if self.params.lists(n)]
+            for n in self.specs:
+                if n not in names and not self.options.dry_run:
+                    for path in declared_outputs(self, f"clean:{n}"):
+                        path.unlink(missing_ok=True)
+        else:
+            names = self.present()
         inputs = {f"{stage.name}:{n}": stage.inputs(self, n) for n in names}
         todo = self.misses(inputs)
         reasons, ran = dict(todo), list(todo)
