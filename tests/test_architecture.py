@@ -62,3 +62,12 @@ def test_each_artefact_file_name_appears_in_one_place_of_the_source():
             assert not re.search(rf"""/ ["']{re.escape(folder)}["']""", text), (
                 f"{path.relative_to(ROOT)} builds a path into the artefact folder {folder}"
             )
+
+
+def test_ruff_lint_and_format_are_clean():
+    """`make lint` in the test suite, so CI (which runs `make test`) checks it too."""
+    ruff = [sys.executable, "-m", "ruff"]
+    check = subprocess.run([*ruff, "check", "--quiet", "."], cwd=ROOT, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    fmt = subprocess.run([*ruff, "format", "--check", "--quiet", "."], cwd=ROOT, capture_output=True, text=True)
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
