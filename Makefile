@@ -19,7 +19,7 @@ PRE_COMMIT_VERSION := 4.7.0
 export PYTHONHASHSEED := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup report plan reports validate new-year check-inputs lab test test-fast lint format hooks bench audit data lock clean distclean
+.PHONY: help setup report plan reports validate new-year check-inputs lab test test-fast lint format hooks bench audit seed-check data lock clean distclean
 
 ## help: list the targets (this text)
 help:
@@ -112,6 +112,10 @@ audit: $(STAMP)
 	@test -x build/audit-venv/bin/pip-audit || { $(PYTHON) -m venv build/audit-venv && \
 	  build/audit-venv/bin/pip install --quiet -r requirements-audit.lock; }
 	$(PY) -m annualreport_dev.audit --pip-audit build/audit-venv/bin/pip-audit
+
+## seed-check: how much of the seed report's sentences and numbers outputs/YEAR/report.pdf carries; details in build/seedcheck/YEAR.md
+seed-check: $(STAMP)
+	$(PY) -m annualreport_dev.seedcheck --year $(YEAR) --report outputs/$(YEAR)/report.pdf --out build/seedcheck/$(YEAR).md $(ARGS)
 
 ## data: regenerate the committed demo data (deterministic; data/raw and data/reference)
 data: $(STAMP)
