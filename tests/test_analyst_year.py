@@ -46,11 +46,14 @@ def cli(project: Path, *args: str) -> subprocess.CompletedProcess:
 def test_a_new_year_from_scaffold_to_report(tmp_path):
     project = copy_project(tmp_path, years=(2021,))
     shutil.copytree(ROOT / "data" / "raw" / "2021", project / "data" / "raw" / "2021")
+    stated = project / "params" / "narrative" / "2021" / "stated.yaml"  # that year's facts stay that year's
+    stated.write_text("stated: []\n", encoding="utf-8")
     proc = cli(project, "new-year", "--year", "2022")
     assert proc.returncode == 0, proc.stderr
     params = load_params(project / "params" / "2022.yaml", project)
     assert params.year == 2022 and params.data["targets"] == [] and params.raw_dir == project / "data" / "raw" / "2022"
     assert (project / "params" / "narrative" / "2022" / "sections.yaml").exists()
+    assert not (project / "params" / "narrative" / "2022" / "stated.yaml").exists()
     readme = (project / "data" / "raw" / "2022" / "README.md").read_text(encoding="utf-8")
     for stem in ("admissions", "graduates", "training", "awards", "safety", "staff", "patents", "construction"):
         assert f"`{stem}.xlsx` / `.csv`" in readme

@@ -6,7 +6,7 @@ import pytest
 
 from annualreport.figures.compute import load_definitions
 from annualreport.project.errors import SpecError
-from annualreport.report.narrative import REF, Context, bare_numbers, load_outline, markdown_to_html
+from annualreport.report.narrative import REF, Context, bare_numbers, load_outline, load_terms, markdown_to_html
 
 ROOT = Path(__file__).resolve().parent.parent
 NARRATIVE_FILES = sorted((ROOT / "params").rglob("narrative/**/*.md")) + sorted(
@@ -44,6 +44,46 @@ def test_bare_number_rule():
     assert bare_numbers("2021年5月31日竣工，11月30日揭牌") == []
     assert bare_numbers("录取4001人") == ["4001"]
     assert bare_numbers("达到９６.１７%") == ["９６.１７"]
+
+
+def test_reviewed_terms_let_their_digits_through_and_nothing_else():
+    terms = load_terms(ROOT)
+    assert {"1+X", "中国制造2025", "ST18", "“630”专项"} <= set(terms)
+    # a term of the list passes
+    assert (
+        bare_numbers("持续推动“1+X”证书制度试点，围绕中国制造2025，完成ST18型零件升级，对“630”专项工作开展监督") == []
+    )
+    # the same digits outside a term fail
+    assert bare_numbers("开展2+X试点，完成1项") == ["2", "1"]
+    assert bare_numbers("对“630”工作开展监督") == ["630"]
+    assert bare_numbers("完成ST180型零件，围绕中国制造2026") == ["0", "2026"]
+    assert bare_numbers("开展21+X试点") == ["2"]  # a term inside a longer number leaves its other digits
+    # an unlisted name with digits fails
+    assert bare_numbers("实施“双百”计划和“5G+”工程") == ["5"]
+    assert bare_numbers("“十四五”规划") == []  # Chinese numerals are not digits: no entry needed
+
+
+def test_the_terms_are_taken_from_the_file_only():
+    assert bare_numbers("开展“1+X”试点", terms=()) == ["1"]
+    assert bare_numbers("实施“5G+”工程", terms=("5G",)) == []
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("terms:\n  - {term: 1+X}\n", "each term is"),
+        ("terms:\n  - {term: 1+X, why: a name, note: x}\n", "each term is"),
+        ("terms:\n  - {term: 十四五, why: a name}\n", "holds a digit"),
+        ("terms:\n  - {term: 1+X, why: ''}\n", "holds a digit"),
+        ("terms:\n  - {term: 1+X, why: a}\n  - {term: 1+X, why: b}\n", "listed twice"),
+        ("names: []\n", "one key 'terms'"),
+    ],
+)
+def test_a_bad_terms_file_is_an_error(tmp_path, text, message):
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "terms.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError, match=message):
+        load_terms(tmp_path)
 
 
 @pytest.mark.parametrize("year", [2019, 2020, 2021])

@@ -350,7 +350,8 @@ def figures_by_section(params_file: str, work_dir: str) -> pd.DataFrame:
     the rest (the appendices, `附一`, or a code this year's outline lacks) follow, by their own code."""
     params, at = _open(params_file, work_dir)
     ledger = at.read("ledger")
-    ledger = ledger[ledger["kind"] == "computed"]  # the defined figures; bars, year-before rows etc. derive from them
+    # the defined and the stated figures; bars, year-before rows etc. derive from them
+    ledger = ledger[ledger["kind"].isin(("computed", "stated"))]
     sections = _sections(params)
     order = {code: i for i, (code, _, _) in enumerate(sections)}
     titles = {code: heading for code, _, heading in sections}

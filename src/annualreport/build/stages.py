@@ -155,7 +155,13 @@ def figures_inputs(pipe: Pipeline) -> dict[str, str]:
         )
     )
     out.update(pipe.tree(pipe.root / "specs" / "figures"))
-    out.update(pipe.files(pipe.root / "specs" / "charts.yaml", pipe.params.narrative_dir / "sections.yaml"))
+    out.update(
+        pipe.files(
+            pipe.root / "specs" / "charts.yaml",
+            pipe.params.narrative_dir / "sections.yaml",
+            pipe.params.narrative_dir / "stated.yaml",
+        )
+    )
     return out
 
 

@@ -56,8 +56,8 @@ LEDGER_COLUMNS = [
 # What a ledger row is (its `kind`): a figure of specs/figures/ (`computed`), a bar of a chart of
 # specs/charts.yaml (`chart`), a table's year-before value and change (`previous`, `change`), last
 # year's target tracked this year (`target`), next year's plan target (`plan`), a data-quality count
-# of the appendix (`quality`).
-KINDS = ("computed", "chart", "previous", "change", "target", "plan", "quality")
+# of the appendix (`quality`), a number the analyst states with its source (`stated`, figures/stated.py).
+KINDS = ("computed", "chart", "previous", "change", "target", "plan", "quality", "stated")
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ inputs and validation status) and last year's targets against this year's figure
 The ledger's rows, by `kind` (in this order):
 
 - `computed`: every figure of `specs/figures/*.yaml`;
+- `stated`: every figure the analyst declares with its source and date in the year's narrative folder
+  (`stated.yaml`; numbers no office file carries, e.g. a ranking; `figures/stated.py`);
 - `chart`: every bar of every chart the year's outline shows (`specs/charts.yaml`; `chart.<chart_id>.<n>`);
 - `previous`, `change`: for each figure a table of the year's outline lists, the year before's value
   and the change (`<id>.previous`, `<id>.change`, `<id>.change_pct`; `figures/comparisons.py`);
@@ -23,6 +25,7 @@ from annualreport.figures.charts import check_outline, load_charts, outline_char
 from annualreport.figures.comparisons import table_figures, year_before_rows
 from annualreport.figures.compute import LEDGER_COLUMNS, compute_all, load_definitions
 from annualreport.figures.quality import quality_rows
+from annualreport.figures.stated import load_stated, stated_path, stated_rows
 from annualreport.figures.targets import assess, evaluate, ledger_rows, plan_rows
 from annualreport.project.catalog import Places
 from annualreport.project.params import Params, previous_params
@@ -47,7 +50,8 @@ def build(params: Params, at: Places, frames: dict[str, pd.DataFrame], status: d
     inputs = input_digests(accounting)
     figures = compute_all(frames, params.year, inputs, status, params.root)
     _, sets = load_definitions(params.root)
-    rows = []
+    stated = load_stated(params.narrative_dir, params.root)
+    rows = stated_rows(stated, stated_path(params.narrative_dir), params.year, params.root)
     for cid in dict.fromkeys(outline_charts(outline)):  # the charts this year's report shows
         ds = charts[cid].dataset
         rows += series_rows(charts[cid], frames.get(ds), sets, params.year, inputs.get(ds, ""), status.get(ds, ""))

@@ -2,8 +2,8 @@
 
 `make new-year YEAR=2022` writes `params/2022.yaml` (from 2021's: same datasets and row ranges, the
 year and paths moved on, `targets: []` for the plan this year's report will set), copies the narrative
-folder, and creates `data/raw/2022/README.md` listing every file the offices must deliver (from the
-dataset specs). Last year's `targets:` need no copying: a year's report tracks the targets in the
+folder (without `stated.yaml`: a year states its own facts), and creates `data/raw/2022/README.md`
+listing every file the offices must deliver (from the dataset specs). Last year's `targets:` need no copying: a year's report tracks the targets in the
 previous year's params.
 
 `make check-inputs YEAR=2022` says, per expected file, whether it is present, missing or unreadable,
@@ -56,7 +56,8 @@ def scaffold(year: int, root: Path | None = None, institution: str | None = None
     written = [new_path]
     params = load_params(new_path, root)  # the scaffold must itself be a valid params file
     if prev.narrative_dir.is_dir() and not params.narrative_dir.exists():
-        shutil.copytree(prev.narrative_dir, params.narrative_dir)
+        # stated figures are that year's facts with their sources: the new year states its own
+        shutil.copytree(prev.narrative_dir, params.narrative_dir, ignore=shutil.ignore_patterns("stated.yaml"))
         written.append(params.narrative_dir)
     params.raw_dir.mkdir(parents=True, exist_ok=True)
     readme = params.raw_dir / "README.md"

@@ -60,12 +60,18 @@ def quality_html(rows: dict[str, dict], root: Path, page: str) -> str:
 
 
 def ledger_html(ledger: pd.DataFrame, path: str) -> str:
-    """The figure ledger as the report's appendix: the figures the prose quotes (kinds `computed` and
-    `plan`), each with an anchor the prose links to. The derived rows (chart bars, year-before values and
-    changes, target tracking, data-quality counts) are in the full ledger file, named by the note."""
+    """The figure ledger as the report's appendix: the figures the prose quotes (kinds `computed`, `plan`
+    and `stated`), each with an anchor the prose links to. A stated figure (declared by the analyst, no
+    office file carries it) shows 陈述 as its dataset and its source and date under 校验. The derived rows
+    (chart bars, year-before values and changes, target tracking, data-quality counts) are in the full
+    ledger file, named by the note."""
     cols = ["label", "wording", "value", "dataset", "rows_used", "validation", "id"]
-    ledger = ledger[ledger["kind"].isin(("computed", "plan"))]
-    frame = ledger[cols].rename(
+    ledger = ledger[ledger["kind"].isin(("computed", "plan", "stated"))]
+    stated = ledger["kind"] == "stated"
+    frame = ledger[cols].copy()
+    frame.loc[stated, "dataset"] = "陈述"
+    frame.loc[stated, "validation"] = ledger.loc[stated, "definition"].str.removeprefix("分析员陈述：")
+    frame = frame.rename(
         columns={
             "id": "编号",
             "label": "指标",
@@ -84,9 +90,14 @@ def ledger_html(ledger: pd.DataFrame, path: str) -> str:
     for fid in ledger["id"]:
         esc = html.escape(fid)
         out = out.replace(f">{esc}</td>", f' id="fig-{esc}">{esc}</td>', 1)
+    note = (
+        "数据集为“陈述”的指标没有部门数据文件可依，由分析人员按所列来源（文件或部门及日期）陈述，登记在年度正文目录的 stated.yaml 中。"
+        if stated.any()
+        else ""
+    )
     return (
         '<h2 class="sec sec-l1" id="ledger">附二：数据来源与指标台账</h2>'
         f'<p class="note">正文引用的指标见下表，可在 {path} 中查到其定义、所用数据行数和原始文件的 SHA-256；'
-        "图表数值、上年数与同比变化、目标完成情况和数据质量统计也逐项列在该文件中（按 kind 列区分），此处从略。</p>"
-        + out
+        "图表数值、上年数与同比变化、目标完成情况和数据质量统计也逐项列在该文件中（按 kind 列区分），此处从略。"
+        f"{note}</p>" + out
     )

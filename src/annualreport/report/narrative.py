@@ -6,8 +6,8 @@ and charts follow it) and the Markdown files. Prose refers to figures as `{figur
 year as `{year}`, `{prev_year}`, `{next_year}`; `{institution}` is the college's name. A figure
 may pick another wording style for one sentence: `{board_new_enterprises:cn}`.
 
-Narrative files hold no hand-typed numbers: `bare_numbers()` finds digits outside references and
-dates, and a test fails on any.
+Narrative files hold no hand-typed numbers: `bare_numbers()` finds digits outside references, dates
+and the reviewed names with digits of `specs/terms.yaml`, and a test fails on any.
 """
 
 from __future__ import annotations
@@ -19,14 +19,16 @@ from pathlib import Path
 
 from annualreport.figures.wording import STYLES, word
 from annualreport.project.errors import SpecError
-from annualreport.project.paths import load_yaml
+from annualreport.project.paths import load_yaml, specs_dir
 
 REF = re.compile(r"\{((?:target\.)?[a-z_][a-z0-9_]*)(?::([a-z]+))?\}")
 # Dates are allowed as typed: 2021年5月31日, 5月31日, 2021-05-31, 11月30日.
 DATE = re.compile(r"(\d{4}年)?\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2}")
+DIGIT = re.compile(r"[0-9０-９]")
 CN_NUMBERS = "一二三四五六七八九十"
-# Proper names that contain digits but state no quantity (the national "1+X" certificate system).
-NAMES_WITH_DIGITS = ("1+X",)
+# Proper names that contain digits but state no quantity ("1+X", 中国制造2025) are the reviewed terms
+# of `specs/terms.yaml` (`load_terms`; the module attribute `NAMES_WITH_DIGITS` reads them when asked).
+TERMS_FILE = "terms.yaml"
 SECTION_KEYS = {"heading", "body", "children", "blocks", "number", "id", "child_numbering"}
 
 
@@ -159,7 +161,8 @@ def fill(text: str, ctx: Context, where: str, markup: bool = True) -> str:
         shown, row = _figure_text(ctx, name, style, where)
         if not markup or not row:
             return html.escape(shown) if markup else shown
-        tip = f"{row['label']}：{row['value'] or '无数据'} {row['unit']}（{row['dataset']}；{row['definition']}）"
+        source = "；".join(x for x in (row["dataset"], row["definition"]) if x)  # a stated figure has no dataset
+        tip = f"{row['label']}：{row['value'] or '无数据'} {row['unit']}（{source}）"
         return f'<a class="fig" href="#fig-{html.escape(name)}" title="{html.escape(tip)}">{html.escape(shown)}</a>'
 
     return REF.sub(repl, text)
@@ -190,9 +193,42 @@ def render_body(outline: Outline, section: Section, ctx: Context) -> str:
     return markdown_to_html(path.read_text(encoding="utf-8"), ctx, str(path))
 
 
-def bare_numbers(text: str) -> list[str]:
-    """Digits typed into narrative text outside figure/year references and dates."""
+def load_terms(root: Path | None = None) -> tuple[str, ...]:
+    """The reviewed names with digits (`specs/terms.yaml`: `terms: [{term, why}]`), longest first. Each
+    entry says why its digits state no quantity; a term without an ASCII or full-width digit, a missing
+    `why`, an unknown key or a term listed twice is an error."""
+    path = specs_dir(root) / TERMS_FILE
+    if not path.is_file():
+        raise SpecError(f"specs/{TERMS_FILE}: the reviewed terms file is missing")
+    raw = load_yaml(path.read_text(encoding="utf-8")) or {}
+    items = raw.get("terms") if isinstance(raw, dict) and set(raw) == {"terms"} else None
+    if not isinstance(items, list):
+        raise SpecError(f"specs/{TERMS_FILE}: expected one key 'terms' holding a list of {{term, why}}")
+    terms: list[str] = []
+    for i, item in enumerate(items, start=1):
+        where = f"specs/{TERMS_FILE} term {i}"
+        if not isinstance(item, dict) or set(item) != {"term", "why"}:
+            raise SpecError(f"{where}: each term is {{term, why}} (got {item!r})")
+        term, why = str(item["term"] or ""), str(item["why"] or "").strip()
+        if not DIGIT.search(term) or not why:
+            raise SpecError(f"{where} ({term!r}): a term holds a digit and says why it is not a quantity")
+        if term in terms:
+            raise SpecError(f"{where}: {term!r} is listed twice")
+        terms.append(term)
+    return tuple(sorted(terms, key=len, reverse=True))
+
+
+def __getattr__(name: str):
+    if name == "NAMES_WITH_DIGITS":  # the reviewed terms of this checkout, as the tests read them
+        return load_terms()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def bare_numbers(text: str, terms: tuple[str, ...] | None = None) -> list[str]:
+    """Digits typed into narrative text outside figure/year references, dates and the reviewed terms
+    (`terms`, default `load_terms()`): a digit inside a listed term is not a bare number, one anywhere
+    else is (a term's text is cut out, so `21+X` still leaves its `2`)."""
     stripped = DATE.sub("", REF.sub("", text))
-    for name in NAMES_WITH_DIGITS:
-        stripped = stripped.replace(name, "")
+    for name in load_terms() if terms is None else terms:
+        stripped = stripped.replace(name, " ")
     return re.findall(r"[0-9０-９]+(?:[.,．][0-9０-９]+)*", stripped)
