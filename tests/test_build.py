@@ -117,7 +117,7 @@ def test_no_personal_data_in_processed_outputs_or_executed_notebooks(project, bu
 
 
 def test_markup_in_a_data_field_stays_text(built):
-    for page in (built.report, built.outputs / "validation.html"):
+    for page in (built.report, built.outputs / "validation.html", built.outputs / "ledger.html"):
         text = page.read_text(encoding="utf-8")
         assert "<script" not in text and "onerror=" not in text.replace("onerror=alert(1)&gt;", ""), page
         assert not re.search(r"<[^>]+\son\w+\s*=", text), page
@@ -152,6 +152,8 @@ def test_a_second_clone_rebuilds_the_same_bytes(built, tmp_path):
     for name in [
         "report.html",
         "report.pdf",
+        "ledger.html",
+        "ledger.pdf",
         "figures.csv",
         "figures.xlsx",
         "validation.html",

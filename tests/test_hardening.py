@@ -135,7 +135,7 @@ def built(project):
 
 def test_hostile_values_stay_text_in_the_html(built):
     template_scripts = 0  # the report and auditor templates write no script at all
-    for page in ("report.html", "validation.html"):
+    for page in ("report.html", "validation.html", "ledger.html"):
         text = (built / page).read_text(encoding="utf-8")
         assert len(re.findall(r"<script\b", text, re.I)) == template_scripts, page
         assert not re.search(r"<[^>]*\son[a-z]+\s*=", text, re.I), page

@@ -112,7 +112,7 @@ def test_html_in_narrative_is_escaped_and_figures_link_to_the_ledger():
     )
     out = markdown_to_html("共{x}，<script>alert(1)</script> <img src=x onerror=alert(1)>", ctx)
     assert "<script>" not in out and "<img" not in out
-    assert '<a class="fig" href="#fig-x"' in out and "&lt;b&gt;" in out
+    assert '<a class="fig" href="ledger.html#fig-x"' in out and "&lt;b&gt;" in out
 
 
 def test_unknown_reference_is_an_error():

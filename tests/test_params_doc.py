@@ -19,7 +19,16 @@ from annualreport.project.params import DATASET_SCHEMA, SCHEMA, TARGET_FIELDS, l
 ROOT = Path(__file__).resolve().parent.parent
 PARAMS_FILES = sorted([*(ROOT / "params").glob("*.yaml"), *(ROOT / "params" / "institutions").glob("*/*.yaml")])
 BASE = "year: 2020\ninstitution:\n  name: 测试学院\n"
-TARGET = {"id": "t", "label": "专利", "comparison": ">=", "target": 20, "unit": "项", "figure": "patents_filed"}
+TARGET = {
+    "id": "t",
+    "label": "专利",
+    "comparison": ">=",
+    "target": 20,
+    "unit": "项",
+    "figure": "patents_filed",
+    "wording": "20项",
+    "reading": "不少于20项",
+}
 
 
 def targets_yaml(*items: dict) -> str:
@@ -97,7 +106,7 @@ def test_example_is_a_valid_params_file(tmp_path):
 def test_target_fields_agree_with_the_target_check():
     assert set(TARGET_FIELDS) == targets.TARGET_KEYS
     assert list(typing.get_args(TARGET_FIELDS["comparison"][0])) == list(targets.COMPARISONS)
-    full = TARGET | {"section": "s", "basis": "change", "seed_wording": "w", "note": "n"}
+    full = TARGET | {"section": "s", "basis": "change", "seed_wording": "w"}
     targets.check([full], "x")
     for name, (_typ, required, _default, _description) in TARGET_FIELDS.items():
         item = {k: v for k, v in full.items() if k != name}
@@ -130,6 +139,9 @@ REFUSED = [
     BASE + targets_yaml({k: v for k, v in TARGET.items() if k != "figure"}),
     BASE + targets_yaml(TARGET | {"comparison": ">"}),
     BASE + targets_yaml(TARGET | {"basis": "ratio"}),
+    BASE + targets_yaml({k: v for k, v in TARGET.items() if k != "wording"}),
+    BASE + targets_yaml(TARGET | {"wording": 20}),
+    BASE + targets_yaml(TARGET | {"note": "n"}),
 ]
 
 # Files the loader accepts: empty optional values take their defaults.
@@ -141,8 +153,9 @@ ACCEPTED = [
     BASE
     + targets_yaml(
         TARGET,
-        TARGET | {"id": "d", "comparison": "<=", "target": "2021-05-31", "unit": "日期"},
-        TARGET | {"id": "r", "target": 1.5, "unit": "个百分点", "basis": "change", "note": "n"},
+        TARGET
+        | {"id": "d", "comparison": "<=", "target": "2021-05-31", "unit": "日期", "reading": "不晚于2021年5月31日"},
+        TARGET | {"id": "r", "target": 1.5, "unit": "个百分点", "basis": "change", "reading": "至少1.5个百分点"},
     ),
 ]
 

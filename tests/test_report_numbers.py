@@ -211,15 +211,17 @@ def test_the_report_views_call_no_computation():
 
 
 # ---------------------------------------------------------------------- every number of a built report
-NUMBER = re.compile(r"(?:近|超过)?[+\-]?\d+(?:\.\d+)?(?:万|千)?余?%?|近[千万]")
+NUMBER = re.compile(
+    r"(?:近|超过)?[+\-]?\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?(?:万|千)?余?%?|近[千万]"
+)  # a range (3-4) is one number
 YEARS = re.compile(r"\d{4}(?=年|届)")
 SECTION_NUMBER = re.compile(r"^\s*(?:\d+\.|（\d+）)")
 CAPTION_NUMBER = re.compile(r"[图表]\s*\d+")
 
 
 def body_html(page: str) -> str:
-    """The report before its appendices (the headings with id="quality" and id="ledger" start them)."""
-    starts = [m.start() for m in re.finditer(r'<h\d[^>]*\bid="(?:quality|ledger)"', page)]
+    """The report before its appendix (the heading with id="quality" starts it; the ledger is the annex)."""
+    starts = [m.start() for m in re.finditer(r'<h\d[^>]*\bid="quality"', page)]
     assert starts, "no appendix heading"
     return page[: min(starts)]
 
@@ -285,7 +287,7 @@ def assert_body_traced(page: str, ledger: pd.DataFrame, names: set[str]) -> list
     assert not untraced, "numbers in the report body that are no ledger row:\n" + "\n".join(untraced)
     # Figures in prose link to their ledger row and print its wording (or its value in another style).
     by_id = ledger.set_index("id")
-    for fid, shown in re.findall(r'<a class="fig" href="#fig-([^"]+)"[^>]*>([^<]*)</a>', body):
+    for fid, shown in re.findall(r'<a class="fig" href="ledger\.html#fig-([^"]+)"[^>]*>([^<]*)</a>', body):
         assert fid in by_id.index, fid
         r = by_id.loc[fid]
         styled = (
@@ -306,8 +308,9 @@ def test_the_check_finds_a_number_that_is_no_ledger_row():
     )
     page = (
         '<h2 id="sec-0">一、2020年工作回顾</h2><h4 id="sec-1">1.招生</h4><p>2020年5月31日前录取'
-        '<a class="fig" href="#fig-n">4001人</a>，资源<a class="fig" href="#fig-m">超过2.1万个</a>，“1+X”证书。'
-        '</p><table><tr><td>21486</td></tr></table>{extra}<h2 class="sec sec-l1" id="quality">附一</h2><p>999行</p>'
+        '<a class="fig" href="ledger.html#fig-n">4001人</a>，资源<a class="fig" href="ledger.html#fig-m">超过2.1万个</a>，'
+        "“1+X”证书。"
+        '</p><table><tr><td>21486</td></tr></table>{extra}<h2 class="sec sec-l1" id="quality">附：数据质量</h2><p>999行</p>'
     )
     assert assert_body_traced(page.format(extra=""), rows, set()) == ["4001", "超过2.1万", "21486"]
     with pytest.raises(AssertionError, match=r"'123' in"):

@@ -131,7 +131,8 @@ def year_tools(args) -> int:
             for path in scaffold(args.year, institution=args.institution):
                 print(f"wrote {_where(path)}")
             print(
-                f"next: put the offices' files in the raw folder (see its README.md), review the params file, "
+                f"next: put the offices' files in the raw folder (see its README.md), review the params file "
+                f"(its targets are a draft copied from {args.year - 1}) and the narrative, "
                 f"then `make check-inputs YEAR={args.year}`"
             )
             return 0

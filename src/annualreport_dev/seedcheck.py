@@ -147,8 +147,8 @@ def seed_parts(text: str) -> dict[str, list[Unit]]:
 def report_text(path: Path, appendices: bool = False) -> str:
     """The built report's text: `pdftotext -layout` for a PDF (the HTML beside it when pdftotext is absent),
     the visible text for HTML. Page-number lines are dropped; lines are kept (normalise() joins them).
-    The appendices (from the last line starting 附一: data quality, the ledger, which quote the seed's
-    wording next to each figure) are cut off unless `appendices`."""
+    The appendices (from the last line starting 附一 or 附：, the data-quality appendix; older reports
+    also had the ledger there, which quotes the seed's wording) are cut off unless `appendices`."""
     path = Path(path)
     if path.suffix.lower() == ".pdf" and shutil.which("pdftotext"):
         done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True)
@@ -164,7 +164,7 @@ def report_text(path: Path, appendices: bool = False) -> str:
 def body_text(text: str, appendices: bool = False) -> str:
     """A report's text without page-number lines ("— 7 —") and, unless `appendices`, its appendices."""
     lines = [ln for ln in text.replace("\f", "\n").splitlines() if not _PAGE_NUMBER.match(ln)]
-    heads = [i for i, ln in enumerate(lines) if re.match(r"^\s*附[一1]", ln)]
+    heads = [i for i, ln in enumerate(lines) if re.match(r"^\s*附[一1：:]", ln)]
     if heads and not appendices and heads[-1] > len(lines) // 5:  # not the table of contents
         lines = lines[: heads[-1]]
     return "\n".join(lines)

@@ -166,7 +166,8 @@ class Pipeline:
         if stage.per_dataset:
             self.run_per_dataset(stage)
         elif stage.name == "pdf" and not ({"pdf", "both"} & set(self.options.formats)):
-            self.at("report_pdf").unlink(missing_ok=True)
+            for artefact in stage.writes:  # no PDF asked for: none of last time's may be published
+                self.at(artefact).unlink(missing_ok=True)
         else:
             self.run_whole(stage)
 
@@ -333,20 +334,27 @@ def _html(pipe: Pipeline) -> None:
     title = report_title(pipe.params)
     colophon = (
         f"{pipe.params.institution['name']} · {pipe.params.year}年度 · 本报告由 annualreport "
-        f"根据各部门数据生成，每个数字可在 {pipe.places.relative('ledger')} 中追溯来源"
+        f"根据各部门数据生成，每个数字可在附件 {pipe.places.relative('ledger_annex')} 和台账 "
+        f"{pipe.places.relative('ledger')} 中追溯来源"
     )
     render_html(pipe.at("executed", notebook="40-report"), pipe.at("report_html"), title, colophon)
+    from annualreport.report.annex import write_annex
+
+    write_annex(pipe.params, pipe.work, pipe.at("ledger_annex"), title)
 
 
 def _pdf(pipe: Pipeline) -> None:
     from annualreport.report.render import PdfUnavailable, pdf_or_note
 
-    try:
-        pdf, notes = pdf_or_note(pipe.at("report_html"), pipe.at("report_pdf"), pipe.options.formats)
-    except PdfUnavailable as exc:
-        raise ReportError(str(exc)) from None
-    if pdf is None:
-        pipe.at("report_pdf").unlink(missing_ok=True)
+    notes: list[str] = []
+    for source, target in (("report_html", "report_pdf"), ("ledger_annex", "ledger_annex_pdf")):
+        try:
+            pdf, said = pdf_or_note(pipe.at(source), pipe.at(target), pipe.options.formats)
+        except PdfUnavailable as exc:
+            raise ReportError(str(exc)) from None
+        if pdf is None:
+            pipe.at(target).unlink(missing_ok=True)
+        notes += [n for n in said if n not in notes]  # the pango note once, not once per file
     pipe.notes.extend(notes)
 
 

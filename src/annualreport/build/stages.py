@@ -183,7 +183,14 @@ def report_inputs(pipe: Pipeline) -> dict[str, str]:
 
 def html_inputs(pipe: Pipeline) -> dict[str, str]:
     out = pipe.common("html")
-    out.update(pipe.files(pipe.at("executed", notebook="40-report"), pipe.params.path))
+    out.update(
+        pipe.files(
+            pipe.at("executed", notebook="40-report"),
+            pipe.at("ledger"),
+            pipe.params.path,
+            pipe.params.narrative_dir / "sections.yaml",  # the annex's sections, in the report's order
+        )
+    )
     out.update(pipe.tree(pipe.root / "templates" / "report"))
     out["fonts"] = pipe.font_key()
     return out
@@ -191,7 +198,7 @@ def html_inputs(pipe: Pipeline) -> dict[str, str]:
 
 def pdf_inputs(pipe: Pipeline) -> dict[str, str]:
     out = pipe.common("pdf")
-    out.update(pipe.files(pipe.at("report_html")))
+    out.update(pipe.files(pipe.at("report_html"), pipe.at("ledger_annex")))
     return out
 
 
@@ -262,17 +269,18 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         "html",
-        "renders the executed report notebook to HTML (nbconvert)",
+        "renders the executed report notebook to HTML (nbconvert) and the ledger annex, every number "
+        "the report shows by section (the report's figures link to its rows)",
         html_inputs,
-        ("report_html",),
-        ("report.render",),
+        ("report_html", "ledger_annex"),
+        ("report.render", "report.annex"),
         after=("report",),
     ),
     Stage(
         "pdf",
-        "lays out the HTML report as PDF (WeasyPrint)",
+        "lays out the HTML report and the ledger annex as PDF (WeasyPrint)",
         pdf_inputs,
-        ("report_pdf",),
+        ("report_pdf", "ledger_annex_pdf"),
         ("report.render",),
         after=("html",),
     ),

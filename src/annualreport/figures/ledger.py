@@ -9,7 +9,7 @@ The ledger's rows, by `kind` (in this order):
 - `chart`: every bar of every chart the year's outline shows (`specs/charts.yaml`; `chart.<chart_id>.<n>`);
 - `previous`, `change`: for each figure a table of the year's outline lists, the year before's value
   and the change (`<id>.previous`, `<id>.change`, `<id>.change_pct`; `figures/comparisons.py`);
-- `target`: last year's plan tracked this year (`target.<target_id>.target|actual|gap|status` and the
+- `target`: last year's plan tracked this year (`target.<target_id>.plan|target|actual|gap|status` and the
   counts `target.count|met|missed|nodata`; `figures/targets.py`);
 - `plan`: this year's plan for the next year as its prose prints it (`plan.<target_id>`);
 - `quality`: the data-quality appendix's counts (`figures/quality.py`).

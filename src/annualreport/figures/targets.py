@@ -5,21 +5,26 @@ from the plan section of that year's report). The report of the following year r
 the previous year's params, looks up each target's figure in this year's ledger and says
 达成 / 未达成 / 无数据, with the gap.
 
-A target is `{id, section, label, comparison (>=, <=, ==), target, unit, figure, basis, seed_wording}`.
+A target is `{id, section, label, comparison (>=, <=, ==), target, unit, figure, basis, wording, reading,
+seed_wording}`. The plan states a target in its own words and the params keep them: `wording` is the plan's
+words for the number as its prose prints them ("3-4个", "3%以上", "100%", "5月31日", "为零"); `comparison`,
+`target`, `unit` and `basis` are what tracking compares, and `reading` says in one sentence how the words are
+read for that ("按下限理解：不少于3家"; it must state the target as tracked, e.g. "3家", so the two cannot drift).
 `basis: change` compares the change of the figure over the previous year (in 百分点 for rates):
 "初次就业率较上年提升3%以上" is read as +3 percentage points over the previous year's rate.
 Date targets (`unit: 日期`) compare the figure's date (e.g. when a milestone was done) with the target date.
 
 The figures stage writes the tracking table (the `targets` artefact) and, for the report, the same numbers as
-ledger rows (`ledger_rows`: `target.<id>.target|actual|gap|status` and the counts), and this year's
-plan as printed (`plan_rows`: `plan.<id>`, what the prose's `{target.<id>}` shows).
+ledger rows (`ledger_rows`: `target.<id>.plan|target|actual|gap|status` and the counts; `.plan` words the
+target as the plan did, `.target` as it is read), and this year's plan as printed (`plan_rows`: `plan.<id>`,
+the target's `wording`, what the prose's `{target.<id>}` shows).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from annualreport.figures.wording import plain, round_half_up
@@ -28,9 +33,11 @@ from annualreport.project.errors import ParamsError
 if TYPE_CHECKING:  # params load targets to check them; the build driver stays free of pandas
     import pandas as pd
 
-TARGET_KEYS = {"id", "section", "label", "comparison", "target", "unit", "figure", "basis", "seed_wording", "note"}
+REQUIRED = ("id", "label", "comparison", "target", "unit", "figure", "wording", "reading")
+TARGET_KEYS = {*REQUIRED, "section", "basis", "seed_wording"}
+TEXTS = ("id", "section", "label", "unit", "figure", "wording", "reading", "seed_wording")  # strings if given
 COMPARISONS = {">=": "不低于", "<=": "不高于", "==": "等于"}
-COLUMNS = ["id", "section", "label", "target", "actual", "status", "gap", "figure", "note"]
+COLUMNS = ["id", "section", "label", "wording", "reading", "target", "actual", "status", "gap", "figure", "note"]
 
 
 def check(targets: list[dict], source: str) -> list[dict]:
@@ -38,14 +45,25 @@ def check(targets: list[dict], source: str) -> list[dict]:
         where = f"{source}: targets[{i}] ({t.get('id', '?')})"
         unknown = set(t) - TARGET_KEYS
         if unknown:
-            raise ParamsError(f"{where}: unknown key(s) {sorted(unknown)}")
-        for k in ("id", "label", "comparison", "target", "unit", "figure"):
+            hint = " ('note' is now 'reading': how the plan's wording is read)" if "note" in unknown else ""
+            raise ParamsError(f"{where}: unknown key(s) {sorted(unknown)}{hint}")
+        for k in REQUIRED:
             if k not in t:
                 raise ParamsError(f"{where}: missing '{k}'")
+        for k in TEXTS:
+            if k in t and not (isinstance(t[k], str) and t[k].strip()):
+                raise ParamsError(f"{where}: '{k}' must be a non-empty string, got {t[k]!r}")
         if t["comparison"] not in COMPARISONS:
             raise ParamsError(f"{where}: comparison must be one of {', '.join(COMPARISONS)}")
         if t.get("basis", "value") not in ("value", "change"):
             raise ParamsError(f"{where}: basis must be 'value' or 'change'")
+        try:
+            stated = _fmt(_value(t["target"], t["unit"]), t["unit"])
+        except (ValueError, InvalidOperation):
+            kind = "a date YYYY-MM-DD" if t["unit"] == "日期" else "a number"
+            raise ParamsError(f"{where}: target must be {kind}, got {t['target']!r}") from None
+        if stated not in t["reading"]:
+            raise ParamsError(f"{where}: reading must state the target as tracked ('{stated}'), got {t['reading']!r}")
     return targets
 
 
@@ -77,8 +95,14 @@ def _target_text(op: str, goal, unit: str) -> str:
 
 
 def target_texts(targets: list[dict]) -> dict[str, str]:
-    """Each target as the plan prints it (20项, 600万元, 2021年5月31日, 3个百分点), for {target.<id>}."""
-    return {t["id"]: _fmt(_value(t["target"], t["unit"]), t["unit"]) for t in targets}
+    """Each target as the plan prints it, for {target.<id>}: its `wording` (3-4个, 3%以上, 5月31日); for a
+    target without one (checked params always have one), the number in its unit (20项, 600万元)."""
+    return {t["id"]: t.get("wording") or _fmt(_value(t["target"], t["unit"]), t["unit"]) for t in targets}
+
+
+def reading_text(t: dict, target_text: str) -> str:
+    """How the tracking table reads the target: its `reading`, or the comparison as the code words it."""
+    return t.get("reading") or target_text
 
 
 @dataclass(frozen=True)
@@ -90,10 +114,20 @@ class Assessment:
     actual: Decimal | dt.date | None  # the figure, or its change over the year before (basis: change)
     status: str  # 达成 / 未达成 / 无数据
     gap: Decimal | int | None  # actual - goal, in the target's unit (百分点 for %); days for a date
-    target_text: str
+    target_text: str  # the comparison as the code words it: 不低于3家
     actual_text: str
     gap_text: str
-    note: str
+    note: str  # for basis: change, the two years' values
+
+    @property
+    def wording(self) -> str:
+        """The plan's own words for the target (3-4个)."""
+        return target_texts([self.target])[self.target["id"]]
+
+    @property
+    def reading(self) -> str:
+        """How the plan's words are read for tracking (按下限理解：不少于3家)."""
+        return reading_text(self.target, self.target_text)
 
     @property
     def gap_unit(self) -> str:
@@ -110,11 +144,11 @@ def assess(targets: list[dict], ledger: pd.DataFrame, previous: pd.DataFrame | N
         unit, fid, op, basis = t["unit"], t["figure"], t["comparison"], t.get("basis", "value")
         goal = _value(t["target"], unit)
         actual = _value(cur.loc[fid, "value"], unit) if fid in cur.index else None
-        note = t.get("note", "")
+        note = ""
         if basis == "change":
             before = _value(prev.loc[fid, "value"], unit) if prev is not None and fid in prev.index else None
             if actual is not None and before is not None:
-                note = note or f"按较上年提升的百分点计：上年{plain(before)}%，本年{plain(actual)}%"
+                note = f"按较上年提升的百分点计：上年{plain(before)}%，本年{plain(actual)}%"
                 actual = actual - before
             else:
                 actual = None
@@ -147,6 +181,8 @@ def evaluate(targets: list[dict], ledger: pd.DataFrame, previous: pd.DataFrame |
             "id": a.target["id"],
             "section": a.target.get("section", ""),
             "label": a.target["label"],
+            "wording": a.wording,
+            "reading": a.reading,
             "target": a.target_text,
             "actual": a.actual_text,
             "status": a.status,
@@ -184,9 +220,17 @@ def _source(ledger: pd.DataFrame, fid: str) -> dict:
     return {"dataset": r["dataset"], "rows_used": r["rows_used"], "inputs": r["inputs"], "validation": r["validation"]}
 
 
+def _said(t: dict) -> str:
+    """The plan's words and their reading, for a row's definition."""
+    said = f"; the plan's words: {t['wording']}" if t.get("wording") else ""
+    said += f"; read as: {t['reading']}" if t.get("reading") else ""
+    return said + (f"; the plan wrote: {t['seed_wording']}" if t.get("seed_wording") else "")
+
+
 def ledger_rows(assessments: list[Assessment], ledger: pd.DataFrame, year: int) -> list[dict]:
-    """The tracking table as ledger rows (kind `target`): per target `target.<id>.target|actual|gap|status`,
-    then the counts the section's intro gives (`target.count|met|missed|nodata`)."""
+    """The tracking table as ledger rows (kind `target`): per target `target.<id>.plan|target|actual|gap|status`
+    (`.plan` words the target as the plan did, `.target` as it is read for tracking), then the counts the
+    section's intro gives (`target.count|met|missed|nodata`)."""
     rows = []
     for a in assessments:
         t, tid = a.target, a.target["id"]
@@ -194,21 +238,25 @@ def ledger_rows(assessments: list[Assessment], ledger: pd.DataFrame, year: int) 
         base = {"section": t.get("section", ""), "label": t["label"], "kind": "target", **src}
         change = t.get("basis", "value") == "change"
         what = f"the change of figure {t['figure']} over {year - 1}" if change else f"figure {t['figure']}"
+        goal = {"value": _text(a.goal), "unit": t["unit"], "rows_used": 0, "inputs": "", "validation": "", "note": ""}
         rows += [
             {
                 **base,
+                **goal,
+                "id": f"target.{tid}.plan",
+                "display": a.wording,
+                "wording": a.wording,
+                "definition": f"the {year} target as the {year - 1} plan worded it (params targets of {year - 1}, "
+                f"wording); tracked as: {what} {t['comparison']} {t['target']}" + _said(t),
+            },
+            {
+                **base,
+                **goal,
                 "id": f"target.{tid}.target",
-                "value": _text(a.goal),
-                "unit": t["unit"],
                 "display": a.target_text,
-                "wording": a.target_text,
-                "rows_used": 0,
-                "inputs": "",
-                "validation": "",
+                "wording": a.reading,
                 "definition": f"the {year} target of the {year - 1} plan (params targets of {year - 1}): {what} "
-                f"{t['comparison']} {t['target']}"
-                + (f"; the plan wrote: {t['seed_wording']}" if t.get("seed_wording") else ""),
-                "note": "",
+                f"{t['comparison']} {t['target']}" + _said(t),
             },
             {
                 **base,
@@ -269,7 +317,8 @@ def ledger_rows(assessments: list[Assessment], ledger: pd.DataFrame, year: int) 
 
 
 def plan_rows(targets: list[dict], ledger: pd.DataFrame, year: int) -> list[dict]:
-    """This year's plan for the next year, as its prose prints each target ({target.<id>}): `plan.<id>`."""
+    """This year's plan for the next year, as its prose prints each target ({target.<id>}): `plan.<id>`, the
+    value the numeric target, the wording the plan's own words (the target's `wording`: 3-4个, 3%以上)."""
     texts = target_texts(targets)
     rows = []
     for t in targets:
@@ -290,7 +339,7 @@ def plan_rows(targets: list[dict], ledger: pd.DataFrame, year: int) -> list[dict
                 "definition": f"the {year + 1} target of this report's plan (params targets): figure {t['figure']}"
                 + (" (its change over the year)" if t.get("basis", "value") == "change" else "")
                 + f" {t['comparison']} {t['target']}"
-                + (f"; the plan wrote: {t['seed_wording']}" if t.get("seed_wording") else ""),
+                + _said(t),
                 "note": "",
                 "kind": "plan",
             }

@@ -174,6 +174,18 @@ ARTEFACTS: dict[str, Artefact] = {
         Artefact("report_html", "{work}/report.html", "html", ("pdf", "publish"), "the report", published=True),
         Artefact("report_pdf", "{work}/report.pdf", "pdf", ("publish",), "the report as PDF", published=True),
         Artefact(
+            "ledger_annex",
+            "{work}/ledger.html",
+            "html",
+            ("pdf", "publish"),
+            "the ledger annex (附件：数据来源与指标台账): every number the report shows, by section; "
+            "the report's figures link to its rows",
+            published=True,
+        ),
+        Artefact(
+            "ledger_annex_pdf", "{work}/ledger.pdf", "pdf", ("publish",), "the ledger annex as PDF", published=True
+        ),
+        Artefact(
             "manifest",
             "{outputs}/manifest.json",
             "publish",

@@ -1,10 +1,11 @@
 """The analyst's year: scaffold a new year from the last one, and check the offices' files before a build.
 
 `make new-year YEAR=2022` writes `params/2022.yaml` (from 2021's: same datasets and row ranges, the
-year and paths moved on, `targets: []` for the plan this year's report will set), copies the narrative
-folder (without `stated.yaml`: a year states its own facts), and creates `data/raw/2022/README.md`
-listing every file the offices must deliver (from the dataset specs). Last year's `targets:` need no copying: a year's report tracks the targets in the
-previous year's params.
+year and paths moved on, 2021's targets as a marked draft of the plan this year's report will set),
+copies the narrative folder as a draft (without `stated.yaml`: a year states its own facts), and
+creates `data/raw/2022/README.md` listing every file the offices must deliver (from the dataset
+specs). The copied plan prose prints the drafted targets, so the scaffold builds; the analyst rewrites
+both. This year's report tracks the targets in the year before's params, which stay where they are.
 
 `make check-inputs YEAR=2022` says, per expected file, whether it is present, missing or unreadable,
 reading each one as the build would (encoding, workbook, sheet, header row) without building.
@@ -48,9 +49,9 @@ def scaffold(year: int, root: Path | None = None, institution: str | None = None
         lines.append(line)
     text = "\n".join(lines) + "\n"
     text = (
-        re.sub(r"\ntargets:.*", "\n" + _targets_comment(year), text, flags=re.S)
+        text.replace("\ntargets:", "\n" + _targets_comment(year) + "targets:", 1)
         if "\ntargets:" in text
-        else text + _targets_comment(year)
+        else text + _targets_comment(year) + "targets: []\n"
     )
     new_path.write_text(text, encoding="utf-8")
     written = [new_path]
@@ -68,9 +69,9 @@ def scaffold(year: int, root: Path | None = None, institution: str | None = None
 
 def _targets_comment(year: int) -> str:
     return (
-        f"# The {year + 1} plan's measurable targets (the plan section of this report), tracked by the\n"
-        f"# {year + 1} report. This year's report tracks the targets in the {year - 1} params.\n"
-        "targets: []\n"
+        f"# DRAFT copied from {year - 1}: the {year + 1} plan's measurable targets (the plan section of this\n"
+        f"# report, which the copied narrative prints with {{target.<id>}}), tracked by the {year + 1} report.\n"
+        f"# Set this year's numbers and words. This year's report tracks the targets in the {year - 1} params.\n"
     )
 
 

@@ -187,8 +187,23 @@ TARGET_FIELDS: dict[str, tuple] = {
         "`value` compares the figure itself; `change` compares its change over the previous year (in "
         "percentage points for rates).",
     ),
-    "seed_wording": (str, False, None, "The plan's own wording of the target, kept for the record."),
-    "note": (str, False, None, "How the target is read, printed in the note column of the tracking table."),
+    "wording": (
+        str,
+        True,
+        None,
+        "The plan's own words for the number, as its prose prints them with `{target.<id>}` (3-4个, 3%以上, "
+        "100%, 5月31日, 为零); shown as 计划表述 in next year's tracking table. Tracking reads `comparison`, "
+        "`target`, `unit` and `basis`, not these words.",
+    ),
+    "reading": (
+        str,
+        True,
+        None,
+        "One sentence saying how `wording` is read for tracking (按下限理解：不少于3家); shown as 理解为 in next "
+        "year's tracking table. It must state the target as tracked (the number in its unit: 3家, 600万元, "
+        "2021年5月31日, 3个百分点).",
+    ),
+    "seed_wording": (str, False, None, "The plan's whole sentence that sets the target, kept for the record."),
 }
 
 

@@ -56,7 +56,8 @@ datasets:
   patents: {optional: true, note: the research office may deliver nothing this year}
 targets:
   - {id: patents_filed, section: 三(三)4, label: 专利申报, comparison: ">=", target: 25, unit: 项,
-     figure: patents_filed, seed_wording: 完成专利申报25项}
+     figure: patents_filed, wording: 25项, reading: 按下限理解：全年专利申报不少于25项,
+     seed_wording: 完成专利申报25项}
 """
 
 _JSON_TYPES = {int: "integer", float: "number", str: "string", bool: "boolean", dict: "object"}

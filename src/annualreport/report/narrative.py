@@ -151,8 +151,15 @@ def _figure_text(ctx: Context, fid: str, style: str | None, where: str) -> tuple
     return row["wording"], row
 
 
+def annex_page() -> str:
+    """The ledger annex beside the report (both are published into the same folder)."""
+    from annualreport.project.catalog import Places
+
+    return Places(Path("."), Path(".")).relative("ledger_annex")
+
+
 def fill(text: str, ctx: Context, where: str, markup: bool = True) -> str:
-    """Replace references. With `markup`, each figure becomes a span linking to its ledger row."""
+    """Replace references. With `markup`, each figure becomes a link to its row in the ledger annex."""
 
     def repl(m: re.Match) -> str:
         name, style = m.group(1), m.group(2)
@@ -163,7 +170,8 @@ def fill(text: str, ctx: Context, where: str, markup: bool = True) -> str:
             return html.escape(shown) if markup else shown
         source = "；".join(x for x in (row["dataset"], row["definition"]) if x)  # a stated figure has no dataset
         tip = f"{row['label']}：{row['value'] or '无数据'} {row['unit']}（{source}）"
-        return f'<a class="fig" href="#fig-{html.escape(name)}" title="{html.escape(tip)}">{html.escape(shown)}</a>'
+        href = f"{annex_page()}#fig-{name}"
+        return f'<a class="fig" href="{html.escape(href)}" title="{html.escape(tip)}">{html.escape(shown)}</a>'
 
     return REF.sub(repl, text)
 

@@ -85,6 +85,26 @@ def render_html(executed: Path, out: Path, title: str, colophon: str) -> Path:
     return out
 
 
+def render_page(title: str, body_html: str, out: Path, colophon: str = "", page_class: str = "") -> Path:
+    """A standalone page in the report's look (its stylesheet, the CJK font subset to the page's
+    characters and inlined): `body_html` (built with every value escaped) inside `<main>`. No date, no
+    path: the same body gives the same bytes."""
+    css = (templates_dir() / "report" / "report.css").read_text(encoding="utf-8")
+    text = visible_text(body_html) + title + colophon
+    page = (
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="generator" content="annualreport">\n'
+        f"<title>{html.escape(title)}</title>\n<style>\n{font_css(text)}\n{css}\n</style>\n</head>\n"
+        f'<body class="{html.escape(page_class)}">\n<main class="report {html.escape(page_class)}">\n'
+        f"{body_html}\n</main>\n"
+        + (f'<footer class="colophon">{html.escape(colophon)}</footer>\n' if colophon else "")
+        + "</body>\n</html>\n"
+    )
+    atomic_write_bytes(out, sanitise(page).encode("utf-8"))
+    return out
+
+
 _SCRIPT = re.compile(r"<script\b.*?</script\s*>|<script\b[^>]*/?>", re.S | re.I)
 _EVENT_ATTR = re.compile(r"""(<[^>]*?)\s+on[a-z]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
 _JS_URL = re.compile(r"""(href|src|xlink:href)\s*=\s*(["'])\s*javascript:[^"']*\2""", re.I)

@@ -30,6 +30,7 @@ from annualreport.project.catalog import places
 from annualreport.project.errors import SpecError
 from annualreport.project.params import Params, load_params
 from annualreport.report import appendices
+from annualreport.report.annex import ANNEX_TITLE
 from annualreport.report.narrative import Context, Outline, Section, fill, load_outline, render_body
 
 RATE_UNITS = {"%"}
@@ -94,8 +95,9 @@ class Report:
                 )
         if self.has_targets:
             items.append(f'<li class="toc-l1"><a href="#targets">{html.escape(self.targets_heading())}</a></li>')
-        items.append('<li class="toc-l1"><a href="#quality">附一：数据质量</a></li>')
-        items.append('<li class="toc-l1"><a href="#ledger">附二：数据来源与指标台账</a></li>')
+        items.append(f'<li class="toc-l1"><a href="#quality">{appendices.HEADING}</a></li>')
+        annex = self.at.relative("ledger_annex")
+        items.append(f'<li class="toc-l1"><a href="{annex}">{ANNEX_TITLE}（另附：{annex}）</a></li>')
         return '<nav class="toc"><h2 class="toc-title">目录</h2><ul>' + "".join(items) + "</ul></nav>"
 
     def heading_text(self, s: Section) -> str:
@@ -228,8 +230,9 @@ class Report:
         return f"{numbering(1, len(self.outline.sections) + 1)}{self.params.year}年目标完成情况"
 
     def targets_html(self) -> str:
-        """Last year's plan against this year's figures: 达成 / 未达成 / 无数据, with the gap (ledger rows
-        `target.<id>.target|actual|gap|status` and the counts `target.count|met|missed|nodata`)."""
+        """Last year's plan against this year's figures: per target the plan's own words (计划表述), how they
+        are read (理解为), the actual, 达成 / 未达成 / 无数据 and the gap (ledger rows
+        `target.<id>.plan|target|actual|gap|status` and the counts `target.count|met|missed|nodata`)."""
         if not self.has_targets:
             return ""
         n = {k: self.rows[f"target.{k}"] for k in ("count", "met", "missed", "nodata")}
@@ -245,26 +248,32 @@ class Report:
             if r["kind"] == "target" and rid.endswith(".target")
         ]
         parts = {
-            tid: {p: self.rows[f"target.{tid}.{p}"] for p in ("target", "actual", "gap", "status")} for tid in tracked
+            tid: {p: self.rows[f"target.{tid}.{p}"] for p in ("plan", "target", "actual", "gap", "status")}
+            for tid in tracked
+        }
+        columns = {
+            "目标": None,
+            "计划表述": "plan",
+            "理解为": "target",
+            "实际": "actual",
+            "完成情况": "status",
+            "差距": "gap",
         }
         frame = pd.DataFrame(
             [
-                {
-                    "目标": t["target"]["label"],
-                    "目标值": t["target"]["wording"],
-                    "实际": t["actual"]["wording"],
-                    "完成情况": t["status"]["wording"],
-                    "差距": t["gap"]["wording"],
-                }
+                {col: t[p]["wording"] if p else t["target"]["label"] for col, p in columns.items()}
                 for t in parts.values()
             ],
-            columns=["目标", "目标值", "实际", "完成情况", "差距"],
+            columns=list(columns),
         )
         styler = (
             frame.style.hide(axis="index")
             .set_uuid("targets")
             .format(escape="html")
             .set_table_attributes('class="figtable targets"')
+            .set_table_styles(  # 理解为 is a sentence, not a number: aligned left, its heading too
+                {"理解为": [{"selector": cell, "props": "text-align: left"} for cell in ("th", "td")]}, overwrite=False
+            )
             .map(
                 lambda v: (
                     "color: #2e7d32; font-weight: 700"
@@ -287,10 +296,9 @@ class Report:
 
     # ---------------------------------------------------------------- appendices
     def quality_html(self) -> str:
-        return appendices.quality_html(self.rows, self.params.root, self.at.relative("validation_page"))
-
-    def ledger_html(self) -> str:
-        return appendices.ledger_html(self.ledger, self.at.relative("ledger"))
+        return appendices.quality_html(
+            self.rows, self.params.root, self.at.relative("validation_page"), self.at.relative("ledger_annex")
+        )
 
     def blocks(self) -> list[tuple[str, str]]:
         """The report as (MIME type, content) blocks, in order: what the notebook displays."""
@@ -300,7 +308,7 @@ class Report:
         targets = self.targets_html()
         if targets:
             out.append(("text/html", targets))
-        out += [("text/html", self.quality_html()), ("text/html", self.ledger_html())]
+        out.append(("text/html", self.quality_html()))
         return out
 
     def show_all(self) -> None:
