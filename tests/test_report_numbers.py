@@ -20,7 +20,7 @@ from annualreport.figures.charts import ChartDef, check_outline, load_charts, se
 from annualreport.figures.comparisons import table_figures, year_before_rows
 from annualreport.figures.compute import LEDGER_COLUMNS
 from annualreport.figures.targets import assess, ledger_rows, plan_rows
-from annualreport.figures.wording import STYLES, plain, word
+from annualreport.figures.wording import STYLES, by_unit, word
 from annualreport.project.errors import SpecError
 from annualreport.report.narrative import DATE, NAMES_WITH_DIGITS, load_outline
 from annualreport.report.render import visible_text
@@ -368,8 +368,10 @@ def test_tables_and_targets_print_their_ledger_rows(project):
     page = body_html(report_page(project, 2021))
     rows = read_ledger(project, 2021).set_index("id")
     r = "hazard_rectification_rate"  # 2021: 98.25 this year, 100 the year before
-    cells = [plain(rows.loc[r, "value"]), plain(rows.loc[f"{r}.previous", "value"]), rows.loc[f"{r}.change", "wording"]]
-    assert cells == ["98.25", "100", "-1.75个百分点"]
+    # rates print two decimals (wording.UNIT_DECIMALS), their change in 百分点 as its ledger wording
+    cells = [by_unit(rows.loc[r, "value"], "%"), by_unit(rows.loc[f"{r}.previous", "value"], "%")]
+    cells.append(rows.loc[f"{r}.change", "wording"])
+    assert cells == ["98.25", "100.00", "-1.75个百分点"]
     assert re.search(
         r"<td[^>]*>安全隐患整改率</td>\s*" + r"\s*".join(rf"<td[^>]*>{re.escape(c)}</td>" for c in cells), page
     )

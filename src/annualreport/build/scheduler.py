@@ -332,12 +332,8 @@ def _html(pipe: Pipeline) -> None:
     from annualreport.report.render import render_html
 
     title = report_title(pipe.params)
-    colophon = (
-        f"{pipe.params.institution['name']} · {pipe.params.year}年度 · 本报告由 annualreport "
-        f"根据各部门数据生成，每个数字可在附件 {pipe.places.relative('ledger_annex')} 和台账 "
-        f"{pipe.places.relative('ledger')} 中追溯来源"
-    )
-    render_html(pipe.at("executed", notebook="40-report"), pipe.at("report_html"), title, colophon)
+    # No colophon: the report names no tool (its sources are under each chart and table, the ledger is the annex).
+    render_html(pipe.at("executed", notebook="40-report"), pipe.at("report_html"), title)
     from annualreport.report.annex import write_annex
 
     write_annex(pipe.params, pipe.work, pipe.at("ledger_annex"), title)

@@ -7,7 +7,8 @@ stage writes
 - `<figure_id>.previous` (kind `previous`): the year before's value, as the `previous` artefact (that
   year's ledger, computed from its raw files) has it, with its wording, rows, inputs and validation;
 - `<figure_id>.change` (kind `change`): this year's value minus the year before's, in 个百分点 for rates;
-  its `wording` is the table cell as printed: `+289（+7.8%）`, `-1.75个百分点`, `0（0%）`;
+  its `wording` is the table cell as printed: `+289（+7.8%）`, `-1.75个百分点`, `0（0%）` (百分点 to two
+  decimals, the rule of `wording.UNIT_DECIMALS`: `+5.00个百分点`);
 - `<figure_id>.change_pct` (kind `change`, figures that are not rates): the change as a percentage of
   the year before's value, one decimal, rounded half up (blank when the year before is 0 or missing).
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from annualreport.figures.wording import plain, round_half_up
+from annualreport.figures.wording import by_unit, plain, round_half_up
 from annualreport.project.errors import SpecError
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from annualreport.report.narrative import Outline
 
 RATE_UNITS = {"%"}
+POINTS = "个百分点"
 NO_DATA = "无数据"
 
 
@@ -123,7 +125,7 @@ def year_before_rows(
         if d is None:
             cell = NO_DATA
         elif rate:
-            cell = f"{_sign(d)}{plain(d)}个百分点"
+            cell = f"{_sign(d)}{by_unit(d, POINTS)}{POINTS}"
         elif pct is None:
             cell = f"{_sign(d)}{plain(d)}"
         else:
@@ -134,8 +136,8 @@ def year_before_rows(
                 "id": f"{fid}.change",
                 "label": f"{r['label']}（同比变化）",
                 "value": "" if d is None else str(d),
-                "unit": "个百分点" if rate else r["unit"],
-                "display": NO_DATA if d is None else f"{_sign(d)}{plain(d)}",
+                "unit": POINTS if rate else r["unit"],
+                "display": NO_DATA if d is None else f"{_sign(d)}{by_unit(d, POINTS) if rate else plain(d)}",
                 "wording": cell,
                 "definition": f"figure {fid}: this year's value minus {year - 1}'s"
                 + (

@@ -50,6 +50,20 @@ def plain(value: Decimal | float | int) -> str:
     return format(d.normalize(), "f")
 
 
+# One decimals rule per unit for the numbers of tables and chart labels (as the seed prints them): rates
+# and their changes in 百分点 to two decimals (82.60, not 82.6); every other unit as `plain` prints it
+# (counts are whole numbers, money as the ledger has it).
+UNIT_DECIMALS = {"%": 2, "个百分点": 2}
+
+
+def by_unit(value: Decimal | float | int | str, unit: str) -> str:
+    """`value` as a table cell prints it: the unit's decimals (UNIT_DECIMALS), else `plain`."""
+    places = UNIT_DECIMALS.get(unit)
+    if places is None:
+        return plain(value)
+    return format(round_half_up(value, places), "f")
+
+
 def round_number(n: int) -> str:
     """A round number as the seed writes it: 1000 -> 千, 800000 -> 80万, 21000 -> 2.1万."""
     if n == 1000:

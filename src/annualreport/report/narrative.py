@@ -4,7 +4,8 @@ A year's narrative folder (`params/narrative/<year>/`, or `paths.narrative` in t
 `sections.yaml` (the outline: headings, which Markdown file is each section's prose, which tables
 and charts follow it) and the Markdown files. Prose refers to figures as `{figure_id}` and to the
 year as `{year}`, `{prev_year}`, `{next_year}`; `{institution}` is the college's name. A figure
-may pick another wording style for one sentence: `{board_new_enterprises:cn}`.
+may pick another wording style for one sentence: `{board_new_enterprises:cn}`. `{ref:<key>}` names a
+chart or table by its number (图1, 表1; see `report/captions.py`).
 
 Narrative files hold no hand-typed numbers: `bare_numbers()` finds digits outside references, dates
 and the reviewed names with digits of `specs/terms.yaml`, and a test fails on any.
@@ -22,6 +23,9 @@ from annualreport.project.errors import SpecError
 from annualreport.project.paths import load_yaml, specs_dir
 
 REF = re.compile(r"\{((?:target\.)?[a-z_][a-z0-9_]*)(?::([a-z]+))?\}")
+# A chart or table by its key (`{ref:admissions_by_school}`), printed 图1 / 表1 (report/captions.py).
+XREF = re.compile(r"\{ref:([a-z][a-z0-9_]*)\}")
+HELD = re.compile(f"{XREF.pattern}|{REF.pattern}")
 # Dates are allowed as typed: 2021年5月31日, 5月31日, 2021-05-31, 11月30日.
 DATE = re.compile(r"(\d{4}年)?\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2}")
 DIGIT = re.compile(r"[0-9０-９]")
@@ -122,6 +126,7 @@ class Context:
     year: int
     institution: str
     targets: dict[str, str] = field(default_factory=dict)  # next year's targets as printed: "20项"
+    refs: dict[str, tuple[str, str]] = field(default_factory=dict)  # chart/table key -> (图1, anchor)
 
     @property
     def names(self) -> dict[str, str]:
@@ -159,7 +164,11 @@ def annex_page() -> str:
 
 
 def fill(text: str, ctx: Context, where: str, markup: bool = True) -> str:
-    """Replace references. With `markup`, each figure becomes a link to its row in the ledger annex."""
+    """Replace references. With `markup`, each figure becomes a link to its row in the ledger annex and
+    each `{ref:<key>}` a link to its chart's or table's caption."""
+    from annualreport.report.captions import ref_text
+
+    text = XREF.sub(lambda m: ref_text(ctx.refs, m.group(1), where, markup), text)
 
     def repl(m: re.Match) -> str:
         name, style = m.group(1), m.group(2)
@@ -187,7 +196,7 @@ def markdown_to_html(md: str, ctx: Context | None = None, where: str = "") -> st
         refs.append(m.group(0))
         return f"FIGREF{len(refs) - 1:05d}X"
 
-    held = REF.sub(hold, md) if ctx is not None else md
+    held = HELD.sub(hold, md) if ctx is not None else md
     out = mistune.create_markdown(escape=True)(held)
     if ctx is None:
         return out
@@ -236,7 +245,7 @@ def bare_numbers(text: str, terms: tuple[str, ...] | None = None) -> list[str]:
     """Digits typed into narrative text outside figure/year references, dates and the reviewed terms
     (`terms`, default `load_terms()`): a digit inside a listed term is not a bare number, one anywhere
     else is (a term's text is cut out, so `21+X` still leaves its `2`)."""
-    stripped = DATE.sub("", REF.sub("", text))
+    stripped = DATE.sub("", REF.sub("", XREF.sub("", text)))
     for name in load_terms() if terms is None else terms:
         stripped = stripped.replace(name, " ")
     return re.findall(r"[0-9０-９]+(?:[.,．][0-9０-９]+)*", stripped)

@@ -71,7 +71,8 @@ def visible_text(page: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", page))
 
 
-def render_html(executed: Path, out: Path, title: str, colophon: str) -> Path:
+def render_html(executed: Path, out: Path, title: str, colophon: str = "") -> Path:
+    """The report page; no colophon footer unless one is given (the report carries no tool colophon)."""
     from nbconvert import HTMLExporter
 
     nb = scrub(nbformat.read(str(executed), as_version=4))

@@ -24,12 +24,12 @@ import pandas as pd
 
 from annualreport.figures.charts import ChartDef, check_outline, load_charts
 from annualreport.figures.compute import _mask, load_definitions
-from annualreport.figures.wording import plain
+from annualreport.figures.wording import by_unit
 from annualreport.ingest.year import load_clean
 from annualreport.project.catalog import places
 from annualreport.project.errors import SpecError
 from annualreport.project.params import Params, load_params
-from annualreport.report import appendices
+from annualreport.report import appendices, captions
 from annualreport.report.annex import ANNEX_TITLE
 from annualreport.report.narrative import Context, Outline, Section, fill, load_outline, render_body
 
@@ -68,10 +68,19 @@ class Report:
     def at(self):
         return places(self.params, self.work_dir)
 
+    @cached_property
+    def numbers(self) -> captions.Numbers:
+        """图N / 表N of every chart and table, in reading order (report/captions.py)."""
+        return captions.number_blocks(self.outline, self.has_targets)
+
+    @cached_property
+    def sources(self) -> captions.Sources:
+        return captions.Sources.load(self.params, self.at)
+
     @property
     def ctx(self) -> Context:
         plan = {rid.removeprefix("plan."): r["wording"] for rid, r in self.rows.items() if r["kind"] == "plan"}
-        return Context(self.rows, self.params.year, self.params.institution["name"], plan)
+        return Context(self.rows, self.params.year, self.params.institution["name"], plan, self.numbers.refs)
 
     # ---------------------------------------------------------------- blocks of HTML
     def cover_html(self) -> str:
@@ -104,9 +113,11 @@ class Report:
         return s.number + fill(s.heading, self.ctx, "sections.yaml heading", markup=False)
 
     def section_blocks(self):
-        """(kind, payload) pairs in reading order: ('html', str) or ('svg', str). A section's prose
-        follows its heading; its tables and charts come after its subsections (a summary of them)."""
+        """(kind, payload) pairs in reading order, all ('html', str). A section's prose follows its
+        heading; its tables and charts come after its subsections (a summary of them), numbered in
+        that order (captions.blocks_in_order)."""
         ctx = self.ctx
+        labels = iter(self.numbers.labels)
         numbers = {id(s): n for n, s in enumerate(self.outline.walk())}  # anchors, as in the TOC
 
         def emit(s):
@@ -124,22 +135,24 @@ class Report:
             for child in s.children:
                 yield from emit(child)
             for block in s.blocks:
-                yield self.block(s, block)
+                yield self.block(s, block, *next(labels))
 
         for s in self.outline.sections:
             yield from emit(s)
 
-    def block(self, s, block: dict) -> tuple[str, str]:
+    def block(self, s, block: dict, label: str = "", anchor: str = "") -> tuple[str, str]:
         if "table" in block:
-            return "html", self.figure_table(block["table"])
+            return "html", self.figure_table(block["table"], label, anchor)
         if "chart" in block:
-            return "svg", self.chart(self.charts[block["chart"]])
+            chart = self.charts[block["chart"]]
+            note = self.sources.note([chart.dataset])
+            return "html", captions.chart_figure(self.chart(chart), label, anchor, chart.title, note)
         if "rows" in block:
-            return "html", self.rows_table(block["rows"])
+            return "html", self.rows_table(block["rows"], label, anchor)
         raise SpecError(f"sections.yaml: section '{s.heading}': a block is a table, chart or rows, got {block}")
 
     # ---------------------------------------------------------------- tables
-    def figure_table(self, spec: dict) -> str:
+    def figure_table(self, spec: dict, label: str = "", anchor: str = "") -> str:
         """Figures this year and the year before, with the change (百分点 for rates): ledger rows
         `<id>`, `<id>.previous` and `<id>.change`."""
         ids = spec["figures"]
@@ -154,8 +167,8 @@ class Report:
             rows.append(
                 {
                     "指标": r["label"],
-                    f"{y}年": _num(r["value"]),
-                    f"{py}年": _num(prev["value"]),
+                    f"{y}年": _num(r["value"], r["unit"]),
+                    f"{py}年": _num(prev["value"], r["unit"]),
                     "同比变化": "—" if change["value"] == "" else change["wording"],
                     "单位": r["unit"],
                 }
@@ -168,9 +181,9 @@ class Report:
             .format(escape="html")
             .set_table_attributes('class="figtable"')
         )
-        caption = f"<caption>{html.escape(title)}</caption>" if title else ""
-        out = styler.to_html()
-        return out.replace('class="figtable">', f'class="figtable">{caption}', 1)
+        caption = captions.table_caption(label, anchor, title)
+        out = styler.to_html().replace('class="figtable">', f'class="figtable">{caption}', 1)
+        return out + self.sources.note(self.rows[fid]["dataset"] for fid in ids)
 
     # ---------------------------------------------------------------- charts
     def chart(self, chart: ChartDef) -> str:
@@ -184,9 +197,18 @@ class Report:
         labels, values = list(bars_rows["label"]), [float(v) for v in bars_rows["value"]]
         fig, ax = plt.subplots(figsize=(7.2, 3.2), dpi=100)
         bars = ax.bar(labels, values, color="#9b2335", width=0.6)
-        ax.bar_label(bars, labels=[plain(v) for v in bars_rows["value"]], fontsize=9, padding=2)
-        ax.set_title(chart.title, fontsize=12)
-        ax.set_ylabel(chart.unit)
+        ax.bar_label(bars, labels=[by_unit(v, chart.unit) for v in bars_rows["value"]], fontsize=9, padding=2)
+        # no title (the HTML caption below the chart names it); the unit reads horizontally above the axis
+        ax.annotate(
+            chart.unit,
+            xy=(0, 1),
+            xycoords="axes fraction",
+            xytext=(0, 8),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            fontsize=9,
+        )
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(axis="x", labelsize=9)
         if chart.unit in RATE_UNITS:
@@ -197,7 +219,7 @@ class Report:
         plt.close(fig)
         return unique_svg_ids(buf.getvalue(), chart.svg_prefix)
 
-    def rows_table(self, spec: dict) -> str:
+    def rows_table(self, spec: dict, label: str = "", anchor: str = "") -> str:
         """Rows of a clean dataset as a table (e.g. construction milestones planned vs done).
         `{dataset, columns: {column: 中文标题}, where, sort, title}`; dates print as 2021年5月31日, blanks as —."""
         _, sets = load_definitions(self.params.root)
@@ -215,8 +237,9 @@ class Report:
             .set_table_attributes('class="figtable rows"')
             .to_html()
         )
-        caption = f"<caption>{html.escape(title)}</caption>" if title else ""
-        return html_table.replace('class="figtable rows">', f'class="figtable rows">{caption}', 1)
+        caption = captions.table_caption(label, anchor, title)
+        out = html_table.replace('class="figtable rows">', f'class="figtable rows">{caption}', 1)
+        return out + self.sources.note([spec["dataset"]])
 
     # ---------------------------------------------------------------- targets
     @property
@@ -288,9 +311,15 @@ class Report:
             for t in parts.values()
             if t["actual"]["note"]
         )
+        label, anchor = self.numbers.targets or ("", "")
+        caption = captions.table_caption(label, anchor, f"{self.params.year}年目标完成情况")
+        table = styler.to_html().replace('class="figtable targets">', f'class="figtable targets">{caption}', 1)
+        datasets = [t["actual"]["dataset"] for t in parts.values() if t["actual"]["dataset"]]
+        note = self.sources.text(datasets) if datasets else ""
+        note += f"{'；' if note else '数据来源：'}目标：{self.params.year - 1}年工作报告"
         return (
             f'<h2 class="sec sec-l1" id="targets">{html.escape(self.targets_heading())}</h2>'
-            f'<div class="prose"><p>{html.escape(intro)}</p></div>{styler.to_html()}'
+            f'<div class="prose"><p>{html.escape(intro)}</p></div>{table}<p class="source">{html.escape(note)}</p>'
             + (f'<p class="note">说明：</p><ul class="note">{notes}</ul>' if notes else "")
         )
 
@@ -346,6 +375,6 @@ def _cell(v) -> str:
     return str(v)
 
 
-def _num(v: str) -> str:
-    """A ledger value as a table cell: the plain number, — when blank."""
-    return "—" if v in ("", None) or (isinstance(v, float) and pd.isna(v)) else plain(v)
+def _num(v: str, unit: str) -> str:
+    """A ledger value as a table cell: the number with its unit's decimals (wording.UNIT_DECIMALS), — when blank."""
+    return "—" if v in ("", None) or (isinstance(v, float) and pd.isna(v)) else by_unit(v, unit)
