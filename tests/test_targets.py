@@ -146,17 +146,20 @@ def test_tracking_rows_carry_the_wording_and_the_reading():
     assert table.loc["board", ["wording", "reading", "target"]].tolist() == ["3-4个", FULL["reading"], "不低于3家"]
 
 
-def test_the_tracking_table_shows_the_plan_wording_and_the_reading():
+def test_the_tracking_table_shows_the_plan_wording_and_the_reading(monkeypatch):
     from annualreport.figures.compute import LEDGER_COLUMNS
+    from annualreport.report import captions
     from annualreport.report.render import visible_text
     from annualreport.report.views import Report
+
+    monkeypatch.setattr(Report, "sources", property(lambda self: captions.Sources({}, None)))  # no project here
 
     cur = ledger(board_new_enterprises="2", patents_filed="24")
     patents = {**T[5], "figure": "patents_filed", "wording": "20项", "reading": "按下限理解：不少于20项"}
     rows = ledger_rows(assess([FULL, patents], cur, None), cur, 2021)
     report = Report(
         params=SimpleNamespace(year=2021),
-        outline=SimpleNamespace(sections=[]),
+        outline=SimpleNamespace(sections=[], directory=Path("."), walk=lambda: iter(())),
         ledger=pd.DataFrame([{c: r.get(c, "") for c in LEDGER_COLUMNS} for r in rows], columns=LEDGER_COLUMNS),
         work_dir=Path("."),
     )
