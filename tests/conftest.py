@@ -96,3 +96,23 @@ def cleaned_years() -> dict[int, CleanedYear]:
     yield cleaned
     changed = sorted(k for k, v in _fingerprint(cleaned).items() if before.get(k) != v)
     assert not changed, f"a test changed the shared cleaned demo data in place: {changed}"
+
+
+@pytest.fixture(scope="session")
+def demo_project(tmp_path_factory) -> Path:
+    """The demo's 2020 and 2021 reports (HTML) built once for the session in a temporary copy of the
+    project with the 2019–2021 params and raw files (2019 gives 2020 its year before, 2020's plan gives
+    2021 its targets). Shared: tests only read it; a test that edits or rebuilds makes its own copy."""
+    from annualreport.build.driver import build
+
+    project = copy_project(tmp_path_factory.mktemp("demo-build"), years=DEMO_YEARS)
+    for year in DEMO_YEARS:
+        shutil.copytree(ROOT / "data" / "raw" / str(year), project / "data" / "raw" / str(year))
+    mp = pytest.MonkeyPatch()
+    mp.setenv("ANNUALREPORT_ROOT", str(project))
+    try:
+        for year in (2020, 2021):
+            build(year, root=project, formats=("html",))
+    finally:
+        mp.undo()
+    return project

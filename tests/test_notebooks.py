@@ -6,7 +6,6 @@ temporary copy of the project serves every test here."""
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -14,7 +13,6 @@ import pandas as pd
 import pytest
 
 from annualreport import entrypoints as ep
-from annualreport.build.driver import build
 
 from .conftest import ROOT, copy_project
 
@@ -36,17 +34,8 @@ THIN = re.compile(r"from annualreport import entrypoints as ep|(\w+ = )?ep\.\w+\
 
 
 @pytest.fixture(scope="session")
-def project(tmp_path_factory) -> Path:
-    dest = copy_project(tmp_path_factory.mktemp("notebooks"), years=(2019, 2020))
-    for year in ("2019", "2020"):
-        shutil.copytree(ROOT / "data" / "raw" / year, dest / "data" / "raw" / year)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ANNUALREPORT_ROOT", str(dest))
-    try:
-        build(2020, root=dest, formats=("html",))
-    finally:
-        mp.undo()
-    return dest
+def project(demo_project) -> Path:
+    return demo_project
 
 
 @pytest.fixture

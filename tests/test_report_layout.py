@@ -5,7 +5,6 @@ names them; no tool colophon. Unit tests on the outline and prose, build tests o
 from __future__ import annotations
 
 import re
-import shutil
 
 import pandas as pd
 import pytest
@@ -19,7 +18,7 @@ from annualreport.report.captions import Sources, number_blocks
 from annualreport.report.narrative import XREF, Context, load_outline, markdown_to_html
 from annualreport.report.render import visible_text
 
-from .conftest import ROOT, copy_project
+from .conftest import ROOT
 
 OUTLINES = [
     ROOT / "params" / "narrative" / "2019",
@@ -108,20 +107,8 @@ def test_award_levels_go_in_the_order_the_2020_text_names_them():
 
 # ---------------------------------------------------------------------- built reports
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory):
-    from annualreport.build.driver import build
-
-    project = copy_project(tmp_path_factory.mktemp("layout"), years=(2019, 2020, 2021))
-    for year in (2019, 2020, 2021):
-        shutil.copytree(ROOT / "data" / "raw" / str(year), project / "data" / "raw" / str(year))
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ANNUALREPORT_ROOT", str(project))
-    try:
-        for year in (2020, 2021):
-            build(year, root=project, formats=("html",))
-    finally:
-        mp.undo()
-    return {y: (project / "outputs" / str(y) / "report.html").read_text(encoding="utf-8") for y in (2020, 2021)}
+def pages(demo_project):
+    return {y: (demo_project / "outputs" / str(y) / "report.html").read_text(encoding="utf-8") for y in (2020, 2021)}
 
 
 CAPTION = re.compile(r'<caption id="(table-\d+)">(表\d+)[^<]*</caption>|<figcaption>(图\d+)[^<]*</figcaption>')

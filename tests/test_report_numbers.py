@@ -9,7 +9,6 @@ before its appendices) back against the ledger.
 from __future__ import annotations
 
 import re
-import shutil
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from annualreport.project.errors import SpecError
 from annualreport.report.narrative import DATE, NAMES_WITH_DIGITS, load_outline
 from annualreport.report.render import visible_text
 
-from .conftest import ROOT, copy_project
+from .conftest import ROOT
 
 SETS = {"employed": ["协议就业", "升学"]}
 
@@ -320,21 +319,8 @@ def test_the_check_finds_a_number_that_is_no_ledger_row():
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    from annualreport.build.driver import build
-
-    # 2019's params and files give 2020 its year-before column; 2020's plan gives 2021 its targets
-    project = copy_project(tmp_path_factory.mktemp("numbers"), years=(2019, 2020, 2021))
-    for year in (2019, 2020, 2021):
-        shutil.copytree(ROOT / "data" / "raw" / str(year), project / "data" / "raw" / str(year))
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ANNUALREPORT_ROOT", str(project))
-    try:
-        for year in (2020, 2021):
-            build(year, root=project, formats=("html",))
-    finally:
-        mp.undo()
-    return project
+def project(demo_project):
+    return demo_project
 
 
 def read_ledger(project: Path, year: int) -> pd.DataFrame:
