@@ -88,9 +88,11 @@ def test_a_bad_terms_file_is_an_error(tmp_path, text, message):
 
 @pytest.mark.parametrize("year", [2019, 2020, 2021])
 def test_every_reference_is_a_defined_figure(year):
+    from annualreport.figures.statements import load_statements
     from annualreport.project.params import load_params
 
     defs, _ = load_definitions(ROOT)
+    defs = {**defs, **load_statements(ROOT, defs)}  # statements print like figures
     outline = load_outline(ROOT / "params" / "narrative" / str(year))
     targets = load_params(ROOT / "params" / f"{year}.yaml", root=ROOT).data["targets"]
     names = {"year", "prev_year", "next_year", "institution"} | {f"target.{t['id']}" for t in targets}

@@ -112,16 +112,23 @@ def run_data_docs(params_file: str, work_dir: str) -> str:
 
 def run_previous(params_file: str, work_dir: str) -> pd.DataFrame | None:
     """The year before's figures, computed from that year's raw files (cleaned in memory), so the
-    year-before column depends only on inputs, not on an earlier build's outputs. Removes the
-    artefact when there is no year before."""
+    year-before column depends only on inputs, not on an earlier build's outputs; each figure carries
+    that year's raw files (sha256) and its datasets' validation status, from the same suites run in
+    memory. Removes the artefact when there is no year before."""
     from annualreport.figures.compute import compute_all
+    from annualreport.figures.ledger import input_digests
+    from annualreport.validation.gate import dataset_status
+    from annualreport.validation.run import validate_in_memory
 
     params, at = _open(params_file, work_dir)
     prev = previous_params(params)
     if prev is None or not prev.raw_dir.is_dir():
         at("previous").unlink(missing_ok=True)
         return None
-    ledger = compute_all(ingest_year.clean_in_memory(prev), prev.year, root=params.root)
+    frames, accounting = ingest_year.clean_in_memory(prev)
+    inputs = input_digests(accounting) if len(accounting) else {}
+    status = dataset_status(validate_in_memory(prev, frames))
+    ledger = compute_all(frames, prev.year, inputs, status, root=params.root)
     at.write("previous", ledger)
     return ledger
 

@@ -88,7 +88,7 @@ def previous_inputs(pipe: Pipeline) -> dict[str, str]:
         out["previous"] = "none"
         return out
     out.update(pipe.files(pipe.prev.path))
-    for folder in (pipe.prev.raw_dir, pipe.prev.reference_dir, pipe.root / "specs"):
+    for folder in (pipe.prev.raw_dir, pipe.prev.reference_dir, pipe.root / "specs", pipe.root / "expectations"):
         out.update(pipe.tree(folder))
     return out
 

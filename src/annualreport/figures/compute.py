@@ -36,6 +36,7 @@ FIGURE_KEYS = {
     "wording",
     "description",
     "optional",
+    "compare",
 }
 LEDGER_COLUMNS = [
     "id",
@@ -57,7 +58,7 @@ LEDGER_COLUMNS = [
 # specs/charts.yaml (`chart`), a table's year-before value and change (`previous`, `change`), last
 # year's target tracked this year (`target`), next year's plan target (`plan`), a data-quality count
 # of the appendix (`quality`), a number the analyst states with its source (`stated`, figures/stated.py).
-KINDS = ("computed", "chart", "previous", "change", "target", "plan", "quality", "stated")
+KINDS = ("computed", "chart", "previous", "change", "target", "plan", "quality", "stated", "statement")
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class FigureDef:
     precision: int = 0
     wording: dict = field(default_factory=lambda: {"style": "plain"})
     description: str = ""
+    compare: bool = True  # False: the year before's value says nothing (a fixed list), no year-before row
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,14 @@ def _definition(item: dict, where: str) -> FigureDef:
         precision=int(item.get("precision", 0)),
         wording=wording,
         description=str(item.get("description", "")),
+        compare=_flag(item.get("compare", True), f"{where}: compare"),
     )
+
+
+def _flag(v, where: str) -> bool:
+    if not isinstance(v, bool):
+        raise SpecError(f"{where} is true or false (got {v!r})")
+    return v
 
 
 def _mask(frame: pd.DataFrame, where: dict, sets: dict, year: int, what: str) -> pd.Series:

@@ -6,6 +6,8 @@ The ledger's rows, by `kind` (in this order):
 - `computed`: every figure of `specs/figures/*.yaml`;
 - `stated`: every figure the analyst declares with its source and date in the year's narrative folder
   (`stated.yaml`; numbers no office file carries, e.g. a ranking; `figures/stated.py`);
+- `statement`: every phrase of the prose that states a status, chosen from the figures (`statements:` in
+  `specs/figures/*.yaml`; `figures/statements.py`);
 - `chart`: every bar of every chart the year's outline shows (`specs/charts.yaml`; `chart.<chart_id>.<n>`);
 - `previous`, `change`: for each figure a table of the year's outline lists, the year before's value
   and the change (`<id>.previous`, `<id>.change`, `<id>.change_pct`; `figures/comparisons.py`);
@@ -26,6 +28,7 @@ from annualreport.figures.comparisons import table_figures, year_before_rows
 from annualreport.figures.compute import LEDGER_COLUMNS, compute_all, load_definitions
 from annualreport.figures.quality import quality_rows
 from annualreport.figures.stated import load_stated, stated_path, stated_rows
+from annualreport.figures.statements import load_statements, statement_rows
 from annualreport.figures.targets import assess, evaluate, ledger_rows, plan_rows
 from annualreport.project.catalog import Places
 from annualreport.project.params import Params, previous_params
@@ -49,14 +52,18 @@ def build(params: Params, at: Places, frames: dict[str, pd.DataFrame], status: d
     accounting = at.read("accounting")
     inputs = input_digests(accounting)
     figures = compute_all(frames, params.year, inputs, status, params.root)
-    _, sets = load_definitions(params.root)
+    defs, sets = load_definitions(params.root)
     stated = load_stated(params.narrative_dir, params.root)
     rows = stated_rows(stated, stated_path(params.narrative_dir), params.year, params.root)
+    known = {r["id"]: r for r in figures.to_dict("records")} | {r["id"]: r for r in rows}
+    statements = load_statements(params.root, known)
+    rows += statement_rows(statements, known, params.year, params.institution["name"])
     for cid in dict.fromkeys(outline_charts(outline)):  # the charts this year's report shows
         ds = charts[cid].dataset
         rows += series_rows(charts[cid], frames.get(ds), sets, params.year, inputs.get(ds, ""), status.get(ds, ""))
     previous = at.read("previous", missing_ok=True)
-    rows += year_before_rows(figures, previous, table_figures(outline, figures["id"]), params.year)
+    compared = [f for f in table_figures(outline, figures["id"]) if f not in defs or defs[f].compare]
+    rows += year_before_rows(figures, previous, compared, params.year)
     prev_params = previous_params(params)
     if prev_params is not None and prev_params.data["targets"]:
         tracked = prev_params.data["targets"]

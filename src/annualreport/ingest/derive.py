@@ -63,6 +63,27 @@ def match_poverty_counties(frame: pd.DataFrame, ctx) -> pd.DataFrame:
     return frame
 
 
+MILESTONE_STATUSES = ("按期", "滞后", "未完成", "未到期")
+
+
+def milestone_status(frame: pd.DataFrame, ctx) -> pd.DataFrame:
+    """A construction milestone's status at the end of the report year, from its planned (`due_on`) and
+    actual (`done_on`) dates: 按期 (done by the planned date), 滞后 (done after it), 未完成 (not done, planned
+    for the year or earlier), 未到期 (not done, planned for a later year). Adds `status`."""
+    frame = frame.copy()
+    year_end = pd.Timestamp(ctx.year, 12, 31)
+    due, done = pd.to_datetime(frame["due_on"]), pd.to_datetime(frame["done_on"])
+    status = []
+    for d, f in zip(due, done, strict=True):
+        if pd.notna(f):
+            status.append("按期" if pd.notna(d) and f <= d else "滞后")
+        else:
+            status.append("未到期" if pd.notna(d) and d > year_end else "未完成")
+    frame["status"] = pd.array(status, dtype="string")
+    return frame
+
+
 DERIVATIONS: dict[str, Callable] = {
     "match_poverty_counties": match_poverty_counties,
+    "milestone_status": milestone_status,
 }

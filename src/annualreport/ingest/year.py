@@ -130,18 +130,21 @@ def remove_outputs(params: Params, work_dir: Path, name: str) -> None:
         path.unlink(missing_ok=True)
 
 
-def clean_in_memory(params: Params) -> dict[str, pd.DataFrame]:
-    """Every dataset of a year cleaned without writing anything (for the year-before column)."""
+def clean_in_memory(params: Params) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """Every dataset of a year cleaned without writing anything (for the year-before column): the clean
+    frames and their row accounting (one line per file, with its sha256, as the clean stage writes it)."""
     ctx = context_for(params)
-    frames = {}
+    frames, accounting = {}, []
     for name, spec in load_specs(params.root).items():
         out = clean_dataset(spec, params, ctx)
         if out is None:
             continue
-        frames[name] = out[0].frame
+        result, source = out
+        frames[name] = result.frame
+        accounting.append({**result.accounting.as_row(), "sha256": source.sha256})
         if spec.reference:
-            ctx.reference[name] = out[0].frame
-    return frames
+            ctx.reference[name] = result.frame
+    return frames, pd.DataFrame(accounting)
 
 
 def load_clean(params: Params, name: str) -> pd.DataFrame:

@@ -154,25 +154,24 @@ class Report:
     # ---------------------------------------------------------------- tables
     def figure_table(self, spec: dict, label: str = "", anchor: str = "") -> str:
         """Figures this year and the year before, with the change (百分点 for rates): ledger rows
-        `<id>`, `<id>.previous` and `<id>.change`."""
+        `<id>`, `<id>.previous` and `<id>.change`. A row that compares nothing (no year-before value, or a
+        figure declared `compare: false`, such as the size of a fixed list) is left out; when no row of
+        the table compares, it shows this year's values alone."""
         ids = spec["figures"]
         y, py = self.params.year, self.params.year - 1
-        where = "sections.yaml table"
-        rows = []
         for fid in ids:
             if fid not in self.rows:
                 raise SpecError(f"sections.yaml: table names unknown figure '{fid}'")
+        compared = [f for f in ids if self.rows.get(f"{f}.previous", {}).get("value", "") != ""]
+        rows = []
+        for fid in compared or ids:
             r = self.rows[fid]
-            prev, change = self.row(f"{fid}.previous", where), self.row(f"{fid}.change", where)
-            rows.append(
-                {
-                    "指标": r["label"],
-                    f"{y}年": _num(r["value"], r["unit"]),
-                    f"{py}年": _num(prev["value"], r["unit"]),
-                    "同比变化": "—" if change["value"] == "" else change["wording"],
-                    "单位": r["unit"],
-                }
-            )
+            row = {"指标": r["label"], f"{y}年": _num(r["value"], r["unit"])}
+            if compared:
+                prev, change = self.rows[f"{fid}.previous"], self.row(f"{fid}.change", "sections.yaml table")
+                row[f"{py}年"] = _num(prev["value"], r["unit"])
+                row["同比变化"] = "—" if change["value"] == "" else change["wording"]
+            rows.append({**row, "单位": r["unit"]})
         frame = pd.DataFrame(rows)
         title = spec.get("title", "")
         styler = (

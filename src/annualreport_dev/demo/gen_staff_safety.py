@@ -54,7 +54,8 @@ TRUTH = LatestYear(
                 ("专任教师", "离职"): 8,
                 ("专职辅导员", "离职"): 3,
             },
-            "experts": {"think_tank": 25, "think_tank_earlier": 0, "tech_envoys": 38, "adjunct_teachers": 20},
+            # the 智库 was founded in 2020 (the 2020 narrative: 打造首批智库): no think-tank experts before
+            "experts": {"think_tank": 0, "think_tank_earlier": 0, "tech_envoys": 38, "adjunct_teachers": 20},
             "hazards": {"found": 38, "fixed": 36, "carried": 0},
             "accidents": [
                 (dt.date(2019, 4, 17), "其他", "学生在宿舍楼梯间滑倒致脚踝扭伤，已送医治疗"),
