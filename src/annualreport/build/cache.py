@@ -169,6 +169,7 @@ class Store:
     def __init__(self, root: Path, directory: Path | None = None):
         self.root = root
         self.dir = directory or root / "build" / "cache"
+        self.damaged: dict[tuple[str, str], str] = {}  # (scope, stage) -> what was wrong with its entry
 
     # -- blobs -----------------------------------------------------------------------------
     def _blob(self, digest: str) -> Path:
@@ -192,15 +193,33 @@ class Store:
         return self.dir / "actions" / year_scope / self._safe(stage) / f"{key}.json"
 
     def lookup(self, scope: str, stage: str, key: str) -> Record | None:
-        """The record for this key when all its blobs are still there."""
+        """The record for this key when all its blobs are there and sound. A blob that would be restored
+        (its output is not already in place) is hashed first: one whose bytes no longer match its name
+        (a truncated copy, a disk error) is removed with its record, the stage reruns, and `damaged` says
+        why. A record that cannot be read is removed the same way."""
         path = self._record_path(scope, stage, key)
+        if not path.exists():
+            return None
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            return None
-        rec = Record(stage, key, data["outputs"])
-        if all(self._blob(d).exists() for d in rec.outputs.values()):
-            return rec
+            rec = Record(stage, key, dict(data["outputs"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return self._drop(scope, stage, path, "its cache record is unreadable")
+        for rel, digest in rec.outputs.items():
+            blob = self._blob(digest)
+            if not blob.is_file():
+                return None
+            here = self.root / rel
+            if here.is_file() and file_digest(here) == digest:
+                continue
+            if _content_digest(blob) != digest:
+                blob.unlink(missing_ok=True)
+                return self._drop(scope, stage, path, f"cached {Path(rel).name} is damaged (sha256 mismatch)")
+        return rec
+
+    def _drop(self, scope: str, stage: str, record: Path, why: str) -> None:
+        record.unlink(missing_ok=True)
+        self.damaged[(scope, stage)] = f"{why}: entry removed, rerun"
         return None
 
     def in_place(self, rec: Record) -> bool:
@@ -237,6 +256,15 @@ class Store:
             )
         except (OSError, json.JSONDecodeError):
             return None
+
+
+def _content_digest(path: Path) -> str:
+    """sha256 of a file read now (not memoised: a blob is checked against its name as it is)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def _write_json(path: Path, data) -> None:

@@ -142,7 +142,8 @@ class Pipeline:
                 return True, ""
         if self.options.force:
             return False, "forced (--force)"
-        return False, cache.why(self.store.last_inputs(self.scope, name), inputs)
+        damaged = self.store.damaged.pop((self.scope, name), "")
+        return False, damaged or cache.why(self.store.last_inputs(self.scope, name), inputs)
 
     def save(self, name: str, inputs: dict[str, str]) -> None:
         outputs = [p for p in declared_outputs(self, name) if p.is_file()]

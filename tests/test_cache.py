@@ -1,0 +1,55 @@
+"""The build cache checks a blob against its name before it restores it (build/cache.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from annualreport.build.cache import Store, file_digest
+
+
+@pytest.fixture
+def store(tmp_path):
+    out = tmp_path / "build" / "2020" / "ledger.csv"
+    out.parent.mkdir(parents=True)
+    out.write_bytes(b"id,value\nfigure,42\n" * 100)
+    s = Store(tmp_path)
+    rec = s.save("2020", "figures", "k1", {"a": "1"}, [out])
+    return s, rec, out
+
+
+def test_a_sound_entry_is_restored(store):
+    s, rec, out = store
+    data = out.read_bytes()
+    out.unlink()
+    found = s.lookup("2020", "figures", "k1")
+    assert found == rec
+    s.restore(found)
+    assert out.read_bytes() == data
+
+
+@pytest.mark.parametrize("damage", ["truncated", "flipped", "record"])
+def test_a_damaged_entry_is_removed_and_the_stage_told_why(store, damage):
+    s, rec, out = store
+    (digest,) = rec.outputs.values()
+    blob = s._blob(digest)
+    data = blob.read_bytes()
+    if damage == "truncated":
+        blob.write_bytes(data[: len(data) // 2])
+    elif damage == "flipped":
+        blob.write_bytes(bytes([data[0] ^ 1]) + data[1:])
+    else:
+        s._record_path("2020", "figures", "k1").write_text("{not json", encoding="utf-8")
+    out.unlink()
+    assert s.lookup("2020", "figures", "k1") is None
+    assert "rerun" in s.damaged[("2020", "figures")]
+    assert not s._record_path("2020", "figures", "k1").exists()
+    if damage != "record":
+        assert "ledger.csv is damaged" in s.damaged[("2020", "figures")] and not blob.exists()
+
+
+def test_an_output_already_in_place_needs_no_blob_check(store):
+    s, rec, out = store
+    (digest,) = rec.outputs.values()
+    s._blob(digest).write_bytes(b"damaged")  # never read: the file in place has the recorded content
+    assert file_digest(out) == digest
+    assert s.lookup("2020", "figures", "k1") == rec
