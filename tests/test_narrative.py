@@ -88,10 +88,12 @@ def test_a_bad_terms_file_is_an_error(tmp_path, text, message):
 
 @pytest.mark.parametrize("year", [2019, 2020, 2021])
 def test_every_reference_is_a_defined_figure(year):
+    from annualreport.figures.stated import load_stated
     from annualreport.project.params import load_params
 
     defs, _ = load_definitions(ROOT)
     outline = load_outline(ROOT / "params" / "narrative" / str(year))
+    defs = {**defs, **{d.id: d for d in load_stated(outline.directory, ROOT)}}  # the year's stated figures
     targets = load_params(ROOT / "params" / f"{year}.yaml", root=ROOT).data["targets"]
     names = {"year", "prev_year", "next_year", "institution"} | {f"target.{t['id']}" for t in targets}
     for s in outline.walk():
