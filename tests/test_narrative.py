@@ -166,3 +166,9 @@ def test_items_count_from_one_in_each_section_one_level_below_its_heading(tmp_pa
 def test_an_item_marker_that_does_not_start_a_paragraph_is_an_error(md):
     with pytest.raises(SpecError, match="must start a paragraph"):
         markdown_to_html(md, where="plan.md")
+
+
+def test_item_markers_hold_no_digits_and_the_2020_plan_uses_them():
+    assert bare_numbers("（#）深入学习贯彻党的十九届五中全会精神。") == []
+    plan = (ROOT / "params" / "narrative" / "2020" / "plan_party.md").read_text(encoding="utf-8")
+    assert plan.count("（#）") == 5
