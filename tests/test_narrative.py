@@ -88,12 +88,14 @@ def test_a_bad_terms_file_is_an_error(tmp_path, text, message):
 
 @pytest.mark.parametrize("year", [2019, 2020, 2021])
 def test_every_reference_is_a_defined_figure(year):
+    from annualreport.figures.stated import load_stated
     from annualreport.figures.statements import load_statements
     from annualreport.project.params import load_params
 
     defs, _ = load_definitions(ROOT)
     defs = {**defs, **load_statements(ROOT, defs)}  # statements print like figures
     outline = load_outline(ROOT / "params" / "narrative" / str(year))
+    defs = {**defs, **{d.id: d for d in load_stated(outline.directory, ROOT)}}  # the year's stated figures
     targets = load_params(ROOT / "params" / f"{year}.yaml", root=ROOT).data["targets"]
     names = {"year", "prev_year", "next_year", "institution"} | {f"target.{t['id']}" for t in targets}
     for s in outline.walk():
@@ -121,3 +123,54 @@ def test_unknown_reference_is_an_error():
     ctx = Context({}, 2020, "学院")
     with pytest.raises(SpecError, match=r"unknown figure '\{nope\}'"):
         markdown_to_html("共{nope}", ctx, "talent.md")
+
+
+# ---------------------------------------------------------------- numbered run-in items
+def test_item_paragraphs_are_numbered_run_in_items():
+    md = "（#）深入学习贯彻党的十九届五中全会精神。以习近平…\n\n（#）全面强化党的政治建设。持续…\n\n说明段落。\n\n(#) 夯实基层党组织建设。"
+    out = markdown_to_html(md)
+    assert out.count('<p class="item">') == 3 and "<h" not in out  # paragraphs, not headings
+    assert '<p class="item">（1）深入学习贯彻党的十九届五中全会精神。以习近平…</p>' in out
+    assert '<p class="item">（2）全面强化党的政治建设。' in out and "<p>说明段落。</p>" in out
+    assert '<p class="item">（3）夯实基层党组织建设。</p>' in out  # ASCII parentheses too, the space dropped
+    assert "#" not in out
+
+
+@pytest.mark.parametrize("level, first", [(1, "一、"), (2, "（一）"), (3, "1."), (4, "（1）"), (5, "（1）")])
+def test_items_are_numbered_at_their_level(level, first):
+    assert markdown_to_html("（#）甲。\n\n（#）乙。", item_level=level).startswith(f'<p class="item">{first}甲。')
+
+
+def test_items_count_from_one_in_each_section_one_level_below_its_heading(tmp_path):
+    from annualreport.report.narrative import render_body
+
+    (tmp_path / "sections.yaml").write_text(
+        "sections:\n  - heading: 工作要点\n    children:\n      - heading: 主要任务\n        child_numbering: arabic\n"
+        "        children:\n          - {heading: 甲, body: a.md}\n          - {heading: 乙, body: b.md}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "a.md").write_text("（#）一项。\n\n（#）二项，共{x}。\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("（#）又一项。\n", encoding="utf-8")
+    outline = load_outline(tmp_path)
+    ctx = Context(
+        {"x": {"label": "x", "value": "4", "unit": "人", "dataset": "", "definition": "d", "wording": "4人"}},
+        2020,
+        "学院",
+    )
+    a, b = (s for s in outline.walk() if s.body)
+    assert a.number == "1." and a.level == 3
+    out_a, out_b = render_body(outline, a, ctx), render_body(outline, b, ctx)
+    assert '<p class="item">（1）一项。</p>' in out_a and '<p class="item">（2）二项，共<a class="fig"' in out_a
+    assert out_b.startswith('<p class="item">（1）又一项。')
+
+
+@pytest.mark.parametrize("md", ["甲。\n（#）乙。", "- （#）乙。", "甲（#）乙。", "    （#）代码。"])
+def test_an_item_marker_that_does_not_start_a_paragraph_is_an_error(md):
+    with pytest.raises(SpecError, match="must start a paragraph"):
+        markdown_to_html(md, where="plan.md")
+
+
+def test_item_markers_hold_no_digits_and_the_2020_plan_uses_them():
+    assert bare_numbers("（#）深入学习贯彻党的十九届五中全会精神。") == []
+    plan = (ROOT / "params" / "narrative" / "2020" / "plan_party.md").read_text(encoding="utf-8")
+    assert plan.count("（#）") == 5

@@ -213,7 +213,7 @@ def test_the_report_views_call_no_computation():
 NUMBER = re.compile(
     r"(?:近|超过)?[+\-]?\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?(?:万|千)?余?%?|近[千万]"
 )  # a range (3-4) is one number
-YEARS = re.compile(r"\d{4}(?=年|届)")
+YEARS = re.compile(r"\d{4}(?=年|届|级)|\d{4}(?=-\d{4}年)")  # 2020年, 2021届, 2020级 (a cohort), 2019-2020年
 SECTION_NUMBER = re.compile(r"^\s*(?:\d+\.|（\d+）)")
 CAPTION_NUMBER = re.compile(r"[图表]\s*\d+")
 

@@ -205,7 +205,9 @@ def project(tmp_path_factory):
     dest = copy_project(tmp_path_factory.mktemp("stated"), years=(2020,))
     shutil.copytree(ROOT / "data" / "raw" / "2020", dest / "data" / "raw" / "2020")
     folder = dest / "params" / "narrative" / "2020"
-    (folder / "stated.yaml").write_text(STATED, encoding="utf-8")
+    stated = folder / "stated.yaml"  # the year's own stated figures stay: its prose refers to them
+    kept = stated.read_text(encoding="utf-8") if stated.exists() else "stated:\n"
+    stated.write_text(kept.rstrip("\n") + "\n" + ITEM, encoding="utf-8")
     body = folder / "talent_double_high.md"
     body.write_text(body.read_text(encoding="utf-8").rstrip("\n") + SENTENCE + "\n", encoding="utf-8")
     return dest
@@ -255,7 +257,7 @@ def test_changing_only_stated_yaml_reruns_the_figures_stage(project):
     assert plan["figures"].status == "cached"
     path = project / "params" / "narrative" / "2020" / "stated.yaml"
     original = path.read_text(encoding="utf-8")
-    path.write_text(original.replace("value: 3", "value: 2"), encoding="utf-8")
+    path.write_text(original.replace(ITEM, ITEM.replace("value: 3", "value: 2")), encoding="utf-8")
     try:
         plan = {s.name: s for s in _build(project, dry_run=True).stages}
         assert plan["figures"].status == "would run" and "stated.yaml" in plan["figures"].reason

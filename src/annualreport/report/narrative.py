@@ -7,6 +7,17 @@ year as `{year}`, `{prev_year}`, `{next_year}`; `{institution}` is the college's
 may pick another wording style for one sentence: `{board_new_enterprises:cn}`. `{ref:<key>}` names a
 chart or table by its number (图1, 表1; see `report/captions.py`).
 
+Numbered run-in items: a paragraph that starts with the marker `（#）` (or `(#)`) is an item of its section,
+numbered automatically one level below the section's heading, as the seed prints the tasks of its plan:
+
+    （#）深入学习贯彻党的十九届五中全会精神。以习近平新时代中国特色社会主义思想为指导，…
+
+under the heading "1.坚持政治引领，加强党的领导" (level 3) becomes
+`<p class="item">（1）深入学习贯彻党的十九届五中全会精神。以习近平…</p>`: items count from 1 in each
+prose file, their heading runs into the paragraph (GB/T 9704 prints level （1） as body text, so it is no
+h-tag), and an item may be followed by plain paragraphs. The marker elsewhere than at a paragraph's start
+is an error (`item_paragraphs`).
+
 Narrative files hold no hand-typed numbers: `bare_numbers()` finds digits outside references, dates
 and the reviewed names with digits of `specs/terms.yaml`, and a test fails on any.
 """
@@ -33,6 +44,9 @@ CN_NUMBERS = "一二三四五六七八九十"
 # Proper names that contain digits but state no quantity ("1+X", 中国制造2025) are the reviewed terms
 # of `specs/terms.yaml` (`load_terms`; the module attribute `NAMES_WITH_DIGITS` reads them when asked).
 TERMS_FILE = "terms.yaml"
+# A numbered run-in item's marker, at the start of a paragraph; its placeholder while Markdown is rendered.
+ITEM_MARK = re.compile(r"[（(]#[）)][ \t]*")
+ITEM_HELD = re.compile(r"ITEMNO(\d{5})X")
 SECTION_KEYS = {"heading", "body", "children", "blocks", "number", "id", "child_numbering"}
 
 
@@ -185,9 +199,26 @@ def fill(text: str, ctx: Context, where: str, markup: bool = True) -> str:
     return REF.sub(repl, text)
 
 
-def markdown_to_html(md: str, ctx: Context | None = None, where: str = "") -> str:
+def item_paragraphs(out: str, item_level: int, where: str = "") -> str:
+    """Number the held item markers of rendered HTML: `<p>ITEMNO…X text` becomes `<p class="item">（1）text`
+    (`numbering(item_level, n)`, n counting from 1). A marker that did not start a paragraph is an error."""
+    count = 0
+
+    def number(m: re.Match) -> str:
+        nonlocal count
+        count += 1
+        return f'<p class="item">{numbering(item_level, count)}'
+
+    out = re.sub(rf"<p>{ITEM_HELD.pattern}", number, out)
+    if ITEM_HELD.search(out):
+        raise SpecError(f"{where}: an item marker （#） must start a paragraph (a blank line before it)")
+    return out
+
+
+def markdown_to_html(md: str, ctx: Context | None = None, where: str = "", item_level: int = 4) -> str:
     """Markdown to HTML with raw HTML escaped (narrative never becomes markup); figure and year
-    references are swapped for placeholders first and filled in after, so only our links are tags."""
+    references are swapped for placeholders first and filled in after, so only our links are tags.
+    Paragraphs starting with `（#）` become numbered run-in items at `item_level` (see the module doc)."""
     import mistune
 
     refs: list[str] = []
@@ -197,17 +228,20 @@ def markdown_to_html(md: str, ctx: Context | None = None, where: str = "") -> st
         return f"FIGREF{len(refs) - 1:05d}X"
 
     held = HELD.sub(hold, md) if ctx is not None else md
-    out = mistune.create_markdown(escape=True)(held)
+    marks = iter(range(100000))
+    held = ITEM_MARK.sub(lambda m: f"ITEMNO{next(marks):05d}X", held)
+    out = item_paragraphs(mistune.create_markdown(escape=True)(held), item_level, where)
     if ctx is None:
         return out
     return re.sub(r"FIGREF(\d{5})X", lambda m: fill(refs[int(m.group(1))], ctx, where), out)
 
 
 def render_body(outline: Outline, section: Section, ctx: Context) -> str:
+    """A section's prose as HTML; its numbered items are one level below its heading (（1） under 1.)."""
     if not section.body:
         return ""
     path = outline.directory / section.body
-    return markdown_to_html(path.read_text(encoding="utf-8"), ctx, str(path))
+    return markdown_to_html(path.read_text(encoding="utf-8"), ctx, str(path), item_level=section.level + 1)
 
 
 def load_terms(root: Path | None = None) -> tuple[str, ...]:
