@@ -216,7 +216,7 @@ def _text(fragment: str) -> str:
     """Visible text, one line per block (paragraph, table row, list item), whitespace collapsed."""
     from annualreport.report.render import visible_text
 
-    marked = BLOCK_END.sub(lambda m: m.group(0) + "\x00", fragment)
+    marked = BLOCK_END.sub(lambda m: m.group(0) + "\x00", re.sub(r"</t[dh]\s*>", r"\g<0> ", fragment, flags=re.I))
     return "\n".join(t for t in (_norm(x) for x in visible_text(marked).split("\x00")) if t)
 
 
