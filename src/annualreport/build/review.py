@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 
 from annualreport.build.diff import Diff, Side, compare, shown, side_from_folder
+from annualreport.ingest.personal import SALT_FILE
 from annualreport.project.catalog import Places
 from annualreport.project.errors import ReportError
 from annualreport.project.params import Params
@@ -68,7 +69,7 @@ def build_revision(params: Params, rev: str) -> Path:
         # git must not find this checkout above the tree (the build would record its commit)
         env = dict(os.environ, ANNUALREPORT_ROOT=str(tree), GIT_CEILING_DIRECTORIES=str(tree.parent))
         env["PYTHONPATH"] = os.pathsep.join([str(tree / "src"), *filter(None, [os.environ.get("PYTHONPATH")])])
-        salt = root / ".salt"
+        salt = root / SALT_FILE
         if "ANNUALREPORT_SALT" not in env and salt.is_file():
             env["ANNUALREPORT_SALT"] = salt.read_text().strip()
         cmd = [sys.executable, "-m", "annualreport", "build", "--year", str(params.year), "--format", "html", "-q"]
@@ -136,6 +137,14 @@ def run(params: Params, source: str | None = None, signed: bool = False) -> tupl
 
 
 # -- the reviewer's page --------------------------------------------------------------------------
+STYLE = (
+    "table.diff th, table.diff td { text-align: left !important; vertical-align: top; } "
+    "table.diff td:first-child { min-width: 0; overflow-wrap: anywhere; } "
+    "table.diff td:last-child { color: inherit; overflow-wrap: anywhere; min-width: 14em; } "
+    "del { color: #9b1c1c; } ins { color: #1c6b2e; text-decoration: none; }"
+)
+
+
 def _e(value) -> str:
     return html.escape(str(value if value is not None else ""))
 
@@ -143,14 +152,14 @@ def _e(value) -> str:
 def _table(head: list[str], rows: list[list[str]]) -> str:
     th = "".join(f"<th>{_e(h)}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-    return f'<table class="ledger"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
+    return f'<table class="ledger diff"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def write_page(d: Diff, out: Path, params: Params) -> Path:
     from annualreport.report.render import render_page
 
     title = f"{params.institution['name']}{params.year}年报告：与审阅稿相比的变化"
-    parts = [f"<h1>{_e(title)}</h1>", "<h2 class='sec'>比较对象</h2>"]
+    parts = [f"<style>{STYLE}</style>", f"<h1>{_e(title)}</h1>", "<h2 class='sec'>比较对象</h2>"]
     parts.append(_table(["", "来源"], [["审阅稿", _e(d.old.label)], ["当前", _e(d.new.label)]]))
     if d.empty:
         parts.append("<p>指标和正文均无变化。</p>")
