@@ -126,7 +126,11 @@ def test_a_build_warns_in_one_line_when_signed_figures_changed_and_never_fails(t
     out.mkdir(parents=True)
     (out / "figures.csv").write_text("id,value,wording,inputs,definition\na,1,1人,,d\nb,2,2人,,d\n", encoding="utf-8")
     rows = {"a": dict(id="a", value="1", wording="1人", inputs="", definition="d")}
-    signed = {"signed_by": "审阅人", "signed_at": "2020-12-31", "figures": {"a": {"sha256": figure_hash(rows["a"])}}}
+    signed = {
+        "signed_by": "审阅人",
+        "signed_at": "2020-12-31",
+        "figures": {"a": {"sha256": figure_hash(rows["a"]), "value": "1", "wording": "1人"}},
+    }
     signoff_path(params).parent.mkdir(parents=True)
     signoff_path(params).write_text(dumps(signed), encoding="utf-8")
     assert build_notes(params) == ()
@@ -135,7 +139,9 @@ def test_a_build_warns_in_one_line_when_signed_figures_changed_and_never_fails(t
     signoff_path(params).write_text(dumps(signed), encoding="utf-8")
     assert _changed(signed, rows) == (["a"], ["c"])
     [note] = build_notes(params)
-    assert note.startswith("warning: 1 of 2 signed-off figures changed, 1 gone since the signoff by 审阅人")
+    assert note.startswith(
+        "warning: 1 of 2 signed-off figures changed (0 in value or wording), 1 gone since the signoff by 审阅人"
+    )
     assert "params/signoff/2020.json" in note and "make diff YEAR=2020 SIGNED=1" in note
     signoff_path(params).write_text("{broken", encoding="utf-8")
     assert build_notes(params)[0].startswith("warning: signoff not checked:")

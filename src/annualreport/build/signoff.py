@@ -157,7 +157,11 @@ def build_notes(params: Params) -> tuple[str, ...]:
     if not (changed or gone):
         return ()
     where = shown(signoff_path(params), params.root)
-    what = f"{len(changed)} of {len(data['figures'])} signed-off figures changed" + (
+    signed = data["figures"]
+    shown_ = sum(
+        (signed[f].get("value"), signed[f].get("wording")) != (rows[f]["value"], rows[f]["wording"]) for f in changed
+    )
+    what = f"{len(changed)} of {len(signed)} signed-off figures changed ({shown_} in value or wording)" + (
         f", {len(gone)} gone" if gone else ""
     )
     return (
