@@ -311,6 +311,8 @@ def lines(d: Diff, page: Path | None = None, limit: int = 6) -> list[str]:
             more = max(len(p.removed) - limit, 0) + max(len(p.added) - limit, 0)
             if more:
                 out.append(f"      … {more} more sentence(s) on the page")
+    if any(not (p.removed or p.added) for p in d.prose):
+        out.append("  (the signoff keeps one hash per section: for the sentences, diff --from the reviewed build)")
     if d.inputs_only:
         ids = ", ".join(d.inputs_only[:limit]) + (" …" if len(d.inputs_only) > limit else "")
         out.append(f"{len(d.inputs_only)} figure(s) have new inputs or definitions, same value and wording: {ids}")

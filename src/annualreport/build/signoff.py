@@ -152,16 +152,17 @@ def build_notes(params: Params) -> tuple[str, ...]:
         folder = params.outputs_dir
         rows = read_ledger(Places(folder, folder, folder)("ledger"))
         changed, gone = _changed(data, rows)
-    except (ReportError, OSError, ValueError) as exc:
-        return (f"warning: signoff not checked: {exc}",)
+        signed = data["figures"]
+        visible = sum(
+            (signed[f].get("value"), signed[f].get("wording")) != (rows[f].get("value"), rows[f].get("wording"))
+            for f in changed
+        )
+    except (ReportError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        return (f"warning: signoff not checked: {type(exc).__name__}: {exc}",)
     if not (changed or gone):
         return ()
     where = shown(signoff_path(params), params.root)
-    signed = data["figures"]
-    shown_ = sum(
-        (signed[f].get("value"), signed[f].get("wording")) != (rows[f]["value"], rows[f]["wording"]) for f in changed
-    )
-    what = f"{len(changed)} of {len(signed)} signed-off figures changed ({shown_} in value or wording)" + (
+    what = f"{len(changed)} of {len(signed)} signed-off figures changed ({visible} in value or wording)" + (
         f", {len(gone)} gone" if gone else ""
     )
     return (
