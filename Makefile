@@ -20,6 +20,7 @@ export PYTHONHASHSEED := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help setup report plan reports validate new-year check-inputs lab test test-fast lint format hooks bench audit seed-check data lock clean distclean
+.PHONY: verify diff signoff
 
 ## help: list the targets (this text)
 help:
@@ -68,6 +69,20 @@ new-year: $(STAMP)
 ## check-inputs: say which of YEAR's files are present, missing or unreadable, before any build
 check-inputs: $(STAMP)
 	$(PY) -m annualreport check-inputs --year $(YEAR) $(if $(PARAMS),--params $(PARAMS),)
+
+## verify: check an outputs folder (OUT=outputs/YEAR, or a received copy anywhere) against its manifest.json: every file's sha256; non-zero on any difference
+verify: $(STAMP)
+	$(PY) -m annualreport verify $(or $(OUT),outputs/$(YEAR))
+
+## diff: what changed in YEAR since an earlier build: FROM=<outputs folder or git revision>, or SIGNED=1 (the signoff); figures, their inputs, prose; page in build/diff/
+diff: $(STAMP)
+	@status=0; $(PY) -m annualreport diff --year $(YEAR) $(if $(PARAMS),--params $(PARAMS),) \
+	  $(if $(FROM),--from "$(FROM)",) $(if $(filter 1,$(SIGNED)),--signed,) || status=$$?; test $$status -le 1
+
+## signoff: record YEAR's published figures as reviewed in params/signoff/YEAR.json (commit it; BY=name, NOTE=text); later builds warn when signed figures change
+signoff: $(STAMP)
+	$(PY) -m annualreport signoff --year $(YEAR) $(if $(PARAMS),--params $(PARAMS),) $(if $(BY),--by "$(BY)",) \
+	  $(if $(NOTE),--note "$(NOTE)",)
 
 ## lab: install JupyterLab (requirements-lab.lock) into .venv and open the notebooks
 lab: $(STAMP)

@@ -1,8 +1,9 @@
 """Command line: `python -m annualreport build --year 2020` (what `make report` runs).
 
 Commands: build (one year), validate (clean and validate only), plan (what a build would run,
-running nothing), reports (every params file, in parallel).
-Exit codes: 0 done; 2 bad input or params; 3 a blocking validation failure; 4 a notebook failed.
+running nothing), reports (every params file, in parallel), verify (an outputs folder against its
+manifest), diff (what changed since an earlier build or the signoff), signoff (record the reviewed build).
+Exit codes: 0 done; 1 verify or diff found a difference; 2 bad input or params; 3 a blocking validation failure; 4 a notebook failed.
 Errors print one line, naming file, sheet, row and column where they apply.
 """
 
@@ -73,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--scheduler", help="Dask scheduler address (tcp://host:8786); default: a local cluster")
     p.add_argument("-v", "--verbose", action="store_true")
+    review_parsers(sub)
     args = ap.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
@@ -85,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.command in ("new-year", "check-inputs"):
         return year_tools(args)
+    if args.command in ("verify", "diff", "signoff"):
+        return review_tools(args)
     from annualreport.build.driver import build
 
     dry = args.command == "plan" or args.dry_run
@@ -148,6 +152,56 @@ def year_tools(args) -> int:
         + ("" if ok else f"; {len(bad)} missing or unreadable (fix them before `make report`)")
     )
     return 0 if ok else 1
+
+
+def review_parsers(sub) -> None:
+    p = sub.add_parser("verify", help="check an outputs folder against its manifest (exit 1 on any difference)")
+    p.add_argument("folder", help="an outputs folder, e.g. outputs/2020 (may be a copy anywhere)")
+    p.add_argument("-v", "--verbose", action="store_true")
+    p = sub.add_parser("diff", help="what changed since an earlier build (exit 1 when something changed)")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--params", help="params file (default params/<year>.yaml)")
+    earlier = p.add_mutually_exclusive_group(required=True)
+    earlier.add_argument("--from", dest="source", help="the earlier build: an outputs folder or a git revision")
+    earlier.add_argument("--signed", action="store_true", help="compare with the signoff record instead")
+    p.add_argument("-v", "--verbose", action="store_true")
+    p = sub.add_parser("signoff", help="record the published build's figures as reviewed (a file to commit)")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--params", help="params file (default params/<year>.yaml)")
+    p.add_argument("--by", help="who signs off (default $ANNUALREPORT_SIGNOFF_BY, git user.name, login)")
+    p.add_argument("--note", default="", help="a note kept in the record (e.g. the review meeting)")
+    p.add_argument("-v", "--verbose", action="store_true")
+
+
+def review_tools(args) -> int:
+    """verify: 0 all files match, 1 a difference, 2 no readable manifest. diff: 0 nothing changed,
+    1 something changed, 2 an error. signoff: 0 recorded."""
+    try:
+        if args.command == "verify":
+            from annualreport.build.verify import report_lines, verify
+
+            folder = Path(args.folder)
+            result = verify(folder)
+            print("\n".join(report_lines(result, args.folder.rstrip("/"))))
+            return 0 if result.ok else 1
+        from annualreport.project.params import load_params, params_path_for
+
+        params = load_params(args.params or params_path_for(args.year))
+        if args.command == "signoff":
+            from annualreport.build.signoff import record
+
+            path = record(params, by=args.by, note=args.note)
+            print(f"{args.year}: signed off {_where(params.outputs_dir)} in {_where(path)} (commit it)")
+            return 0
+        from annualreport.build.diff import lines
+        from annualreport.build.review import run
+
+        d, page = run(params, args.source, args.signed)
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    print("\n".join(lines(d, _where(page))))
+    return 1 if not d.empty else 0
 
 
 if __name__ == "__main__":

@@ -176,13 +176,15 @@ def build(
         pdf = final / at.relative("report_pdf") if at("report_pdf").exists() else None
 
         def result(notes: tuple[str, ...] = (), cached: bool = False) -> BuildResult:
+            from annualreport.build.signoff import build_notes  # one warning line when signed figures changed
+
             return BuildResult(
                 year,
                 final,
                 final / at.relative("report_html"),
                 time.monotonic() - started,
                 pdf,
-                tuple(pipe.notes) + notes,
+                tuple(pipe.notes) + notes + build_notes(params),
                 cached=cached,
                 stages=stages,
             )
