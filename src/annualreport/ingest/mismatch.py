@@ -53,7 +53,7 @@ def check(tally: Tally, data_rows: int, ctx, spec, sheet, rules: dict[str, str])
         setting = tally.settings.get((rule, column))
         person = setting is not None and setting.removeprefix("conventions.") in PERSON_IDS
         samples = ", ".join(
-            repr(mask(v) if person else v) if v else "(blank)" for v in tally.samples.get((rule, column), [])
+            f"'{mask(v) if person else v}'" if v else "(blank)" for v in tally.samples.get((rule, column), [])
         )
         raise ConventionError(
             f"{failed} of {data_rows} data rows ({100 * failed / data_rows:.0f}%) fail the same rule {rule} "
@@ -71,7 +71,7 @@ def _advice(rule: str, column: str, setting: str | None, spec, ctx) -> str:
     if setting:
         key = setting.removeprefix("conventions.")
         return (
-            f"The office writes {column} in another format than {setting} = {ctx.convention(key)!r} "
+            f"The office writes {column} in another format than {setting} = '{ctx.convention(key)}' "
             f"in {ctx.params_file}: set {setting} to the college's own format (a regular expression; "
             f"docs/用户指南.md) {threshold}."
         )

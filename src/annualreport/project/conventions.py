@@ -105,7 +105,8 @@ def anchored(pattern: str) -> str:
 
 
 def mask(value: str) -> str:
-    """A person's ID shown in a message: the first four and the last two characters."""
+    """A person's ID shown in a message: the first four and the last two characters (a short one: its
+    first two, the rest as `*`, so its length and prefix still show the format)."""
     if len(value) <= 6:
-        return value[:2] + "…"
+        return value[:2] + "*" * (len(value) - 2)
     return f"{value[:4]}…{value[-2:]}"
