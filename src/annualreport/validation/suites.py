@@ -103,7 +103,11 @@ def spec_parameters(spec: DatasetSpec, conventions: dict) -> dict:
     return out
 
 
-def describe(exp: dict) -> str:
-    """An expectation in words (English; the auditor page translates the common ones)."""
+def describe(exp: dict, used: dict | None = None) -> str:
+    """An expectation in words (English; the auditor page translates the common ones). `used`: the kwargs
+    as GX ran them; an ID pattern given as a parameter is shown as it was filled in."""
     kw = {k: v for k, v in exp["kwargs"].items() if k not in ("batch_id",)}
-    return (exp.get("meta") or {}).get("description") or f"{exp['type']}({json.dumps(kw, ensure_ascii=False)})"
+    text = (exp.get("meta") or {}).get("description") or f"{exp['type']}({json.dumps(kw, ensure_ascii=False)})"
+    if isinstance(kw.get("regex"), dict) and used and isinstance(used.get("regex"), str):
+        text += f"：{used['regex']}"
+    return text
