@@ -97,7 +97,10 @@ class CleanContext:
     def mismatch(self) -> tuple[float, int]:
         """(share, minimum data rows) at or above which one failing rule stops the run."""
         get = self.conventions.get
-        return get("mismatch_share") or conv.SCHEMA["mismatch_share"][2], get("mismatch_min_rows") or 10
+        return (
+            get("mismatch_share") or conv.SCHEMA["mismatch_share"][2],
+            get("mismatch_min_rows") or conv.SCHEMA["mismatch_min_rows"][2],
+        )
 
     def reference_values(self, table: str, column: str) -> set | None:
         """The set of a reference table's column (None when that table is not loaded), built once."""
