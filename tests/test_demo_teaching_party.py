@@ -17,6 +17,7 @@ from annualreport.ingest import normalize as nz
 from annualreport.ingest.header import find_header as _find_header
 from annualreport.ingest.specs import load_specs
 from annualreport.ingest.year import locate, read_sheet
+from annualreport.project.params import load_params
 from annualreport_dev.demo import gen_teaching
 from annualreport_dev.demo import generate as demo_generate
 from annualreport_dev.demo.common import YearFiles
@@ -188,7 +189,7 @@ def test_each_file_quarantines_its_planted_rows_with_the_right_rule(cleaned, yea
 def test_quarantine_reasons_point_at_the_column(cleaned):
     results = cleaned[2020][1]
     q = results["media_posts"].quarantine.set_index("rule")
-    assert q.loc["bad_value", "column"] == "阅读量" and "10万+" in q.loc["bad_value", "reason"]
+    assert q.loc["bad_value", "column"] == "阅读量" and "待统计" in q.loc["bad_value", "reason"]
     assert q.loc["not_in_set", "column"] == "平台" and "今日头条" in q.loc["not_in_set", "reason"]
     q = results["online_courses"].quarantine.set_index("rule")
     assert q.loc["negative", "column"] == "上传资源数"
@@ -341,7 +342,13 @@ def test_scale_multiplies_record_counts(root, tmp_path):
 
     _generate(tmp_path, 2020, scale=2)
     specs = load_specs(root)
-    ctx = CleanContext(year=2020, date_min=pd.Timestamp("2020-01-01"), date_max=pd.Timestamp("2020-12-31 23:59:59"))
+    conventions = load_params(root / "params" / "2020.yaml", root=root).data["conventions"]  # the demo college's
+    ctx = CleanContext(
+        year=2020,
+        date_min=pd.Timestamp("2020-01-01"),
+        date_max=pd.Timestamp("2020-12-31 23:59:59"),
+        conventions=conventions,
+    )
     results = {}
     for name, file in FILES.items():
         p = tmp_path / file

@@ -3,6 +3,11 @@
 The committed `expectations/<dataset>.json` is the source of truth and is edited by hand
 afterwards (dataset-specific checks, severities, wording); this only writes the checks every spec
 implies, so a new dataset starts with a complete, consistent suite.
+
+A rule is written once: the checks of rules the spec holds (ID patterns, from the spec or the college's
+`conventions` in the params; allowed sets; ranges) refer to suite parameters (`{"$PARAMETER":
+"pattern_<column>"}`, `allowed_<column>`, `min_<column>`, `max_<column>`) that
+`annualreport.validation.suites.spec_parameters` fills from the spec and the params at validation time.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import argparse
 import json
 import sys
 
-from annualreport.ingest.specs import DatasetSpec, load_specs
+from annualreport.ingest.specs import AT_LEAST, ColumnSpec, DatasetSpec, load_specs
 from annualreport.project.paths import expectations_dir
 
 TYPE_LISTS = {
@@ -19,6 +24,7 @@ TYPE_LISTS = {
     "id": ["str", "string", "StringDtype", "object"],
     "category": ["str", "string", "StringDtype", "object"],
     "int": ["int64", "Int64", "Int64Dtype"],
+    "count": ["int64", "Int64", "Int64Dtype"],
     "number": ["float64", "Float64", "Float64Dtype"],
     "money": ["float64", "Float64", "Float64Dtype"],
     "percent": ["float64", "Float64", "Float64Dtype"],
@@ -36,8 +42,54 @@ def _exp(type_: str, severity: str, description: str, **kwargs) -> dict:
     return {"type": type_, "kwargs": kwargs, "meta": {"severity": severity, "description": description}}
 
 
+def _param(name: str) -> dict:
+    return {"$PARAMETER": name}
+
+
+def pattern_checks(c: ColumnSpec) -> list[dict]:
+    """The ID pattern checks of a column: its pattern (the contract's) or its conventions (the college's)."""
+    if c.pattern:
+        return [
+            _exp(
+                "expect_column_values_to_match_regex",
+                "blocking",
+                f"{c.header}符合数据规范规定的格式",
+                column=c.name,
+                regex=_param(f"pattern_{c.name}"),
+            )
+        ]
+    out = []
+    for by, value, key in c.conventions:
+        where = f"（{value}）" if by else ""
+        kwargs = {"column": c.name, "regex": _param(f"pattern_{c.name}" if by is None else f"pattern_{c.name}_{key}")}
+        if by:
+            kwargs.update(row_condition=f'{by}=="{value}"', condition_parser="pandas")
+        out.append(
+            _exp(
+                "expect_column_values_to_match_regex",
+                "blocking",
+                f"{c.header}{where}符合本校规定的格式（参数 conventions.{key}）",
+                **kwargs,
+            )
+        )
+    return out
+
+
+def flag_type_check(c: ColumnSpec) -> dict:
+    return _exp(
+        "expect_column_values_to_be_in_type_list",
+        "blocking",
+        f"{c.header}是否为下限（如10万+）的类型正确",
+        column=c.name + AT_LEAST,
+        type_list=TYPE_LISTS["bool"],
+    )
+
+
 def scaffold(spec: DatasetSpec, derived: list[str] | None = None) -> dict:
-    cols = ["source_row"] + [c.name for c in spec.canonical] + list(derived or [])
+    cols = ["source_row"]
+    for c in spec.canonical:
+        cols += [c.name, c.name + AT_LEAST] if c.type == "count" else [c.name]
+    cols += list(derived or [])
     if spec.person:
         cols.append(spec.person["column"])
     exps = [
@@ -64,6 +116,8 @@ def scaffold(spec: DatasetSpec, derived: list[str] | None = None) -> dict:
                 type_list=TYPE_LISTS[c.type],
             )
         )
+        if c.type == "count":
+            exps.append(flag_type_check(c))
     if len(spec.key) == 1:
         k = spec.column(spec.key[0])
         exps.append(_exp("expect_column_values_to_be_unique", "blocking", f"{k.header}不重复", column=k.name))
@@ -82,20 +136,21 @@ def scaffold(spec: DatasetSpec, derived: list[str] | None = None) -> dict:
                     "blocking",
                     f"{c.header}取值在规定范围内",
                     column=c.name,
-                    value_set=list(c.allowed),
+                    value_set=_param(f"allowed_{c.name}"),
                 )
             )
-        if c.min is not None and c.type in ("int", "number", "money", "percent"):
+        if (c.min is not None or c.max is not None) and c.type in ("int", "count", "number", "money", "percent"):
             exps.append(
                 _exp(
                     "expect_column_values_to_be_between",
                     "blocking",
-                    f"{c.header}不小于{c.min}",
+                    f"{c.header}在数据规范规定的范围内",
                     column=c.name,
-                    min_value=c.min,
-                    max_value=c.max,
+                    min_value=None if c.min is None else _param(f"min_{c.name}"),
+                    max_value=None if c.max is None else _param(f"max_{c.name}"),
                 )
             )
+        exps.extend(pattern_checks(c))
         if c.range == "year" and c.type in ("date", "datetime"):
             exps.append(
                 _exp(

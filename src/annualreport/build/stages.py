@@ -76,6 +76,7 @@ def clean_inputs(pipe: Pipeline, name: str) -> dict[str, str]:
             "dataset": pipe.params.dataset(name),
             "max_file_mb": pipe.params.data["build"]["max_file_mb"],
             "reference": pipe.specs[name].reference,
+            "conventions": pipe.params.data["conventions"],
         }
     )
     out["salt"] = hashlib.sha256(personal.salt(str(pipe.root))).hexdigest()  # its digest, never the salt
@@ -96,11 +97,13 @@ def previous_inputs(pipe: Pipeline) -> dict[str, str]:
 def validate_inputs(pipe: Pipeline, name: str) -> dict[str, str]:
     out = pipe.common("validate")
     out.update(pipe.files(pipe.root / "expectations" / f"{name}.json"))
+    out.update(pipe.files(pipe.root / "specs" / "datasets" / f"{name}.yaml"))  # its rules are suite parameters
     out.update(pipe.files(pipe.at("clean_data", name), pipe.at("clean_data", "majors")))
     out["params"] = text_digest(
         {
             "year": pipe.params.year,
             "cutoff": pipe.params.data["employment_cutoff"],
+            "conventions": pipe.params.data["conventions"],
             "dataset": pipe.params.dataset(name),
         }
     )

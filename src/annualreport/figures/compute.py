@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from annualreport.figures.wording import STYLES, Wording, round_half_up, word
+from annualreport.ingest.specs import AT_LEAST
 from annualreport.project.errors import SpecError
 from annualreport.project.paths import load_yaml, specs_dir
 
@@ -203,6 +204,7 @@ def compute(
     what = f"specs/figures {defn.id}"
     rows = frame[_mask(frame, defn.where, sets, year, what)]
     m = defn.measure
+    note = ""
     if m == "count":
         value = Decimal(len(rows))
     elif isinstance(m, dict) and len(m) == 1:
@@ -211,6 +213,7 @@ def compute(
             value = Decimal(int(rows[arg].dropna().nunique()))
         elif op == "sum":
             value = Decimal(str(rows[arg].dropna().sum())) if len(rows) else Decimal(0)
+            note = lower_bound_note(rows, arg)
         elif op == "rate":
             if len(rows) == 0:
                 return Figure(defn, None, 0, "no rows: rate undefined")
@@ -230,7 +233,16 @@ def compute(
             raise SpecError(f"{what}: unknown measure '{op}'")
     else:
         raise SpecError(f"{what}: measure must be count, or one of distinct/sum/rate/max/min/min_count_per")
-    return Figure(defn, round_half_up(value, defn.precision), len(rows))
+    return Figure(defn, round_half_up(value, defn.precision), len(rows), note)
+
+
+def lower_bound_note(rows: pd.DataFrame, column: str) -> str:
+    """A sum of counts some of which the source gave as lower bounds (`10万+`): the sum is one too."""
+    flag = rows.get(column + AT_LEAST)
+    n = 0 if flag is None else int(flag.fillna(False).astype(bool).sum())
+    if not n:
+        return ""
+    return f"下限：其中{n}行的{column}为下限（来源写作“10万+”等，按100000等计），合计为“至少”此数"
 
 
 def _min_count_per(rows: pd.DataFrame, arg: dict, frames: dict[str, pd.DataFrame], what: str) -> Decimal:

@@ -15,9 +15,35 @@ if TYPE_CHECKING:
 
 
 class RowError(Exception):
-    def __init__(self, rule: str, column: str, reason: str):
+    """A cell that breaks a rule. `setting`: the params key of the convention it breaks, if any."""
+
+    def __init__(self, rule: str, column: str, reason: str, setting: str | None = None):
         super().__init__(reason)
-        self.rule, self.column, self.reason = rule, column, reason
+        self.rule, self.column, self.reason, self.setting = rule, column, reason, setting
+
+
+def check_id(col: ColumnSpec, value: str, key: str, ctx: CleanContext) -> None:
+    """An ID against the college's convention `key` (params `conventions.<key>`)."""
+    pattern = ctx.convention(key)
+    if not re.fullmatch(pattern, value):
+        setting = f"conventions.{key}"
+        raise RowError("bad_id", col.header, f"{value!r} does not match {setting} ({pattern})", setting)
+
+
+def check_row_conventions(cols: list[ColumnSpec], values: dict, ctx: CleanContext) -> list[RowError]:
+    """Conventions that depend on another column of the row (awards: 学号 for a 学生, 工号 for a 教师)."""
+    errors = []
+    for col in cols:
+        if not isinstance(col.convention, dict) or values.get(col.name) in (None, ""):
+            continue
+        key = col.convention["cases"].get(values.get(col.convention["by"]))
+        if key is None:
+            continue
+        try:
+            check_id(col, values[col.name], key, ctx)
+        except RowError as err:
+            errors.append(err)
+    return errors
 
 
 def parse_cell(col: ColumnSpec, raw, ctx: CleanContext):
@@ -32,6 +58,8 @@ def parse_cell(col: ColumnSpec, raw, ctx: CleanContext):
                 raise RowError("not_in_set", col.header, str(exc)) from None
         elif col.type == "int":
             value = nz.integer(raw)
+        elif col.type == "count":
+            value = nz.count(raw)
         elif col.type == "number":
             value = nz.number(raw)
         elif col.type == "money":
@@ -50,6 +78,8 @@ def parse_cell(col: ColumnSpec, raw, ctx: CleanContext):
         raise RowError("bad_value", col.header, str(exc)) from None
     if col.pattern and not re.fullmatch(col.pattern, value):
         raise RowError("bad_id", col.header, f"{value!r} does not match the pattern {col.pattern}")
+    if isinstance(col.convention, str):
+        check_id(col, value, col.convention, ctx)
     if col.min is not None and value < col.min:
         rule = "negative" if col.min == 0 else "out_of_range"
         raise RowError(rule, col.header, f"{value} is below the minimum {col.min}")

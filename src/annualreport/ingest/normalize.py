@@ -81,6 +81,32 @@ def integer(value) -> int:
     raise ValueError(f"expected a whole number, got {text(value)!r}")
 
 
+class AtLeast(int):
+    """A count the source gave as a lower bound (`10万+`): the number, marked as "at least"."""
+
+
+def count(value) -> int:
+    """A count as offices and platforms write it: `8253`, `8,253`, `1.2万` (= 12000), and a lower bound
+    `10万+` or `100000+` (WeChat's 阅读量 above 100,000), read as `AtLeast(100000)`."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return integer(value)
+    s = _number_text(value)
+    lower = s.endswith("+")
+    s = s.removesuffix("+")
+    scale = 1
+    for suffix, factor in (("万", 10_000), ("亿", 100_000_000)):
+        if s.endswith(suffix):
+            s, scale = s[: -len(suffix)], factor
+            break
+    try:
+        d = Decimal(s) * scale
+    except InvalidOperation:
+        raise ValueError(f"expected a count (e.g. 8253, 1.2万 or 10万+), got {text(value)!r}") from None
+    if not d.is_finite() or d != d.to_integral_value():
+        raise ValueError(f"expected a whole count (e.g. 8253, 1.2万 or 10万+), got {text(value)!r}")
+    return AtLeast(int(d)) if lower else int(d)
+
+
 def number(value) -> float:
     if isinstance(value, bool):
         raise ValueError("expected a number")

@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from annualreport.ingest import mismatch
 from annualreport.ingest import normalize as nz
-from annualreport.ingest.cells import RowError, parse_cell
+from annualreport.ingest.cells import RowError, check_row_conventions, parse_cell
 from annualreport.ingest.header import find_header, is_note
 from annualreport.ingest.personal import person_key
 from annualreport.ingest.readers import RawSheet
-from annualreport.ingest.specs import ColumnSpec, DatasetSpec
+from annualreport.ingest.specs import AT_LEAST, ColumnSpec, DatasetSpec
+from annualreport.project import conventions as conv
 from annualreport.project.errors import InputError, SpecError
 
 # Quarantine rule ids: stable, documented in docs/data-rules.md and used by tests.
@@ -76,13 +78,29 @@ class CleanResult:
 
 @dataclass
 class CleanContext:
-    """What a spec's rules need beyond the sheet: the year's date range and reference tables."""
+    """What a spec's rules need beyond the sheet: the year's date range, reference tables and the
+    college's conventions (params `conventions:`; absent keys take the schema's defaults)."""
 
     year: int
     date_min: pd.Timestamp
     date_max: pd.Timestamp
     reference: dict[str, pd.DataFrame] = field(default_factory=dict)
+    conventions: dict = field(default_factory=dict)
+    params_file: str = "the params file"
     _values: dict = field(default_factory=dict, repr=False)
+
+    def convention(self, key: str) -> str:
+        """The pattern of convention `key` (a params `conventions` key)."""
+        return self.conventions.get(key) or conv.SCHEMA[key][2]
+
+    @property
+    def mismatch(self) -> tuple[float, int]:
+        """(share, minimum data rows) at or above which one failing rule stops the run."""
+        get = self.conventions.get
+        return (
+            get("mismatch_share") or conv.SCHEMA["mismatch_share"][2],
+            get("mismatch_min_rows") or conv.SCHEMA["mismatch_min_rows"][2],
+        )
 
     def reference_values(self, table: str, column: str) -> set | None:
         """The set of a reference table's column (None when that table is not loaded), built once."""
@@ -100,6 +118,7 @@ DTYPES = {
     "id": "string",
     "category": "string",
     "int": "Int64",
+    "count": "Int64",
     "number": "Float64",
     "money": "Float64",
     "percent": "Float64",
@@ -113,6 +132,8 @@ def empty_frame(spec: DatasetSpec) -> pd.DataFrame:
     cols = {"source_row": pd.Series([], dtype="Int64")}
     for c in spec.canonical:
         cols[c.name] = pd.Series([], dtype=DTYPES[c.type])
+        if c.type == "count":
+            cols[c.name + AT_LEAST] = pd.Series([], dtype="boolean")
     if spec.person:
         cols[spec.person["column"]] = pd.Series([], dtype="string")
     return pd.DataFrame(cols)
@@ -145,6 +166,9 @@ def clean_sheet(spec: DatasetSpec, sheet: RawSheet, ctx: CleanContext) -> CleanR
         )
     canonical_cols = [(i, c) for i, c in sorted(mapping.items()) if c.name]
     person = _person_rule(spec, mapping)
+    row_conventions = [c for _, c in canonical_cols if isinstance(c.convention, dict)]
+    names = {c.header: c.name for _, c in canonical_cols}
+    tally = mismatch.Tally()
     quarantined: list[dict] = []
     parsed: list[tuple[int, dict, dict]] = []  # (row number, values, raw texts)
     seen_rows: set[tuple] = set()
@@ -187,6 +211,7 @@ def clean_sheet(spec: DatasetSpec, sheet: RawSheet, ctx: CleanContext) -> CleanR
                 values[col.name] = parse_cell(col, raw, ctx)
             except RowError as err:
                 errors.append(err)
+        errors.extend(check_row_conventions(row_conventions, values, ctx))
         if person and not errors:
             key = person(values, cells)
             if key is None:
@@ -199,9 +224,11 @@ def clean_sheet(spec: DatasetSpec, sheet: RawSheet, ctx: CleanContext) -> CleanR
                 )
             values[spec.person["column"]] = key
         if errors:
+            tally.add(errors, raw_texts, names)
             quarantined.append(_quarantine_row(spec, sheet, row_no, errors, raw_texts))
             continue
         parsed.append((row_no, values, raw_texts))
+    mismatch.check(tally, acc.data_rows - acc.duplicate_rows, ctx, spec, sheet, RULES)
 
     # Key conflicts: two different (non-identical) rows with the same key are both quarantined.
     if spec.key:
@@ -277,6 +304,9 @@ def _to_frame(spec: DatasetSpec, parsed: list[tuple[int, dict, dict]]) -> pd.Dat
         values = [v.get(c.name) for _, v, _ in parsed]
         if c.type in ("date", "datetime"):
             data[c.name] = pd.to_datetime(pd.Series(values, dtype="object")).astype(DTYPES[c.type])
+        elif c.type == "count":  # the value, and whether the source gave it as a lower bound (10万+)
+            data[c.name] = pd.array([None if v is None else int(v) for v in values], dtype="Int64")
+            data[c.name + AT_LEAST] = pd.array([isinstance(v, nz.AtLeast) for v in values], dtype="boolean")
         else:
             data[c.name] = pd.array(values, dtype=DTYPES[c.type])
     if spec.person:

@@ -14,10 +14,14 @@ from pathlib import Path
 import yaml
 
 from annualreport.ingest.normalize import header as norm_header
+from annualreport.project.conventions import IDS
 from annualreport.project.errors import SpecError
 from annualreport.project.paths import load_yaml, specs_dir
 
-TYPES = {"text", "id", "category", "int", "number", "money", "percent", "date", "datetime", "bool"}
+TYPES = {"text", "id", "category", "int", "count", "number", "money", "percent", "date", "datetime", "bool"}
+# A `count` column (views, viewers: counts as platforms show them, `1.2万`, `10万+`) has a companion boolean
+# column `<name>` + AT_LEAST: true where the cell gave a lower bound (`10万+` is read as 100000).
+AT_LEAST = "_at_least"
 COLUMN_KEYS = {
     "header",
     "aliases",
@@ -25,6 +29,7 @@ COLUMN_KEYS = {
     "type",
     "required",
     "pattern",
+    "convention",
     "allowed",
     "min",
     "max",
@@ -59,7 +64,8 @@ class ColumnSpec:
     name: str | None = None  # canonical name; None for personal columns (dropped)
     type: str = "text"
     required: bool = False
-    pattern: str | None = None
+    pattern: str | None = None  # only a format the data contract fixes; local codes name a `convention`
+    convention: str | dict | None = None  # a params `conventions` key, or {by: column, cases: {value: key}}
     allowed: tuple[str, ...] = ()
     min: float | None = None
     max: float | None = None
@@ -77,6 +83,16 @@ class ColumnSpec:
     @property
     def label(self) -> str:
         return self.header
+
+    @property
+    def conventions(self) -> list[tuple[str | None, str | None, str]]:
+        """The conventions this column follows: (condition column, condition value, key); the condition is
+        (None, None) for a convention that holds on every row."""
+        if isinstance(self.convention, str):
+            return [(None, None, self.convention)]
+        if isinstance(self.convention, dict):
+            return [(self.convention["by"], v, k) for v, k in self.convention["cases"].items()]
+        return []
 
 
 @dataclass(frozen=True)
@@ -98,6 +114,11 @@ class DatasetSpec:
     @property
     def canonical(self) -> list[ColumnSpec]:
         return [c for c in self.columns if c.name]
+
+    @property
+    def flag_columns(self) -> list[str]:
+        """The companion columns of `count` columns (true where the value is a lower bound)."""
+        return [c.name + AT_LEAST for c in self.canonical if c.type == "count"]
 
     @property
     def personal(self) -> list[ColumnSpec]:
@@ -133,6 +154,10 @@ def _column(raw: dict, where: str) -> ColumnSpec:
         raise SpecError(f"{where}: column '{raw['header']}' needs a canonical 'name' or 'personal: true'")
     if typ == "category" and not raw.get("allowed"):
         raise SpecError(f"{where}: category column '{raw['header']}' needs 'allowed' values")
+    if raw.get("convention") is not None:
+        if raw.get("pattern"):
+            raise SpecError(f"{where}: column '{raw['header']}' has both a 'pattern' and a 'convention'")
+        _check_convention(raw["convention"], f"{where} ({raw['header']})")
     return ColumnSpec(
         header=str(raw["header"]),
         aliases=tuple(str(a) for a in raw.get("aliases") or ()),
@@ -140,6 +165,7 @@ def _column(raw: dict, where: str) -> ColumnSpec:
         type=typ,
         required=bool(raw.get("required", False)),
         pattern=raw.get("pattern"),
+        convention=raw.get("convention"),
         allowed=tuple(str(a) for a in raw.get("allowed") or ()),
         min=raw.get("min"),
         max=raw.get("max"),
@@ -150,6 +176,19 @@ def _column(raw: dict, where: str) -> ColumnSpec:
         default=raw.get("default"),
         description=str(raw.get("description", "")),
     )
+
+
+def _check_convention(conv, where: str) -> None:
+    """`convention: staff_id`, or `{by: winner_type, cases: {学生: student_id, 教师: teacher_id}}`."""
+    if isinstance(conv, dict):
+        if set(conv) != {"by", "cases"} or not isinstance(conv["cases"], dict) or not conv["cases"]:
+            raise SpecError(f"{where}: a conditional convention is {{by: <column>, cases: {{<value>: <key>}}}}")
+        keys = list(conv["cases"].values())
+    else:
+        keys = [conv]
+    for key in keys:
+        if key not in IDS:
+            raise SpecError(f"{where}: convention {key!r} is not a params conventions key ({', '.join(IDS)})")
 
 
 def load_spec(path: Path) -> DatasetSpec:
@@ -177,6 +216,10 @@ def load_spec(path: Path) -> DatasetSpec:
             if k in seen:
                 raise SpecError(f"{where}: header '{h}' is claimed twice")
             seen[k] = h
+    for c in columns:
+        by = c.convention.get("by") if isinstance(c.convention, dict) else None
+        if by and by not in names:
+            raise SpecError(f"{where}: column '{c.header}': convention by '{by}' is not a canonical column")
     key = tuple(raw.get("key") or ())
     person = raw.get("person")
     if person is not None and (not isinstance(person, dict) or "column" not in person):

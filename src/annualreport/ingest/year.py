@@ -88,7 +88,13 @@ def clean_dataset(spec: DatasetSpec, params: Params, ctx: CleanContext) -> tuple
 def context_for(params: Params) -> CleanContext:
     lo, hi = params.date_range
     end_of_day = pd.Timedelta(hours=23, minutes=59, seconds=59)
-    return CleanContext(year=params.year, date_min=pd.Timestamp(lo), date_max=pd.Timestamp(hi) + end_of_day)
+    return CleanContext(
+        year=params.year,
+        date_min=pd.Timestamp(lo),
+        date_max=pd.Timestamp(hi) + end_of_day,
+        conventions=params.data["conventions"],
+        params_file=relative_label(params.path, params.root),
+    )
 
 
 def clean_year(params: Params, work_dir: Path, datasets: list[str] | None = None) -> dict[str, CleanResult]:

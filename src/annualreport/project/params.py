@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 import yaml
 
+from annualreport.project import conventions
 from annualreport.project.errors import ParamsError
 from annualreport.project.paths import inside, load_yaml, repo_root
 
@@ -111,6 +112,7 @@ SCHEMA: dict[str, tuple] = {
         "Per-dataset settings keyed by dataset name (a spec in `specs/datasets/`): a dataset not "
         "listed is absent that year; a name with no spec is an error.",
     ),
+    "conventions": conventions.ENTRY,
     "validation": (
         {
             "allow_warnings": (
@@ -367,6 +369,7 @@ def load_params(path: str | Path, root: Path | None = None) -> Params:
             raise ParamsError(f"{source}: 'paths.{key}' points outside the repository: {value}")
     for name in checked["datasets"]:
         params.dataset(name)
+    conventions.check(checked["conventions"], source)
     from annualreport.figures.targets import check as check_targets
 
     check_targets(checked["targets"], source)

@@ -141,7 +141,7 @@ def summarise(dataset: str, result: dict, suite: SuiteFile) -> list[dict]:
                 "observed": "" if observed is None else json.dumps(observed, ensure_ascii=False, default=str),
                 "description": "expectation raised: " + str(r["exception_info"].get("exception_message"))
                 if raised
-                else describe(exp),
+                else describe(exp, r["expectation_config"].get("kwargs")),
             }
         )
     return rows

@@ -1,7 +1,8 @@
 """Suite files: `expectations/<dataset>.json`, plain GX 1.x JSON ({name, meta, expectations: [{type,
 kwargs, meta}]}), checked for what GX does not check (a severity on every expectation), and the
-year's values their `$PARAMETER`s refer to (date range, expected rows, reference lists), so suites
-stay the same every year."""
+values their `$PARAMETER`s refer to: the year's (date range, expected rows, reference lists) and the
+rules the dataset's spec and the college's conventions hold (`spec_parameters`: ID patterns, allowed
+sets, ranges), so suites stay the same every year and no suite restates a rule written elsewhere."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from annualreport.ingest.specs import DatasetSpec, load_specs
+from annualreport.project.conventions import SCHEMA as CONVENTIONS
+from annualreport.project.conventions import anchored
 from annualreport.project.errors import SpecError
 from annualreport.project.params import Params
 from annualreport.project.paths import expectations_dir
@@ -69,13 +73,41 @@ def suite_parameters(params: Params, dataset: str, frames: dict[str, pd.DataFram
         "rows_min": rows[0],
         "rows_max": rows[1],
     }
+    spec = load_specs(params.root).get(dataset)
+    if spec is not None:
+        out.update(spec_parameters(spec, params.data["conventions"]))
     if "majors" in frames:
         out["major_names"] = sorted(frames["majors"]["major"].dropna().unique().tolist())
         out["group_names"] = sorted(frames["majors"]["group"].dropna().unique().tolist())
     return out
 
 
-def describe(exp: dict) -> str:
-    """An expectation in words (English; the auditor page translates the common ones)."""
+def spec_parameters(spec: DatasetSpec, conventions: dict) -> dict:
+    """The rules of a spec as suite parameters, each column's by its canonical name: `pattern_<column>` (an
+    ID's pattern, from the spec where the contract fixes it, else from the college's conventions;
+    `pattern_<column>_<convention>` where the convention depends on another column), `allowed_<column>`,
+    `min_<column>`, `max_<column>`."""
+    out: dict = {}
+    for c in spec.canonical:
+        if c.pattern:
+            out[f"pattern_{c.name}"] = anchored(c.pattern)
+        for by, _value, key in c.conventions:
+            pattern = anchored(conventions.get(key) or CONVENTIONS[key][2])
+            out[f"pattern_{c.name}" if by is None else f"pattern_{c.name}_{key}"] = pattern
+        if c.allowed:
+            out[f"allowed_{c.name}"] = list(c.allowed)
+        if c.min is not None:
+            out[f"min_{c.name}"] = c.min
+        if c.max is not None:
+            out[f"max_{c.name}"] = c.max
+    return out
+
+
+def describe(exp: dict, used: dict | None = None) -> str:
+    """An expectation in words (English; the auditor page translates the common ones). `used`: the kwargs
+    as GX ran them; an ID pattern given as a parameter is shown as it was filled in."""
     kw = {k: v for k, v in exp["kwargs"].items() if k not in ("batch_id",)}
-    return (exp.get("meta") or {}).get("description") or f"{exp['type']}({json.dumps(kw, ensure_ascii=False)})"
+    text = (exp.get("meta") or {}).get("description") or f"{exp['type']}({json.dumps(kw, ensure_ascii=False)})"
+    if isinstance(kw.get("regex"), dict) and used and isinstance(used.get("regex"), str):
+        text += f"：{used['regex']}"
+    return text

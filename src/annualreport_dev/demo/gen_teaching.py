@@ -992,7 +992,7 @@ def media_posts(yf: YearFiles, out: Path) -> None:
             ("missing_required", bad(c2="")),
             ("not_in_set", bad(c0="今日头条")),
             ("negative", bad(c3="-1")),
-            ("bad_value", bad(c3="10万+")),
+            ("bad_value", bad(c3="待统计")),  # not a count (10万+ is one: a lower bound)
         ],
         conflict=(first, other),
     )
