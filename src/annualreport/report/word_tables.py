@@ -1,0 +1,117 @@
+"""Tables of the report page as Word tables (used by `docx.Writer`): rows from thead/tbody, cells that
+span rows or columns merged, the header rows marked to repeat on each page, column widths by content."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from annualreport.report import docx_styles as ds
+from annualreport.report.docx import trim
+
+if TYPE_CHECKING:
+    from annualreport.report.docx import Node, Writer
+
+NUMERIC = re.compile(r"[+\-−]?[\d.,]+(%|个百分点)?(（[+\-−]?[\d.,]+%?）)?|—")
+
+
+def write_table(w: Writer, node: Node) -> None:
+    """A table of the page as a real Word table: caption above (Caption style), header rows repeating on
+    each page, spans merged, numbers right-aligned, widths by content filling the text width."""
+    caption = next((c for c in node.elements() if c.tag == "caption"), None)
+    if caption is not None and caption.text():
+        w.paragraph(caption, "Caption")
+    head, body = _rows(node)
+    grid = _grid(head + body)
+    if not grid:
+        return
+    ncols = max(len(r) for r in grid)
+    table = w.doc.add_table(rows=len(grid), cols=ncols)
+    table.style = w.doc.styles["Table Grid"]
+    table.alignment = 1  # centred
+    numeric = _numeric_columns(grid[len(head) :], ncols)
+    for i, row in enumerate(grid):
+        for j, slot in enumerate(row):
+            if slot is None or slot[0] != (i, j):
+                continue
+            _, cell_node, rows, cols = slot
+            cell = table.cell(i, j)
+            if rows > 1 or cols > 1:
+                cell = cell.merge(table.cell(i + rows - 1, j + cols - 1))
+            para = cell.paragraphs[0]
+            para.style = w.doc.styles[ds.TABLE_TEXT]
+            header = i < len(head) or cell_node.tag == "th"
+            para.alignment = 1 if header else (2 if j in numeric else 0)
+            w.runs(para, cell_node, bold=header)  # block content inside a cell runs on
+            trim(para)
+    for r in table.rows[: len(head)]:
+        tr_pr = r._tr.get_or_add_trPr()
+        tr_pr.append(ds.OxmlElement("w:tblHeader"))
+    _widths(table, grid, ncols)
+
+
+def _rows(table: Node) -> tuple[list[Node], list[Node]]:
+    head, body = [], []
+    for c in table.elements():
+        if c.tag == "thead":
+            head += [r for r in c.elements() if r.tag == "tr"]
+        elif c.tag in ("tbody", "tfoot"):
+            body += [r for r in c.elements() if r.tag == "tr"]
+        elif c.tag == "tr":
+            body.append(c)
+    if not head and body and all(c.tag == "th" for c in body[0].elements()):
+        head, body = body[:1], body[1:]
+    return head, body
+
+
+def _span(cell: Node, attr: str) -> int:
+    try:
+        return max(1, int(cell.attrs.get(attr, "1")))
+    except ValueError:
+        return 1
+
+
+def _grid(rows: list[Node]) -> list[list]:
+    """Rows of slots; a cell spanning rows or columns fills each of its slots with ((top, left), node, rows, cols)."""
+    grid: list[list] = [[] for _ in rows]
+    for i, tr in enumerate(rows):
+        j = 0
+        for cell in (c for c in tr.elements() if c.tag in ("td", "th")):
+            while j < len(grid[i]) and grid[i][j] is not None:
+                j += 1
+            rs, cs = min(_span(cell, "rowspan"), len(rows) - i), _span(cell, "colspan")
+            for di in range(rs):
+                for dj in range(cs):
+                    line = grid[i + di]
+                    line.extend([None] * (j + dj + 1 - len(line)))
+                    line[j + dj] = ((i, j), cell, rs, cs)
+            j += cs
+    width = max((len(r) for r in grid), default=0)
+    for line in grid:
+        line.extend([None] * (width - len(line)))
+    return [r for r in grid if r] if width else []
+
+
+def _numeric_columns(body: list[list], ncols: int) -> set[int]:
+    out = set()
+    for j in range(1, ncols):
+        cells = [r[j][1].text() for r in body if r[j] is not None]
+        if cells and all(NUMERIC.fullmatch(t) for t in cells if t):
+            out.add(j)
+    return out
+
+
+def _widths(table, grid: list[list], ncols: int) -> None:
+    """Column widths by the longest text in each (capped), filling the text width."""
+    weights = []
+    for j in range(ncols):
+        longest = max((len(r[j][1].text()) for r in grid if r[j] is not None and r[j][3] == 1), default=2)
+        weights.append(min(max(longest, 2), 16) + 3)
+    total = sum(weights)
+    widths = [int(ds.TEXT_WIDTH * w / total) for w in weights]
+    table.autofit = False
+    for j, col in enumerate(table.columns):
+        col.width = widths[j]
+    for row in table.rows:
+        for j, cell in enumerate(row.cells[:ncols]):
+            cell.width = widths[j]
