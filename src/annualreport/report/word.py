@@ -1,4 +1,4 @@
-"""The report as a Word document (`report.docx`), from the same content as report.html.
+"""The report as a Word document (catalog: `report_docx`), from the same content as the HTML report.
 
 The rendered report page is our own markup, so it is read back element by element (stdlib
 html.parser) and written with python-docx: the cover (Title style), the contents as a Word TOC field
@@ -7,7 +7,7 @@ html.parser) and written with python-docx: the cover (Title style), the contents
 header row repeats on each page, the 表N caption above in Caption style, the source note below),
 charts as PNG drawn from the same chart definition and ledger rows (`chartdraw`) with their 图N
 caption, the closing block (落款, right-aligned). An element it does not know becomes a paragraph
-of its text: nothing visible is dropped. Page and type follow GB/T 9704 (`docx_styles`); the same
+of its text: nothing visible is dropped. Page and type follow GB/T 9704 (`word_styles`); the same
 page gives the same bytes.
 """
 
@@ -20,7 +20,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annualreport.report import docx_styles as ds
+from annualreport.report import word_styles as ds
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,7 +32,6 @@ VOID = {"br", "img", "hr", "meta", "link", "input", "col", "wbr", "source"}
 SKIP = {"style", "script", "svg", "title", "head"}  # no visible text (a chart's SVG is drawn again as PNG)
 INLINE = {"a", "strong", "b", "em", "i", "span", "sup", "sub", "code", "small", "br", "u", "mark", "abbr"}
 CHART_WIDTH = ds.Mm(150)
-NUMERIC = re.compile(r"[+\-−]?[\d.,]+(%|个百分点)?(（[+\-−]?[\d.,]+%?）)?|—")
 SPACE = re.compile(r"[ \t\r\n\f]+")
 
 
@@ -186,7 +185,7 @@ class Writer:
         if align is not None:
             p.alignment = align
         self.runs(p, node, bold=False)
-        _trim(p)
+        trim(p)
         return p
 
     def runs(self, p, node: Node, bold: bool, script: str = "") -> None:
@@ -242,36 +241,9 @@ class Writer:
 
     # ------------------------------------------------------------ tables, charts, closing
     def table(self, node: Node) -> None:
-        caption = next((c for c in node.elements() if c.tag == "caption"), None)
-        if caption is not None and caption.text():
-            self.paragraph(caption, "Caption")
-        head, body = _rows(node)
-        grid = _grid(head + body)
-        if not grid:
-            return
-        ncols = max(len(r) for r in grid)
-        table = self.doc.add_table(rows=len(grid), cols=ncols)
-        table.style = self.doc.styles["Table Grid"]
-        table.alignment = 1  # centred
-        numeric = _numeric_columns(grid[len(head) :], ncols)
-        for i, row in enumerate(grid):
-            for j, slot in enumerate(row):
-                if slot is None or slot[0] != (i, j):
-                    continue
-                _, cell_node, rows, cols = slot
-                cell = table.cell(i, j)
-                if rows > 1 or cols > 1:
-                    cell = cell.merge(table.cell(i + rows - 1, j + cols - 1))
-                para = cell.paragraphs[0]
-                para.style = self.doc.styles[ds.TABLE_TEXT]
-                header = i < len(head) or cell_node.tag == "th"
-                para.alignment = 1 if header else (2 if j in numeric else 0)
-                self.runs(para, cell_node, bold=header)  # block content inside a cell runs on
-                _trim(para)
-        for r in table.rows[: len(head)]:
-            tr_pr = r._tr.get_or_add_trPr()
-            tr_pr.append(ds.OxmlElement("w:tblHeader"))
-        _widths(table, grid, ncols)
+        from annualreport.report.word_tables import write_table
+
+        write_table(self, node)
 
     def figure(self, node: Node) -> None:
         caption = next((c for c in node.elements() if c.tag == "figcaption"), None)
@@ -321,7 +293,7 @@ def html_to_docx(page: str, meta: ds.DocMeta, png_for: Callable[[str, str], byte
 
 
 def write_docx(params: Params, html_path: Path, ledger: pd.DataFrame, out: Path, title: str) -> Path:
-    """The docx stage: report.html and the ledger's chart rows -> report.docx (atomic write)."""
+    """The docx stage: the report page and the ledger's chart rows -> the Word document (atomic write)."""
     from annualreport.figures.charts import load_charts
     from annualreport.project.tables import atomic_write_bytes
     from annualreport.report.chartdraw import chart_png
@@ -340,7 +312,7 @@ def write_docx(params: Params, html_path: Path, ledger: pd.DataFrame, out: Path,
 
 
 # ---------------------------------------------------------------------- helpers
-def _trim(p) -> None:
+def trim(p) -> None:
     """No leading or trailing space in a paragraph (HTML's whitespace between tags)."""
     runs = [r for r in p.runs if r.text]
     if runs:
@@ -353,70 +325,3 @@ def _all(node: Node, tag: str):
         if c.tag == tag:
             yield c
         yield from _all(c, tag)
-
-
-def _rows(table: Node) -> tuple[list[Node], list[Node]]:
-    head, body = [], []
-    for c in table.elements():
-        if c.tag == "thead":
-            head += [r for r in c.elements() if r.tag == "tr"]
-        elif c.tag in ("tbody", "tfoot"):
-            body += [r for r in c.elements() if r.tag == "tr"]
-        elif c.tag == "tr":
-            body.append(c)
-    if not head and body and all(c.tag == "th" for c in body[0].elements()):
-        head, body = body[:1], body[1:]
-    return head, body
-
-
-def _span(cell: Node, attr: str) -> int:
-    try:
-        return max(1, int(cell.attrs.get(attr, "1")))
-    except ValueError:
-        return 1
-
-
-def _grid(rows: list[Node]) -> list[list]:
-    """Rows of slots; a cell spanning rows or columns fills each of its slots with ((top, left), node, rows, cols)."""
-    grid: list[list] = [[] for _ in rows]
-    for i, tr in enumerate(rows):
-        j = 0
-        for cell in (c for c in tr.elements() if c.tag in ("td", "th")):
-            while j < len(grid[i]) and grid[i][j] is not None:
-                j += 1
-            rs, cs = min(_span(cell, "rowspan"), len(rows) - i), _span(cell, "colspan")
-            for di in range(rs):
-                for dj in range(cs):
-                    line = grid[i + di]
-                    line.extend([None] * (j + dj + 1 - len(line)))
-                    line[j + dj] = ((i, j), cell, rs, cs)
-            j += cs
-    width = max((len(r) for r in grid), default=0)
-    for line in grid:
-        line.extend([None] * (width - len(line)))
-    return [r for r in grid if r] if width else []
-
-
-def _numeric_columns(body: list[list], ncols: int) -> set[int]:
-    out = set()
-    for j in range(1, ncols):
-        cells = [r[j][1].text() for r in body if r[j] is not None]
-        if cells and all(NUMERIC.fullmatch(t) for t in cells if t):
-            out.add(j)
-    return out
-
-
-def _widths(table, grid: list[list], ncols: int) -> None:
-    """Column widths by the longest text in each (capped), filling the text width."""
-    weights = []
-    for j in range(ncols):
-        longest = max((len(r[j][1].text()) for r in grid if r[j] is not None and r[j][3] == 1), default=2)
-        weights.append(min(max(longest, 2), 16) + 3)
-    total = sum(weights)
-    widths = [int(ds.TEXT_WIDTH * w / total) for w in weights]
-    table.autofit = False
-    for j, col in enumerate(table.columns):
-        col.width = widths[j]
-    for row in table.rows:
-        for j, cell in enumerate(row.cells[:ncols]):
-            cell.width = widths[j]

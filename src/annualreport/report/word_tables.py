@@ -1,4 +1,4 @@
-"""Tables of the report page as Word tables (used by `docx.Writer`): rows from thead/tbody, cells that
+"""Tables of the report page as Word tables (used by `word.Writer`): rows from thead/tbody, cells that
 span rows or columns merged, the header rows marked to repeat on each page, column widths by content."""
 
 from __future__ import annotations
@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from annualreport.report import docx_styles as ds
-from annualreport.report.docx import trim
+from annualreport.report import word_styles as ds
+from annualreport.report.word import trim
 
 if TYPE_CHECKING:
-    from annualreport.report.docx import Node, Writer
+    from annualreport.report.word import Node, Writer
 
 NUMERIC = re.compile(r"[+\-−]?[\d.,]+(%|个百分点)?(（[+\-−]?[\d.,]+%?）)?|—")
 
