@@ -152,6 +152,7 @@ def test_a_second_clone_rebuilds_the_same_bytes(built, tmp_path):
     for name in [
         "report.html",
         "report.pdf",
+        "report.docx",
         "ledger.html",
         "ledger.pdf",
         "figures.csv",

@@ -139,7 +139,9 @@ class Writer:
         elif tag == "div" and "closing" in cls:
             self.closing(node)
         elif tag == "p" and cls & {"source", "note"}:
-            self.paragraph(node, ds.SOURCE_NOTE if "source" in cls else ds.TABLE_TEXT)
+            p = self.paragraph(node, ds.SOURCE_NOTE if "source" in cls else ds.TABLE_TEXT)
+            if p is not None and "note" in cls:  # 说明： stays with the notes under it
+                p.paragraph_format.keep_with_next = True
         elif tag in ("ul", "ol"):
             for li in node.elements():
                 self.paragraph(li, "List Bullet") if li.tag == "li" else self.block(li)

@@ -44,10 +44,12 @@ def write_table(w: Writer, node: Node) -> None:
             para.alignment = 1 if header else (2 if j in numeric else 0)
             w.runs(para, cell_node, bold=header)  # block content inside a cell runs on
             trim(para)
-    for r in table.rows[: len(head)]:
+    for n, r in enumerate(table.rows):  # a row stays on one page; the header rows repeat on each
         tr_pr = r._tr.get_or_add_trPr()
-        tr_pr.append(ds.OxmlElement("w:tblHeader"))
-    _widths(table, grid, ncols)
+        tr_pr.append(ds.OxmlElement("w:cantSplit"))
+        if n < len(head):
+            tr_pr.append(ds.OxmlElement("w:tblHeader"))
+    _widths(table, grid, ncols, len(head), numeric)
 
 
 def _rows(table: Node) -> tuple[list[Node], list[Node]]:
@@ -101,17 +103,36 @@ def _numeric_columns(body: list[list], ncols: int) -> set[int]:
     return out
 
 
-def _widths(table, grid: list[list], ncols: int) -> None:
-    """Column widths by the longest text in each (capped), filling the text width."""
-    weights = []
+def _ems(text: str) -> float:
+    """A text's width in characters of the table's size: CJK and full-width forms 1, the rest about half."""
+    return sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in text)
+
+
+def _widths(table, grid: list[list], ncols: int, nhead: int, numeric: set[int]) -> None:
+    """Column widths filling the text width: each column gets at least its header (and, for numbers, its
+    longest value) on one line; the rest of the width goes to the columns whose text would wrap, by how
+    much of it there is."""
+    pad = 2 * 5.4  # Word's default cell margins, pt
+    size = ds.TABLE_PT
+    avail = ds.TEXT_WIDTH.pt - pad * ncols
+    need, want = [], []
     for j in range(ncols):
-        longest = max((len(r[j][1].text()) for r in grid if r[j] is not None and r[j][3] == 1), default=2)
-        weights.append(min(max(longest, 2), 16) + 3)
-    total = sum(weights)
-    widths = [int(ds.TEXT_WIDTH * w / total) for w in weights]
+        cells = [(i, r[j][1].text()) for i, r in enumerate(grid) if r[j] is not None and r[j][3] == 1]
+        head = max((_ems(t) for i, t in cells if i < nhead), default=0)
+        longest = max((_ems(t) for _, t in cells), default=2)
+        need.append(max(head, longest if j in numeric else 0, 2) * size + 2)
+        want.append(max(min(longest, 40) * size + 2, need[-1]))
+    if sum(want) <= avail:  # everything fits on one line: share the rest by size
+        widths = [w * avail / sum(want) for w in want]
+    elif sum(need) >= avail:
+        widths = [n * avail / sum(need) for n in need]
+    else:
+        extra = [w - n for w, n in zip(want, need, strict=True)]
+        widths = [n + e * (avail - sum(need)) / sum(extra) for n, e in zip(need, extra, strict=True)]
+    emu = [int(ds.Pt(w + pad)) for w in widths]
     table.autofit = False
     for j, col in enumerate(table.columns):
-        col.width = widths[j]
+        col.width = emu[j]
     for row in table.rows:
         for j, cell in enumerate(row.cells[:ncols]):
-            cell.width = widths[j]
+            cell.width = emu[j]
