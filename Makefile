@@ -6,7 +6,7 @@ SHELL := /bin/bash
 
 YEAR ?= 2020
 ALLOW_WARNINGS ?= 1
-FORMAT ?= both
+FORMAT ?= all
 WORKERS ?= 0
 RUNS ?= 3
 ARGS ?=
@@ -46,7 +46,7 @@ $(STAMP): requirements.lock pyproject.toml
 ## setup: create .venv with the pinned dependencies, register the Jupyter kernel, prepare fonts
 setup: $(STAMP)
 
-## report: build YEAR (default 2020) into outputs/YEAR/, rerunning only what changed: FORMAT=html|pdf|both, ALLOW_WARNINGS=0 blocks on warnings
+## report: build YEAR (default 2020) into outputs/YEAR/, rerunning only what changed: FORMAT=html|pdf|docx|both|all (default all: HTML, PDF and Word; both: HTML and PDF), ALLOW_WARNINGS=0 blocks on warnings
 report: $(STAMP)
 	$(PY) -m annualreport build --year $(YEAR) --format $(FORMAT) --workers $(WORKERS) $(STRICT) $(ARGS)
 

@@ -100,8 +100,8 @@ def cleaned_years() -> dict[int, CleanedYear]:
 
 @pytest.fixture(scope="session")
 def demo_project(tmp_path_factory) -> Path:
-    """The demo's 2020 and 2021 reports (HTML) built once for the session in a temporary copy of the
-    project with the 2019–2021 params and raw files (2019 gives 2020 its year before, 2020's plan gives
+    """The demo's 2020 and 2021 reports (HTML and Word, no PDF) built once for the session in a temporary
+    copy of the project with the 2019–2021 params and raw files (2019 gives 2020 its year before, 2020's plan gives
     2021 its targets). Shared: tests only read it; a test that edits or rebuilds makes its own copy."""
     from annualreport.build.driver import build
 
@@ -112,7 +112,7 @@ def demo_project(tmp_path_factory) -> Path:
     mp.setenv("ANNUALREPORT_ROOT", str(project))
     try:
         for year in (2020, 2021):
-            build(year, root=project, formats=("html",))
+            build(year, root=project, formats=("docx",))
     finally:
         mp.undo()
     return project

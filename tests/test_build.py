@@ -152,6 +152,7 @@ def test_a_second_clone_rebuilds_the_same_bytes(built, tmp_path):
     for name in [
         "report.html",
         "report.pdf",
+        "report.docx",
         "ledger.html",
         "ledger.pdf",
         "figures.csv",
@@ -278,7 +279,7 @@ def test_one_narrative_file_reruns_only_the_report(project, built):
         ran = set(_build(project).ran)
     finally:
         narrative.write_text(text, encoding="utf-8")
-    assert ran and ran <= {"report", "html", "pdf"}
+    assert ran and ran <= {"report", "html", "pdf", "docx"}
 
 
 def test_changing_a_stages_code_reruns_it_and_the_plan_says_why(project, built, monkeypatch):
@@ -299,7 +300,7 @@ def test_changing_a_stages_code_reruns_it_and_the_plan_says_why(project, built, 
     assert plan["clean:training"].status == "would run" and "code:ingest/sheet.py" in plan["clean:training"].reason
     assert plan["previous"].status == "would run"  # the year before is cleaned by the same code
     assert plan["figures"].status == "waiting" and plan["report"].status == "waiting"
-    assert "would run" not in {s.status for n, s in plan.items() if n in ("html", "pdf")}
+    assert "would run" not in {s.status for n, s in plan.items() if n in ("html", "pdf", "docx")}
 
 
 def test_a_published_file_changed_by_hand_is_republished(project, built):

@@ -32,6 +32,8 @@ def print_stages(result, quiet: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from annualreport.build.stages import FORMATS
+
     ap = argparse.ArgumentParser(prog="python -m annualreport", description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="command", required=True)
     for name, helptext in (
@@ -44,9 +46,10 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--params", help="params file (default params/<year>.yaml)")
         p.add_argument(
             "--format",
-            default="both",
-            choices=["html", "pdf", "both"],
-            help="the report as HTML, PDF or both (default); without pango, both builds HTML only",
+            default="all",
+            choices=list(FORMATS),
+            help="html, pdf, docx (each with the HTML it is made from), both (html and pdf) or all "
+            "(html, pdf and docx: the default); without pango, both and all build no PDF and say so",
         )
         p.add_argument("--strict", action="store_true", help="treat validation warnings as blocking")
         p.add_argument("--force", action="store_true", help="rerun every stage even when nothing changed")
@@ -63,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--params", help="params file (default params/<year>.yaml)")
     p.add_argument("-v", "--verbose", action="store_true")
     p = sub.add_parser("reports", help="build every params file (all years, all institutions) in parallel")
-    p.add_argument("--format", default="both", choices=["html", "pdf", "both"])
+    p.add_argument("--format", default="all", choices=list(FORMATS))
     p.add_argument("--strict", action="store_true")
     p.add_argument("--jobs", type=int, default=0, help="builds at once (default: one per core)")
     p.add_argument(
@@ -118,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     else:
         where = _where(result.report)
-        pdf = f" and {where[:-5]}.pdf" if result.pdf else ""
+        pdf = "".join(f", {_where(p)}" for p in (result.pdf, result.docx) if p)
         done = "up to date" if result.cached else f"report built ({ran} stage(s) ran)"
         print(f"{args.year}: {done} in {result.seconds:.1f} s: {where}{pdf}")
     for note in result.notes:

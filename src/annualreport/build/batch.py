@@ -55,7 +55,7 @@ def run_one(cmd: list[str], root: Path) -> tuple[int, str, float]:
 
 
 def build_all(
-    formats: tuple[str, ...] = ("both",),
+    formats: tuple[str, ...] = ("all",),
     strict: bool = False,
     jobs: int = 0,
     root: Path | None = None,

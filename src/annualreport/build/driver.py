@@ -41,6 +41,7 @@ class BuildResult:
     notes: tuple[str, ...] = ()
     cached: bool = False
     stages: list[StageResult] = field(default_factory=list)
+    docx: Path | None = None
 
     @property
     def ran(self) -> list[str]:
@@ -137,7 +138,7 @@ def build(
     year: int,
     params_file: str | None = None,
     root: Path | None = None,
-    formats: tuple[str, ...] = ("both",),
+    formats: tuple[str, ...] = ("all",),
     clean_only: bool = False,
     strict: bool = False,
     force: bool = False,
@@ -174,6 +175,7 @@ def build(
         final = params.outputs_dir
         at = places(params)
         pdf = final / at.relative("report_pdf") if at("report_pdf").exists() else None
+        docx = final / at.relative("report_docx") if at("report_docx").exists() else None
 
         def result(notes: tuple[str, ...] = (), cached: bool = False) -> BuildResult:
             from annualreport.build.signoff import build_notes  # one warning line when signed figures changed
@@ -187,6 +189,7 @@ def build(
                 tuple(pipe.notes) + notes + build_notes(params),
                 cached=cached,
                 stages=stages,
+                docx=docx,
             )
 
         if published_is_current(params, key):

@@ -32,6 +32,7 @@ PACKAGES = (
     "matplotlib",
     "great_expectations",
     "weasyprint",
+    "python-docx",
     "fonttools",
     "justmytype-intl-cjk",
     "mistune",
@@ -99,7 +100,7 @@ def write_manifest(
         p.relative_to(staging).as_posix(): sha256(p)
         for p in sorted(staging.rglob("*"))
         if p.is_file()
-        and p.suffix in (".html", ".pdf", ".csv", ".xlsx", ".json")
+        and p.suffix in (".html", ".pdf", ".docx", ".csv", ".xlsx", ".json")
         and p.parent != at.folder("executed")
         and not p.is_relative_to(at("data_docs"))
     }

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from annualreport.build import cache, kernels
 from annualreport.build.cache import Store, code_digests, file_digest, key_of, tree_digests
-from annualreport.build.stages import BY_NAME, STAGES, SUMMARY_INPUTS, Stage, declared_outputs
+from annualreport.build.stages import ASKED_BY, BY_NAME, STAGES, SUMMARY_INPUTS, Stage, asks_for, declared_outputs
 from annualreport.project.catalog import combine, places
 from annualreport.project.errors import ReportError
 from annualreport.project.params import Params, check_known_datasets, previous_params
@@ -45,7 +45,7 @@ class StageResult:
 
 @dataclass
 class Options:
-    formats: tuple[str, ...] = ("both",)
+    formats: tuple[str, ...] = ("all",)
     strict: bool = False
     force: bool = False
     dry_run: bool = False
@@ -166,8 +166,8 @@ class Pipeline:
     def run_stage(self, stage: Stage) -> None:
         if stage.per_dataset:
             self.run_per_dataset(stage)
-        elif stage.name == "pdf" and not ({"pdf", "both"} & set(self.options.formats)):
-            for artefact in stage.writes:  # no PDF asked for: none of last time's may be published
+        elif stage.name in ASKED_BY and not asks_for(self.options.formats, stage.name):
+            for artefact in stage.writes:  # not asked for: none of last time's may be published
                 self.at(artefact).unlink(missing_ok=True)
         else:
             self.run_whole(stage)
@@ -344,9 +344,11 @@ def _pdf(pipe: Pipeline) -> None:
     from annualreport.report.render import PdfUnavailable, pdf_or_note
 
     notes: list[str] = []
+    # `all` asks for the PDF as `both` does: without pango, a note and no PDF rather than a failure
+    formats = tuple("both" if f == "all" else f for f in pipe.options.formats)
     for source, target in (("report_html", "report_pdf"), ("ledger_annex", "ledger_annex_pdf")):
         try:
-            pdf, said = pdf_or_note(pipe.at(source), pipe.at(target), pipe.options.formats)
+            pdf, said = pdf_or_note(pipe.at(source), pipe.at(target), formats)
         except PdfUnavailable as exc:
             raise ReportError(str(exc)) from None
         if pdf is None:
@@ -355,7 +357,19 @@ def _pdf(pipe: Pipeline) -> None:
     pipe.notes.extend(notes)
 
 
-IN_PROCESS = {"html": _html, "pdf": _pdf}
+def _docx(pipe: Pipeline) -> None:
+    from annualreport.report.word import write_docx
+
+    write_docx(
+        pipe.params,
+        pipe.at("report_html"),
+        pipe.places.read("ledger"),
+        pipe.at("report_docx"),
+        report_title(pipe.params),
+    )
+
+
+IN_PROCESS = {"html": _html, "pdf": _pdf, "docx": _docx}
 
 
 def report_title(params: Params) -> str:

@@ -205,6 +205,23 @@ def pdf_inputs(pipe: Pipeline) -> dict[str, str]:
     return out
 
 
+def docx_inputs(pipe: Pipeline) -> dict[str, str]:
+    """The Word document: the report page, the ledger and chart declarations it draws the charts from
+    again (as PNG, in the same font), the params and outline its title and properties come from."""
+    out = pipe.common("docx")
+    out.update(
+        pipe.files(
+            pipe.at("report_html"),
+            pipe.at("ledger"),
+            pipe.root / "specs" / "charts.yaml",
+            pipe.params.path,
+            pipe.params.narrative_dir / "sections.yaml",
+        )
+    )
+    out["fonts"] = pipe.font_key()
+    return out
+
+
 # ---------------------------------------------------------------------- the stages
 STAGES: tuple[Stage, ...] = (
     Stage(
@@ -287,8 +304,29 @@ STAGES: tuple[Stage, ...] = (
         ("report.render",),
         after=("html",),
     ),
+    Stage(
+        "docx",
+        "writes the HTML report as a Word document for the office to edit: heading styles, a TOC field, "
+        "real tables, the charts as PNG, GB/T 9704 page and type (python-docx)",
+        docx_inputs,
+        ("report_docx",),
+        ("report.word",),
+        after=("html",),
+    ),
 )
 BY_NAME: dict[str, Stage] = {s.name: s for s in STAGES}
+# Output formats (`--format`, `make report FORMAT=`): html, pdf, docx, both (html and pdf, as before
+# docx existed) and all (html, pdf and docx: the default). The HTML is always built: the PDF and the
+# Word document are made from it.
+FORMATS = ("html", "pdf", "docx", "both", "all")
+ASKED_BY = {"pdf": {"pdf", "both", "all"}, "docx": {"docx", "all"}}  # optional stage -> formats asking for it
+
+
+def asks_for(formats: tuple[str, ...], stage: str) -> bool:
+    """Whether the formats ask for an optional stage (pdf, docx); the others always run."""
+    return bool(ASKED_BY.get(stage, set()) & set(formats))
+
+
 SUMMARY_INPUTS = summary_inputs  # the whole-year part of the validate stage (summary, page, gate)
 
 

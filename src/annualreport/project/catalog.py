@@ -174,6 +174,14 @@ ARTEFACTS: dict[str, Artefact] = {
         Artefact("report_html", "{work}/report.html", "html", ("pdf", "publish"), "the report", published=True),
         Artefact("report_pdf", "{work}/report.pdf", "pdf", ("publish",), "the report as PDF", published=True),
         Artefact(
+            "report_docx",
+            "{work}/report.docx",
+            "docx",
+            ("publish",),
+            "the report as a Word document, for the office to edit and circulate",
+            published=True,
+        ),
+        Artefact(
             "ledger_annex",
             "{work}/ledger.html",
             "html",

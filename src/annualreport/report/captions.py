@@ -127,7 +127,9 @@ def table_caption(label: str, anchor: str, title: str) -> str:
     return f'<caption id="{anchor}">{html.escape(" ".join(x for x in (label, title) if x))}</caption>'
 
 
-def chart_figure(svg: str, label: str, anchor: str, title: str, note: str) -> str:
-    """A chart with its caption and source note below it, kept together on a page."""
+def chart_figure(svg: str, label: str, anchor: str, title: str, note: str, chart_id: str = "") -> str:
+    """A chart with its caption and source note below it, kept together on a page; `data-chart` names
+    the chart of specs/charts.yaml (the Word export draws it again as PNG)."""
     caption = html.escape(" ".join(x for x in (label, title) if x))
-    return f'<figure class="chart" id="{anchor}">{svg}<figcaption>{caption}</figcaption>{note}</figure>'
+    data = f' data-chart="{html.escape(chart_id)}"' if chart_id else ""
+    return f'<figure class="chart" id="{anchor}"{data}>{svg}<figcaption>{caption}</figcaption>{note}</figure>'

@@ -146,7 +146,7 @@ class Report:
         if "chart" in block:
             chart = self.charts[block["chart"]]
             note = self.sources.note([chart.dataset])
-            return "html", captions.chart_figure(self.chart(chart), label, anchor, chart.title, note)
+            return "html", captions.chart_figure(self.chart(chart), label, anchor, chart.title, note, chart.id)
         if "rows" in block:
             return "html", self.rows_table(block["rows"], label, anchor)
         raise SpecError(f"sections.yaml: section '{s.heading}': a block is a table, chart or rows, got {block}")
@@ -186,33 +186,13 @@ class Report:
 
     # ---------------------------------------------------------------- charts
     def chart(self, chart: ChartDef) -> str:
-        """A bar chart of specs/charts.yaml, its bars the ledger rows `chart.<id>.<n>`."""
-        from annualreport.report import fonts
-
-        fonts.setup_matplotlib()
+        """A bar chart of specs/charts.yaml as SVG (drawn by `chartdraw.draw_chart`, which the Word export
+        also uses), its bars the ledger rows `chart.<id>.<n>`."""
         import matplotlib.pyplot as plt
 
-        bars_rows = chart.rows(self.ledger)
-        labels, values = list(bars_rows["label"]), [float(v) for v in bars_rows["value"]]
-        fig, ax = plt.subplots(figsize=(7.2, 3.2), dpi=100)
-        bars = ax.bar(labels, values, color="#9b2335", width=0.6)
-        ax.bar_label(bars, labels=[by_unit(v, chart.unit) for v in bars_rows["value"]], fontsize=9, padding=2)
-        # no title (the HTML caption below the chart names it); the unit reads horizontally above the axis
-        ax.annotate(
-            chart.unit,
-            xy=(0, 1),
-            xycoords="axes fraction",
-            xytext=(0, 8),
-            textcoords="offset points",
-            ha="right",
-            va="bottom",
-            fontsize=9,
-        )
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.tick_params(axis="x", labelsize=9)
-        if chart.unit in RATE_UNITS:
-            ax.set_ylim(0, 100)
-        fig.tight_layout()
+        from annualreport.report.chartdraw import draw_chart
+
+        fig = draw_chart(chart, self.ledger)
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
         plt.close(fig)
