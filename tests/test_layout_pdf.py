@@ -16,9 +16,14 @@ from annualreport.project.document import closing
 from annualreport.project.errors import ParamsError
 from annualreport.project.params import load_params
 
+from .conftest import ROOT
+
 MM = 72 / 25.4
 TOP, LEFT, WIDTH, HEIGHT = 37 * MM, 28 * MM, 156 * MM, 225 * MM
 PITCH = 28.95
+# the demo's 2020 params: the institution (the issuer by default) and document.date "2021-03-01"
+DEMO = load_params(ROOT / "params" / "2020.yaml", root=ROOT).data
+ISSUER, DATE = DEMO["institution"]["name"], "2021年3月1日"
 
 
 # ---------------------------------------------------------------- params and the closing (fast)
@@ -33,7 +38,7 @@ def _params(tmp_path: Path, root: Path, document: str) -> Path:
 
 def test_the_closing_prints_the_issuer_and_the_date_in_arabic_digits(root):
     data = load_params(root / "params" / "2020.yaml", root=root).data
-    assert closing(data) == ("天津轻工职业技术学院", "2021年3月1日")
+    assert data["document"]["date"] == "2021-03-01" and closing(data) == (ISSUER, DATE)
     assert closing({"institution": {"name": "某学院"}, "document": {"issuer": "某学院党委", "date": None}}) == (
         "某学院党委",
         "",
@@ -57,7 +62,7 @@ def test_a_bad_document_block_is_an_error_naming_the_key(tmp_path, root, block, 
 
 def test_without_a_document_block_the_issuer_is_the_institution_and_there_is_no_date(tmp_path, root):
     data = load_params(_params(tmp_path, root, ""), root=tmp_path).data
-    assert closing(data) == ("天津轻工职业技术学院", "")
+    assert closing(data) == (ISSUER, "")
 
 
 # ---------------------------------------------------------------- the PDF, measured
@@ -215,8 +220,8 @@ def test_no_colophon_and_no_page_under_a_quarter_full_but_the_ends_of_parts(pdfs
 
 @pytest.mark.build
 def test_the_closing_ends_the_body_four_characters_in_and_the_appendix_follows_on_its_own_page(report_runs):
-    date = [r for r in report_runs if r.text == "2021年3月1日"]
-    issuer = [r for r in report_runs if r.text == "天津轻工职业技术学院"]
+    date = [r for r in report_runs if r.text == DATE]
+    issuer = [r for r in report_runs if r.text == ISSUER]
     assert len(date) == 1 and issuer and issuer[-1].page == date[0].page
     appendix = [r for r in report_runs if r.text.startswith("附：数据质量")]
     assert appendix and appendix[0].page == date[0].page + 1 and appendix[0].y < TOP + 2 * PITCH
