@@ -40,7 +40,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@rm -f "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/annualreport.pth"
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(PY) -m ipykernel install --sys-prefix --name annualreport --display-name "annualreport (.venv)" >/dev/null
-	$(PY) -c "from annualreport.report import fonts; fonts.ensure_fonts()"
+	$(PY) -c "from annualreport.report import fonts; fonts.ensure_fonts(fetch=True)"
 	@touch $@
 
 ## setup: create .venv with the pinned dependencies, register the Jupyter kernel, prepare fonts

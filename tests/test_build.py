@@ -140,11 +140,12 @@ def test_figure_ledger_for_excel_and_the_pdf_embeds_the_cjk_font(built):
                 d = desc.get_object().get("/FontDescriptor").get_object()
                 if "/FontFile2" in d or "/FontFile3" in d:
                     fonts.add(str(font["/BaseFont"]))
-    assert any("Noto-Sans-SC" in f and "Bold" not in f for f in fonts), fonts
-    assert any("Noto-Sans-SC-Bold" in f for f in fonts), fonts
+    # the official layout's faces by their CSS family (docs/fonts.md): serif body, 黑体 headings
+    assert any("Report-Body" in f for f in fonts), fonts
+    assert any("Report-Hei" in f for f in fonts), fonts
     if shutil.which("pdffonts"):
         listing = subprocess.run(["pdffonts", str(out / "report.pdf")], capture_output=True, text=True).stdout
-        assert re.search(r"Noto-Sans-SC\s+CID TrueType\s+Identity-H\s+yes", listing), listing
+        assert re.search(r"Report-Body\s+CID TrueType\s+Identity-H\s+yes", listing), listing
 
 
 def test_a_second_clone_rebuilds_the_same_bytes(built, tmp_path):

@@ -16,6 +16,7 @@ from typing import Any, Literal
 import yaml
 
 from annualreport.project import conventions
+from annualreport.project.document import DOCUMENT_DESCRIPTION, DOCUMENT_SCHEMA, check_document
 from annualreport.project.errors import ParamsError
 from annualreport.project.paths import inside, load_yaml, repo_root
 
@@ -98,6 +99,7 @@ SCHEMA: dict[str, tuple] = {
         {},
         "Where the year's inputs are, relative to the repository root; each must stay inside it.",
     ),
+    "document": (DOCUMENT_SCHEMA, False, {}, DOCUMENT_DESCRIPTION),
     "employment_cutoff": (
         str,
         False,
@@ -373,6 +375,7 @@ def load_params(path: str | Path, root: Path | None = None) -> Params:
     from annualreport.figures.targets import check as check_targets
 
     check_targets(checked["targets"], source)
+    check_document(checked, source)
     return params
 
 

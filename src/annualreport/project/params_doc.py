@@ -34,6 +34,7 @@ ITEMS = {"datasets": ("dataset", DATASET_SCHEMA), "targets": ("target", TARGET_F
 # Constraints the loader checks after the types, by dotted key.
 EXTRA = {
     "employment_cutoff": {"pattern": r"^\d{2}-\d{2}$"},
+    "document.date": {"pattern": r"^\d{4}-\d{2}-\d{2}$"},
     "datasets.<name>.expected_rows": {"minItems": 2, "maxItems": 2},
 }
 
@@ -46,6 +47,8 @@ institution:
 paths:
   raw: data/raw/2022
   narrative: params/narrative/2022
+document:
+  date: "2023-03-01"
 employment_cutoff: "08-31"
 validation:
   allow_warnings: true

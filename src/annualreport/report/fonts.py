@@ -1,10 +1,13 @@
-"""The report's CJK font: Noto Sans SC (SIL OFL 1.1), from the pinned `justmytype-intl-cjk` package.
+"""The report's CJK faces (all SIL OFL 1.1; docs/fonts.md says which serves which level).
 
-That package ships one variable font. Charts (matplotlib) and PDF (WeasyPrint) need static faces,
-and WeasyPrint does not fake bold, so `ensure_fonts()` makes a Regular (400) and a Bold (700)
-instance, subset to GB2312 plus ASCII and CJK punctuation, once per machine, in the cache
-(`~/.cache/annualreport/fonts`, ~30 s). Output is deterministic (no timestamps).
-`subset_base64()` cuts a face down to the characters a report uses, for inlining into HTML.
+Noto Sans SC, from the pinned `justmytype-intl-cjk` package, ships as one variable font. Charts
+(matplotlib) and PDF (WeasyPrint) need static faces, and WeasyPrint does not fake bold, so
+`ensure_fonts()` makes a Regular (400) and a Bold (700) instance, subset to GB2312 plus ASCII and CJK
+punctuation, once per machine, in the cache (`~/.cache/annualreport/fonts`). It also cuts Noto Serif
+SC Regular (the body face, from the pinned `pylopdf-fonts-zh-cn`) down to the same characters, and,
+with `fetch=True` (`make setup`), the two Debian faces of report/fontdebs.py. Output is deterministic
+(no timestamps). `report_faces()` says which file serves which role of the official layout, with the
+fallbacks; `subset_base64()` cuts a face down to the characters a page uses, for inlining into HTML.
 """
 
 from __future__ import annotations
@@ -15,16 +18,18 @@ import hashlib
 import io
 import logging
 import os
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from annualreport.project.paths import cache_dir
+from annualreport.report import fontdebs
 
 log = logging.getLogger(__name__)
 
 FAMILY = "Noto Sans SC"
 WEIGHTS = {"Regular": 400, "Bold": 700}
-FONT_VERSION = "2"  # bump when the recipe below changes
+FONT_VERSION = "3"  # bump when the recipe below changes
 EXTRA = "•　、。·ˉˇ¨〃々—～‖…‘’“”〔〕〈〉《》「」『』〖〗【】±×÷∶∧∨∑∏∪∩∈∷√⊥∥∠⌒⊙∫∮≡≌≈∽∝≠≮≯≤≥∞∵∴♂♀°′″℃＄¤￠￡‰§№☆★○●◎◇◆□■△▲※→←↑↓〓％＋－，．：；？！（）"
 
 
@@ -38,8 +43,23 @@ def source_font() -> Path:
     return found[0]
 
 
+def serif_source() -> Path:
+    import pylopdf_fonts_zh_cn
+
+    path = Path(pylopdf_fonts_zh_cn.__file__).parent / "NotoSerifSC-Regular.otf"
+    if not path.is_file():
+        raise FileNotFoundError(f"Noto Serif SC not found at {path}")
+    return path
+
+
 def licence_text() -> str:
     return (source_font().parent / "OFL.txt").read_text(encoding="utf-8")
+
+
+def serif_licence_text() -> str:
+    from importlib.metadata import distribution
+
+    return distribution("pylopdf-fonts-zh-cn").read_text("licenses/LICENSE") or ""
 
 
 def charset() -> str:
@@ -65,28 +85,166 @@ def font_paths() -> dict[str, Path]:
     return {style: d / f"NotoSansSC-{style}.ttf" for style in WEIGHTS}
 
 
-def ensure_fonts() -> dict[str, Path]:
-    """Make (once) and return the static Regular and Bold faces."""
+def serif_path() -> Path:
+    src = serif_source()
+    h = hashlib.sha256(f"{FONT_VERSION}|{_fonttools()}|{src.name}|{src.stat().st_size}".encode()).hexdigest()[:16]
+    return cache_dir() / "fonts" / f"serif-{h}" / "NotoSerifSC-Regular.ttf"
+
+
+def deb_folder() -> Path:
+    h = hashlib.sha256(f"{FONT_VERSION}|{_fonttools()}|{fontdebs.key()}".encode()).hexdigest()[:16]
+    return cache_dir() / "fonts" / f"deb-{h}"
+
+
+def _fonttools() -> str:
+    import fontTools
+
+    return fontTools.version
+
+
+def ensure_fonts(fetch: bool = False) -> dict[str, Path]:
+    """Make (once) and return the static Regular and Bold Noto Sans SC faces; also prepare (once) the
+    serif body face and, with `fetch`, the pinned Debian faces (a warning line per face that failed)."""
     paths = font_paths()
+    if not serif_path().exists():
+        log.warning("preparing the serif CJK face once for this machine (about 10 s)")
+        prepare(serif_source(), None, serif_path())
+        (serif_path().parent / "OFL.txt").write_text(serif_licence_text(), encoding="utf-8")
+    if fetch:
+        _, problems = fontdebs.fetch(deb_folder(), prepare)
+        for line in problems:
+            log.warning("font not fetched, the report falls back (docs/fonts.md): %s", line)
     if all(p.exists() for p in paths.values()):
         return paths
     from fontTools.ttLib import TTFont
-    from fontTools.varLib import instancer
 
     log.warning("building the CJK font instances once for this machine (about 30 s)")
     src = TTFont(source_font(), recalcTimestamp=False)
     _subset(src, charset())
     for style, weight in WEIGHTS.items():
-        inst = instancer.instantiateVariableFont(src, {"wght": weight}, inplace=False, updateFontNames=True)
-        _set_names(inst, style)
-        buf = io.BytesIO()
-        inst.save(buf)
-        target = paths[style]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_bytes(buf.getvalue())
-        os.replace(tmp, target)
+        _save(_instance(src, style, weight), paths[style])
     return paths
+
+
+def _instance(src, style: str, weight: int):
+    from fontTools.varLib import instancer
+
+    inst = instancer.instantiateVariableFont(src, {"wght": weight}, inplace=False, updateFontNames=True)
+    _set_names(inst, style)
+    return inst
+
+
+def _save(font, target: Path) -> None:
+    buf = io.BytesIO()
+    font.save(buf)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(f".tmp{os.getpid()}")
+    tmp.write_bytes(buf.getvalue())
+    os.replace(tmp, target)
+
+
+def prepare(src: Path, face: str | None, target: Path) -> Path:
+    """Cut a static face (the one named `face` of a .ttc) down to `charset()`, names kept, into `target`,
+    as TrueType outlines: WeasyPrint subsets a CFF face five times slower (it desubroutinizes every
+    glyph), so the conversion (about 10 s, once) saves seconds on every PDF."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    fonts = (
+        TTCollection(src, recalcTimestamp=False).fonts if src.suffix == ".ttc" else [TTFont(src, recalcTimestamp=False)]
+    )
+    found = [f for f in fonts if face is None or f["name"].getDebugName(6) == face]
+    if not found:
+        raise fontdebs.FetchError(f"{src.name} has no face {face}")
+    font = found[0]
+    _subset(font, charset())
+    if "CFF " in font:
+        _to_truetype(font)
+    _save(font, target)
+    return target
+
+
+def _to_truetype(font) -> None:
+    """Replace a CFF face's cubic outlines by quadratic `glyf` ones (fontTools cu2qu, 1 unit tolerance)."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    order, glyphs = font.getGlyphOrder(), font.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphOrder, glyf.glyphs = order, {}
+    for name in order:
+        pen = TTGlyphPen(glyphs)
+        glyphs[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyf[name] = pen.glyph()
+    maxp = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    for attr in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs", "maxStackElements"):
+        setattr(maxp, attr, 0)
+    maxp.maxZones, maxp.maxSizeOfInstructions, maxp.maxComponentElements = 1, 0, 0
+    post = font["post"]
+    post.formatType, post.extraNames, post.mapping = 2.0, [], {}
+    for tag in ("CFF ", "VORG"):
+        if tag in font:
+            del font[tag]
+    font["glyf"], font["loca"], font["maxp"] = glyf, newTable("loca"), maxp
+    font.sfntVersion = "\x00\x01\x00\x00"
+    font["head"].glyphDataFormat = 0
+
+
+def black_path() -> Path:
+    """Noto Sans SC Black (900), the title's stand-in when the heavy serif was not fetched (made once)."""
+    target = font_paths()["Regular"].with_name("NotoSansSC-Black.ttf")
+    if not target.exists():
+        from fontTools.ttLib import TTFont
+
+        src = TTFont(source_font(), recalcTimestamp=False)
+        _subset(src, charset())
+        _save(_instance(src, "Black", 900), target)
+    return target
+
+
+@dataclass(frozen=True)
+class Face:
+    """One @font-face of the report: the CSS family the stylesheet names, its weight, the file."""
+
+    family: str
+    weight: int
+    path: Path
+    only_h1: bool = False  # subset to the title's characters only (it serves nothing else)
+
+
+FALLBACK_NOTE = {
+    "kai": "（一） headings in the serif body face instead of 楷体 (LXGW WenKai)",
+    "serif_bold": "title in Noto Sans SC Black and bold text in Noto Sans SC Bold instead of Noto Serif CJK SC Bold",
+}
+
+
+def report_faces() -> list[Face]:
+    """The faces of the official layout by role (families of templates/report/official.css): body
+    (仿宋 stand-in), 黑体, bold serif, 楷体, title (小标宋 stand-in). A Debian face not fetched falls
+    back (FALLBACK_NOTE), with one warning line per process."""
+    sans, debs = ensure_fonts(), fontdebs.cached(deb_folder())
+    bold = debs.get("serif_bold")
+    faces = [
+        Face("Report Body", 400, serif_path()),
+        Face("Report Hei", 400, sans["Bold"]),
+        Face("Report Bold", 700, bold or sans["Bold"]),
+        Face("Report Title", 400, bold or black_path(), only_h1=True),
+    ]
+    if "kai" in debs:
+        faces.append(Face("Report Kai", 400, debs["kai"]))
+    missing = tuple(role for role in FALLBACK_NOTE if role not in debs)
+    if missing:
+        _warn_fallback(missing)
+    return faces
+
+
+@cache
+def _warn_fallback(missing: tuple[str, ...]) -> None:
+    log.warning(
+        "official-layout fonts not fetched (make setup on a Debian system with apt fetches them): %s",
+        "; ".join(FALLBACK_NOTE[r] for r in missing),
+    )
 
 
 def _subset(font, text: str) -> None:
@@ -139,12 +297,14 @@ def setup_matplotlib() -> None:
     rcParams["svg.fonttype"] = "path"
 
 
-def subset_base64(style: str, text: str) -> str:
-    """The face cut down to the characters of `text` (plus ASCII), as base64 WOFF-less TTF."""
+def subset_base64(style: str | Path, text: str) -> str:
+    """The face (a Noto Sans SC style, or a prepared face's path) cut down to the characters of `text`
+    (plus ASCII), as base64 WOFF-less TTF/OTF."""
     from fontTools.ttLib import TTFont
 
+    path = style if isinstance(style, Path) else ensure_fonts()[style]
     # Glyphs are copied as they are (no bounding-box recalculation, lazy tables): 3x faster, same bytes.
-    font = TTFont(ensure_fonts()[style], recalcTimestamp=False, recalcBBoxes=False, lazy=True)
+    font = TTFont(path, recalcTimestamp=False, recalcBBoxes=False, lazy=True)
     _subset(font, "".join(sorted(set(text) | {chr(c) for c in range(0x20, 0x7F)})))
     buf = io.BytesIO()
     font.save(buf)
@@ -152,5 +312,7 @@ def subset_base64(style: str, text: str) -> str:
 
 
 def font_key() -> str:
-    """Identifies the instanced faces (recipe, fontTools and source font): part of stage keys."""
-    return _key()
+    """Identifies the prepared faces (recipe, fontTools, source fonts, which Debian faces this machine
+    has): part of stage keys, so a machine that falls back never reuses another's cached pages."""
+    debs = ",".join(sorted(fontdebs.cached(deb_folder())))
+    return hashlib.sha256(f"{_key()}|{serif_path().parent.name}|{deb_folder().name}:{debs}".encode()).hexdigest()[:16]

@@ -1,8 +1,12 @@
-"""Render the executed report notebook to a self-contained HTML page with nbconvert.
+"""Render the executed report notebook to a self-contained HTML page with nbconvert, and the PDF.
 
-The custom template (`templates/report/`) keeps only the outputs; the CJK font is subset to the
+The custom template (`templates/report/`) keeps only the outputs; the CJK faces are subset to the
 characters the page uses and inlined as base64, so the page needs no network and no installed
-font. The same notebook outputs give the same bytes.
+font. The same notebook outputs give the same bytes. `report.css` is the shared look (the auditor's
+page uses it too); `official.css` lays the report and its annex out as an official document
+(GB/T 9704-2012 style; docs/fonts.md). Its font lists name an office PC's faces first (仿宋_GB2312,
+黑体, 楷体, 方正小标宋) so a browser there prints with them; the PDF is laid out with `PDF_CSS` on
+top, which names only the embedded faces, so WeasyPrint never picks a font installed on the machine.
 """
 
 from __future__ import annotations
@@ -53,7 +57,54 @@ class PdfUnavailable(RuntimeError):
     """WeasyPrint cannot load: the system lacks pango."""
 
 
+# The PDF's font lists: the embedded faces of fonts.report_faces() only (official.css's variables).
+PDF_CSS = """
+:root { --f-body: "Report Body", serif; --f-hei: "Report Hei", sans-serif; --f-kai: "Report Kai", "Report Body", serif;
+  --f-bold: "Report Bold", serif; --f-title: "Report Title", serif; --f-number: "Report Body", serif; }
+"""
+STYLESHEETS = ("report.css", "official.css")
+
+
+def stylesheet() -> str:
+    return "\n".join((templates_dir() / "report" / name).read_text(encoding="utf-8") for name in STYLESHEETS)
+
+
+def report_font_css(text: str, title_text: str) -> str:
+    """@font-face rules of the official layout's faces (fonts.report_faces), each cut down to `text`
+    (the title's face to `title_text`, the only text it sets)."""
+    faces = []
+    for face in fonts.report_faces():
+        data = fonts.subset_base64(face.path, (title_text if face.only_h1 else text) + CSS_TEXT)
+        faces.append(
+            f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; font-style: normal; '
+            f'src: url(data:font/ttf;base64,{data}) format("truetype"); }}'
+        )
+    return "\n".join(faces)
+
+
+def h1_text(page: str) -> str:
+    return visible_text("".join(re.findall(r"<h1\b.*?</h1>", page, flags=re.S)))
+
+
+# A heading's number form gives its face (一、 黑体, （一） 楷体, 1. bold, （1） plain), whatever its depth.
+_NUMBER_FORMS = (r"[一二三四五六七八九十]+、", r"（[一二三四五六七八九十]+）", r"\d+[.．]", r"（\d+）")
+_HEADING = re.compile(
+    r'<(h[2-6])(\s[^>]*\bclass="sec\b[^"]*"[^>]*)>(?=(' + "|".join(f"({f})" for f in _NUMBER_FORMS) + "))"
+)
+
+
+def mark_heading_forms(page: str) -> str:
+    """Add `data-num="1".."4"` to each numbered section heading, after its number's form."""
+
+    def mark(m: re.Match) -> str:
+        form = next(i for i in range(4) if m.group(4 + i)) + 1
+        return f'<{m.group(1)}{m.group(2)} data-num="{form}">'
+
+    return _HEADING.sub(mark, page)
+
+
 def font_css(text: str) -> str:
+    """The Noto Sans SC faces cut down to `text` (the auditor's page keeps this look)."""
     faces = []
     for style, weight in fonts.WEIGHTS.items():
         data = fonts.subset_base64(style, text + CSS_TEXT)
@@ -77,12 +128,11 @@ def render_html(executed: Path, out: Path, title: str, colophon: str = "") -> Pa
 
     nb = scrub(nbformat.read(str(executed), as_version=4))
     exporter = HTMLExporter(template_name="report", extra_template_basedirs=[str(templates_dir())])
-    css = (templates_dir() / "report" / "report.css").read_text(encoding="utf-8")
-    resources = {"report": {"title": title, "colophon": colophon, "css": css, "font_css": ""}}
+    resources = {"report": {"title": title, "colophon": colophon, "css": stylesheet(), "font_css": ""}}
     draft, _ = exporter.from_notebook_node(nb, resources=copy.deepcopy(resources))
-    resources["report"]["font_css"] = font_css(visible_text(draft) + title + colophon)
+    resources["report"]["font_css"] = report_font_css(visible_text(draft) + title + colophon, h1_text(draft))
     page, _ = exporter.from_notebook_node(nb, resources=resources)
-    atomic_write_bytes(out, sanitise(page).encode("utf-8"))
+    atomic_write_bytes(out, sanitise(mark_heading_forms(page)).encode("utf-8"))
     return out
 
 
@@ -90,13 +140,13 @@ def render_page(title: str, body_html: str, out: Path, colophon: str = "", page_
     """A standalone page in the report's look (its stylesheet, the CJK font subset to the page's
     characters and inlined): `body_html` (built with every value escaped) inside `<main>`. No date, no
     path: the same body gives the same bytes."""
-    css = (templates_dir() / "report" / "report.css").read_text(encoding="utf-8")
     text = visible_text(body_html) + title + colophon
+    faces = report_font_css(text, h1_text(body_html))
     page = (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="annualreport">\n'
-        f"<title>{html.escape(title)}</title>\n<style>\n{font_css(text)}\n{css}\n</style>\n</head>\n"
+        f"<title>{html.escape(title)}</title>\n<style>\n{faces}\n{stylesheet()}\n</style>\n</head>\n"
         f'<body class="{html.escape(page_class)}">\n<main class="report {html.escape(page_class)}">\n'
         f"{body_html}\n</main>\n"
         + (f'<footer class="colophon">{html.escape(colophon)}</footer>\n' if colophon else "")
@@ -145,13 +195,15 @@ def pdf_or_note(html_path: Path, out: Path, formats: tuple[str, ...]) -> tuple[P
 
 
 def render_pdf(html_path: Path, out: Path) -> Path:
-    """The PDF from the same HTML, by WeasyPrint: A4, the inlined CJK font embedded as a CID font.
-    SOURCE_DATE_EPOCH (set by the build) fixes the PDF's dates, so rebuilds give the same bytes."""
+    """The PDF from the same HTML, by WeasyPrint: A4, the inlined CJK faces embedded as CID fonts, with
+    PDF_CSS on top (the embedded faces only). SOURCE_DATE_EPOCH (set by the build) fixes the PDF's
+    dates, so rebuilds give the same bytes."""
     weasyprint = weasyprint_module()
     # matplotlib's SVG carries CSS properties WeasyPrint ignores harmlessly; keep its log quiet.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     # From the text with no base URL: everything is inline, and links (to the auditor's page) stay relative,
     # so the PDF does not record where the build ran.
-    data = weasyprint.HTML(string=html_path.read_text(encoding="utf-8"), base_url=None).write_pdf()
+    page = weasyprint.HTML(string=html_path.read_text(encoding="utf-8"), base_url=None)
+    data = page.write_pdf(stylesheets=[weasyprint.CSS(string=PDF_CSS)])
     atomic_write_bytes(out, data)
     return out

@@ -27,6 +27,7 @@ from annualreport.figures.compute import _mask, load_definitions
 from annualreport.figures.wording import by_unit
 from annualreport.ingest.year import load_clean
 from annualreport.project.catalog import places
+from annualreport.project.document import closing
 from annualreport.project.errors import SpecError
 from annualreport.project.params import Params, load_params
 from annualreport.report import appendices, captions
@@ -84,17 +85,21 @@ class Report:
 
     # ---------------------------------------------------------------- blocks of HTML
     def cover_html(self) -> str:
+        """The title block atop the first page; the institution line only when the title lacks it."""
         ctx = self.ctx
         title = fill(self.outline.title, ctx, "sections.yaml title", markup=False)
         sub = fill(self.outline.subtitle, ctx, "sections.yaml subtitle", markup=False)
+        org = self.params.institution["name"]
         return (
-            f'<div class="cover"><p class="cover-org">{html.escape(self.params.institution["name"])}</p>'
-            f'<h1 class="cover-title">{html.escape(title)}</h1>'
+            '<div class="cover">'
+            + ("" if org in title else f'<p class="cover-org">{html.escape(org)}</p>')
+            + f'<h1 class="cover-title">{html.escape(title)}</h1>'
             + (f'<p class="cover-sub">{html.escape(sub)}</p>' if sub else "")
             + "</div>"
         )
 
     def toc_html(self) -> str:
+        """The contents, on screen only: an official document has no contents page (official.css)."""
         items = []
         for n, s in enumerate(self.outline.walk()):
             # level 1 always; level 2 when it has content of its own (not a one-line item like a problem)
@@ -108,6 +113,15 @@ class Report:
         annex = self.at.relative("ledger_annex")
         items.append(f'<li class="toc-l1"><a href="{annex}">{ANNEX_TITLE}（另附：{annex}）</a></li>')
         return '<nav class="toc"><h2 class="toc-title">目录</h2><ul>' + "".join(items) + "</ul></nav>"
+
+    def closing_html(self) -> str:
+        """The 落款 after the body: the issuer and the date (params `document:`), right-aligned in print."""
+        issuer, date = closing(self.params.data)
+        return (
+            f'<div class="closing"><p class="issuer">{html.escape(issuer)}</p>'
+            + (f'<p class="date">{html.escape(date)}</p>' if date else "")
+            + "</div>"
+        )
 
     def heading_text(self, s: Section) -> str:
         return s.number + fill(s.heading, self.ctx, "sections.yaml heading", markup=False)
@@ -316,6 +330,7 @@ class Report:
         targets = self.targets_html()
         if targets:
             out.append(("text/html", targets))
+        out.append(("text/html", self.closing_html()))
         out.append(("text/html", self.quality_html()))
         return out
 
