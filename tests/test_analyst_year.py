@@ -55,6 +55,8 @@ def test_a_new_year_from_scaffold_to_report(tmp_path):
     assert params.year == 2022 and params.raw_dir == project / "data" / "raw" / "2022"
     assert params.data["targets"] == prev.data["targets"]  # a draft of the plan, marked as such
     assert "DRAFT copied from 2021" in (project / "params" / "2022.yaml").read_text(encoding="utf-8")
+    assert params.data["document"].get("date") is None  # the closing's date is not carried over
+    assert '# date: "YYYY-MM-DD"' in (project / "params" / "2022.yaml").read_text(encoding="utf-8")
     assert (project / "params" / "narrative" / "2022" / "sections.yaml").exists()
     assert not (project / "params" / "narrative" / "2022" / "stated.yaml").exists()
     readme = (project / "data" / "raw" / "2022" / "README.md").read_text(encoding="utf-8")

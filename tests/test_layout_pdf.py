@@ -108,13 +108,9 @@ def embedded_families(pdf: Path) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def pdfs(demo_project, tmp_path_factory):
-    """The demo's 2020 report and ledger annex laid out by the pdf stage's function, once."""
-    from annualreport.report.render import render_pdf
-
-    out = tmp_path_factory.mktemp("layout-pdf")
-    built = demo_project / "outputs" / "2020"
-    return {name: render_pdf(built / f"{name}.html", out / f"{name}.pdf") for name in ("report", "ledger")}
+def pdfs(demo_pdfs):
+    """The demo's 2020 report and ledger annex laid out by the pdf stage's function (conftest, once)."""
+    return demo_pdfs
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,8 @@ number with its measure word (issue 14), measured by `annualreport_dev.seedcheck
 
 `assert_seed_coverage(report)` takes the report's path: the session build's HTML here, or a PDF
 (`SEEDCHECK_REPORT=outputs/2020/report.pdf pytest tests/test_seed_coverage.py -m build`, which is what
-`make seed-check YEAR=2020` measures; pdftotext reads it, the HTML beside it when pdftotext is absent).
+`make seed-check YEAR=2020` measures; pdftotext reads it, pypdf when pdftotext is absent). The PDF test lays
+out the session build's HTML once (conftest `demo_pdfs`) and reads it with pypdf.
 """
 
 from __future__ import annotations
@@ -45,6 +46,16 @@ def assert_seed_coverage(
 def test_the_2020_report_carries_the_seed(demo_project):
     stats = assert_seed_coverage(demo_project / "outputs" / "2020" / "report.html")
     assert stats["units"] > 250 and stats["numbers_total"] > 120  # the whole seed was measured
+
+
+@pytest.mark.build
+def test_the_2020_pdf_text_carries_the_seed(demo_pdfs, monkeypatch):
+    """The done-criterion of issue 14, on the PDF's own text (pypdf, as on CI where poppler is absent)."""
+    monkeypatch.setattr(sc.shutil, "which", lambda name: None)
+    text = sc.report_text(demo_pdfs["report"])
+    assert "一、2020年工作回顾" in text.replace(" ", "")
+    stats = assert_seed_coverage(demo_pdfs["report"])
+    assert stats["units"] > 250
 
 
 @pytest.mark.build

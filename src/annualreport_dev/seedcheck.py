@@ -145,7 +145,7 @@ def seed_parts(text: str) -> dict[str, list[Unit]]:
 
 
 def report_text(path: Path, appendices: bool = False) -> str:
-    """The built report's text: `pdftotext -layout` for a PDF (the HTML beside it when pdftotext is absent),
+    """The built report's text: `pdftotext -layout` for a PDF (pypdf's text when pdftotext is absent),
     the visible text for HTML. Page-number lines are dropped; lines are kept (normalise() joins them).
     The appendices (from the last line starting 附一 or 附：, the data-quality appendix; older reports
     also had the ledger there, which quotes the seed's wording) are cut off unless `appendices`."""
@@ -153,12 +153,22 @@ def report_text(path: Path, appendices: bool = False) -> str:
     if path.suffix.lower() == ".pdf" and shutil.which("pdftotext"):
         done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True)
         text = done.stdout.decode("utf-8", errors="replace")
+    elif path.suffix.lower() == ".pdf":
+        text = pdf_text(path)
     else:
         from annualreport.report.render import visible_text
 
         html = path if path.suffix.lower() != ".pdf" else path.with_suffix(".html")
         text = visible_text(html.read_text(encoding="utf-8"))
     return body_text(text, appendices)
+
+
+def pdf_text(path: Path) -> str:
+    """A PDF's text by pypdf (in the lock), page by page, lines kept: what pdftotext gives where poppler is
+    not installed (CI)."""
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
 
 
 def body_text(text: str, appendices: bool = False) -> str:

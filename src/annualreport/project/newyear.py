@@ -46,6 +46,8 @@ def scaffold(year: int, root: Path | None = None, institution: str | None = None
             line = f"year: {year}"
         elif re.match(r"\s+(raw|narrative):\s", line) or line.startswith("#"):
             line = line.replace(old, new)
+        elif m := re.match(r"(\s+)date:\s*\S", line):  # the closing's date is the new report's to set
+            line = f'{m.group(1)}# date: "YYYY-MM-DD"  # the day this report is issued (its closing); was {line.split(":", 1)[1].strip()}'
         lines.append(line)
     text = "\n".join(lines) + "\n"
     text = (
