@@ -36,6 +36,9 @@ SPACE = re.compile(r"[ \t\r\n\f]+")
 
 
 # ---------------------------------------------------------------------- the page as a tree
+APPENDIX_IDS = {"quality"}  # the headings after the closing (附：数据质量), each on a new page
+
+
 class Node:
     __slots__ = ("attrs", "children", "parent", "tag")
 
@@ -127,7 +130,9 @@ class Writer:
             return
         level = next((int(c[len("sec-l") :]) for c in cls if re.fullmatch(r"sec-l\d", c)), None)
         if level is not None and tag in ("h2", "h3", "h4", "h5", "h6"):
-            self.paragraph(node, f"Heading {min(level, 4)}")
+            p = self.paragraph(node, f"Heading {min(level, 4)}")
+            if p is not None and node.attrs.get("id") in APPENDIX_IDS:  # an appendix starts a page, as in print
+                p.paragraph_format.page_break_before = True
         elif tag == "div" and "cover" in cls:
             self.cover(node)
         elif tag == "nav" and "toc" in cls:
