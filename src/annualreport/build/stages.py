@@ -136,10 +136,11 @@ def summary_inputs(pipe: Pipeline) -> dict[str, str]:
 
 
 def docs_inputs(pipe: Pipeline) -> dict[str, str]:
-    """Data Docs depend only on the validation results and the suites (not on the gate)."""
+    """Data Docs depend only on the validation results, the suites and their vendored assets (not on the gate)."""
     out = pipe.common("data-docs")
     for n in pipe.present():
         out.update(pipe.files(pipe.at("validation_result", n), pipe.root / "expectations" / f"{n}.json"))
+    out.update(pipe.tree(pipe.root / "templates" / "data_docs"))  # the vendored assets the pages load
     out["year"] = str(pipe.params.year)
     return out
 

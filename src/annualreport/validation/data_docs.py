@@ -1,9 +1,23 @@
-"""GX Data Docs (`validation/data_docs/`), rendered from the results the validation stage kept."""
+"""GX Data Docs (`validation/data_docs/`), rendered from the results the validation stage kept.
+
+Two things GX's own pages get wrong for this project are put right here:
+
+- **Offline.** GX's pages load bootstrap, jQuery, bootstrap-table and more from CDNs, and the index's table
+  is drawn by those scripts: offline it lists nothing. The pinned copies in `templates/data_docs/vendor/`
+  (each with its licence; see its README) are copied into `static/vendor/` and every page's URLs are
+  rewritten to relative paths; the assets this project does not need (vega, Font Awesome, a dark theme)
+  are dropped, and GX's logo comes from GX's own `static/images/`.
+- **Severity.** GX knows no severity: a dataset with a failed warning check would show as "Failed" though
+  the gate passed it. Each dataset is shown as one suite per severity, `<dataset>.blocking` and
+  `<dataset>.warning`; a failed warning suite is labelled "Warning (does not block)", never "Failed".
+"""
 
 from __future__ import annotations
 
 import copy
 import json
+import re
+import shutil
 from pathlib import Path
 
 from annualreport.project.catalog import places
@@ -11,12 +25,82 @@ from annualreport.project.params import Params
 from annualreport.validation.run import _gx
 from annualreport.validation.suites import suite_files
 
+SEVERITIES = ("blocking", "warning")
+VENDOR = ("templates", "data_docs", "vendor")
+WARNING_LABEL = "Warning (does not block)"
+
+# a CDN URL GX's templates use -> the vendored file (None: the tag is removed)
+_ASSETS = {
+    "https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css": "bootstrap.min.css",
+    "https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js": "bootstrap.min.js",
+    "https://code.jquery.com/jquery-3.7.1.min.js": "jquery.min.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/popper.js/1.12.9/umd/popper.min.js": "popper.min.js",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css": "bootstrap-table.min.css",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js": "bootstrap-table.min.js",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/bootstrap-table-filter-control.min.js": (
+        "bootstrap-table-filter-control.min.js"
+    ),
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.css": (
+        "bootstrap-table-filter-control.min.css"
+    ),
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.min.css": (
+        "bootstrap-table-filter-control.min.css"
+    ),
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/bootstrap-datepicker.min.js": (
+        "bootstrap-datepicker.min.js"
+    ),
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/css/bootstrap-datepicker.min.css": (
+        "bootstrap-datepicker.min.css"
+    ),
+    "https://cdn.jsdelivr.net/npm/vega@5": None,
+    "https://cdn.jsdelivr.net/npm/vega-lite@5": None,
+    "https://cdn.jsdelivr.net/npm/vega-embed@6": None,
+    "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css": None,
+    "https://cdn.jsdelivr.net/npm/@forevolve/bootstrap-dark@1.1.0/dist/css/bootstrap-prefers-dark.css": None,
+}
+_TAG = re.compile(r"""<(script|link)\b[^>]*?(?:src|href)=["'](https?://[^"']+)["'][^>]*>(?:\s*</script>)?""", re.I)
+_LOGO = re.compile(
+    r"https://great-expectations-web-assets\.s3\.[a-z0-9-]+\.amazonaws\.com/[A-Za-z_-]+\.png(\?[^\"')\s]*)?"
+)
+
+
+def split_by_severity(raw: dict, name: str) -> dict[str, dict]:
+    """GX's raw result of one dataset as one result per severity present, named `<name>.<severity>`,
+    each with its own success and statistics (an expectation that raised is a failure)."""
+    out = {}
+    for severity in SEVERITIES:
+        results = [r for r in raw["results"] if (r["expectation_config"].get("meta") or {}).get("severity") == severity]
+        if not results:
+            continue
+        ok = [bool(r["success"]) and not (r.get("exception_info") or {}).get("raised_exception") for r in results]
+        part = copy.deepcopy(raw)
+        part["results"] = copy.deepcopy(results)
+        part["success"] = all(ok)
+        part["suite_name"] = f"{name}.{severity}"
+        part["meta"]["expectation_suite_name"] = part["suite_name"]
+        part["statistics"] = {
+            "evaluated_expectations": len(ok),
+            "successful_expectations": sum(ok),
+            "unsuccessful_expectations": len(ok) - sum(ok),
+            "success_percent": 100.0 * sum(ok) / len(ok),
+        }
+        out[severity] = part
+    return out
+
+
+def _suite_part(data: dict, name: str, severity: str) -> dict:
+    part = copy.deepcopy(data)
+    part["name"] = f"{name}.{severity}"
+    part["expectations"] = [e for e in part["expectations"] if (e.get("meta") or {}).get("severity") == severity]
+    return part
+
 
 def build_data_docs(params: Params, work_dir: Path, datasets: list[str], out_dir: Path) -> Path:
     """GX's own Data Docs for the year, under `out_dir` (validation/data_docs/), rendered from the
     results the validation stage kept (`validation/raw/<dataset>.json`): nothing is validated twice,
     and a dataset whose validation was reused from the cache still has its page. The run is named
-    after the year with a fixed time, so the same results give the same pages."""
+    after the year with a fixed time, so the same results give the same pages. One suite per severity
+    per dataset; the pages load nothing from the network (see the module's docstring)."""
     gx, ctx = _gx()  # a fresh ephemeral context, progress bars off
     from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResultSchema
     from great_expectations.core.run_identifier import RunIdentifier
@@ -37,15 +121,68 @@ def build_data_docs(params: Params, work_dir: Path, datasets: list[str], out_dir
     suites = suite_files(params.root)
     run_id = RunIdentifier(run_name=str(params.year), run_time=f"{params.year}-12-31T00:00:00+00:00")
     schema = ExpectationSuiteValidationResultSchema()
+    warning_suites = []
     for name in datasets:
         raw_path = places(params, Path(work_dir))("validation_raw", name)
         if name not in suites or not raw_path.exists():
             continue
-        ctx.suites.add(gx.ExpectationSuite(**copy.deepcopy(suites[name].data)))
-        result = schema.load(json.loads(raw_path.read_text(encoding="utf-8")))
-        key = ValidationResultIdentifier(
-            expectation_suite_identifier=ExpectationSuiteIdentifier(name=name), run_id=run_id, batch_identifier=name
-        )
-        ctx.validation_results_store.set(key, result)
+        raw = json.loads(raw_path.read_text(encoding="utf-8"))
+        for severity, part in split_by_severity(raw, name).items():
+            ctx.suites.add(gx.ExpectationSuite(**_suite_part(suites[name].data, name, severity)))
+            key = ValidationResultIdentifier(
+                expectation_suite_identifier=ExpectationSuiteIdentifier(name=part["suite_name"]),
+                run_id=run_id,
+                batch_identifier=name,
+            )
+            ctx.validation_results_store.set(key, schema.load(part))
+            if severity == "warning":
+                warning_suites.append(part["suite_name"])
     ctx.build_data_docs(site_names=["audit"])
+    make_offline(out_dir, Path(params.root).joinpath(*VENDOR))
+    label_warnings(out_dir, warning_suites)
     return out_dir / "index.html"
+
+
+def make_offline(site: Path, vendor: Path) -> None:
+    """Copy the vendored assets into `static/vendor/` and point every page at them (relative URLs)."""
+    target = site / "static" / "vendor"
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(vendor, target)
+    for page in sorted(site.rglob("*.html")):
+        if target in page.parents:
+            continue
+        up = "../" * (len(page.relative_to(site).parts) - 1)
+        text = page.read_text(encoding="utf-8")
+
+        def tag(m: re.Match, up: str = up) -> str:
+            url = m.group(2)
+            if url not in _ASSETS:
+                return m.group(0)
+            local = _ASSETS[url]
+            return "" if local is None else m.group(0).replace(url, f"{up}static/vendor/{local}")
+
+        text = _TAG.sub(tag, text)
+        text = _LOGO.sub(f"{up}static/images/logo-long.png", text)
+        page.write_text(text, encoding="utf-8")
+
+
+def label_warnings(site: Path, warning_suites: list[str]) -> None:
+    """A failed warning suite is a warning: its page's status and its index row say so, not "Failed"."""
+    failed = '<i class="fas fa-times text-danger" aria-hidden="true"></i> Failed'
+    warned = f'<i class="fas fa-exclamation-triangle text-warning" aria-hidden="true"></i> {WARNING_LABEL}'
+    for suite in warning_suites:
+        for page in (site / "validations" / Path(*suite.split("."))).rglob("*.html"):  # GX nests a dotted name
+            text = page.read_text(encoding="utf-8")
+            page.write_text(text.replace(failed, warned), encoding="utf-8")
+    index = site / "index.html"
+    if not index.exists():
+        return
+    text = index.read_text(encoding="utf-8")
+    chunks = re.split(r"(?=\{'validation_success': )", text)
+    for i, chunk in enumerate(chunks):
+        if any(f"'_expectation_suite_name_sort': '{s}'" in chunk for s in warning_suites):
+            chunks[i] = chunk.replace(
+                "'_validation_success_text': 'Failed'", f"'_validation_success_text': '{WARNING_LABEL}'"
+            ).replace("fa-times text-danger ge-failed-icon", "fa-exclamation-triangle text-warning ge-warning-icon")
+    index.write_text("".join(chunks), encoding="utf-8")
