@@ -115,7 +115,7 @@ def run_previous(params_file: str, work_dir: str) -> pd.DataFrame | None:
     year-before column depends only on inputs, not on an earlier build's outputs; each figure carries
     that year's raw files (sha256) and its datasets' validation status, from the same suites run in
     memory. Removes the artefact when there is no year before."""
-    from annualreport.figures.compute import compute_all
+    from annualreport.figures.compute import compact_rows, compute_all
     from annualreport.figures.ledger import input_digests
     from annualreport.validation.gate import dataset_status
     from annualreport.validation.run import validate_in_memory
@@ -128,7 +128,10 @@ def run_previous(params_file: str, work_dir: str) -> pd.DataFrame | None:
     frames, accounting = ingest_year.clean_in_memory(prev)
     inputs = input_digests(accounting) if len(accounting) else {}
     status = dataset_status(validate_in_memory(prev, frames))
-    ledger = compute_all(frames, prev.year, inputs, status, root=params.root)
+    sources: dict[str, tuple[int, ...]] = {}
+    ledger = compute_all(frames, prev.year, inputs, status, root=params.root, sources=sources)
+    # the raw-file rows each figure used, for the ledger workbook's provenance sheet
+    ledger["source_rows"] = [compact_rows(sources.get(i, ())) for i in ledger["id"]]
     at.write("previous", ledger)
     return ledger
 

@@ -159,9 +159,16 @@ def categories(chart: ChartDef, frame: pd.DataFrame, year: int) -> list[tuple[st
 
 
 def series_rows(
-    chart: ChartDef, frame: pd.DataFrame | None, sets: dict, year: int, inputs: str = "", validation: str = ""
+    chart: ChartDef,
+    frame: pd.DataFrame | None,
+    sets: dict,
+    year: int,
+    inputs: str = "",
+    validation: str = "",
+    sources: dict[str, tuple[int, ...]] | None = None,
 ) -> list[dict]:
-    """The chart's bars as ledger rows (none when its dataset was not delivered)."""
+    """The chart's bars as ledger rows (none when its dataset was not delivered); `sources`, when given,
+    receives each bar's rows as raw-file row numbers."""
     if frame is None:
         return []
     defn = chart.figure()
@@ -173,6 +180,8 @@ def series_rows(
             continue
         w = fig.wording
         n = len(rows) + 1
+        if sources is not None:
+            sources[chart.row_id(n)] = fig.source_rows
         rows.append(
             {
                 "id": chart.row_id(n),

@@ -83,6 +83,7 @@ class Figure:
     value: Decimal | dt.date | None
     rows_used: int
     note: str = ""
+    source_rows: tuple[int, ...] = ()  # the rows used, as physical rows of the raw file (`source_row`)
 
     @property
     def ledger_value(self) -> str:
@@ -225,7 +226,7 @@ def compute(
                 return Figure(defn, None, 0, f"no rows with {arg}")
             v = col.max() if op == "max" else col.min()
             if isinstance(v, (pd.Timestamp, dt.datetime)):
-                return Figure(defn, pd.Timestamp(v).date(), len(rows))
+                return Figure(defn, pd.Timestamp(v).date(), len(rows), "", source_rows(rows))
             value = Decimal(str(v))
         elif op == "min_count_per":
             value = _min_count_per(rows, arg, frames or {}, what)
@@ -233,7 +234,28 @@ def compute(
             raise SpecError(f"{what}: unknown measure '{op}'")
     else:
         raise SpecError(f"{what}: measure must be count, or one of distinct/sum/rate/max/min/min_count_per")
-    return Figure(defn, round_half_up(value, defn.precision), len(rows), note)
+    return Figure(defn, round_half_up(value, defn.precision), len(rows), note, source_rows(rows))
+
+
+def source_rows(rows: pd.DataFrame) -> tuple[int, ...]:
+    """The physical rows of the raw file that `rows` came from (the clean frames' `source_row`)."""
+    if "source_row" not in rows:
+        return ()
+    return tuple(sorted(int(r) for r in rows["source_row"].dropna()))
+
+
+def compact_rows(rows) -> str:
+    """Row numbers as ranges: (3, 4, 5, 17, 20, 21) -> "3-5, 17, 20-21"."""
+    out: list[str] = []
+    nums = sorted(set(int(r) for r in rows))
+    i = 0
+    while i < len(nums):
+        j = i
+        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
+            j += 1
+        out.append(str(nums[i]) if i == j else f"{nums[i]}-{nums[j]}")
+        i = j + 1
+    return ", ".join(out)
 
 
 def lower_bound_note(rows: pd.DataFrame, column: str) -> str:
@@ -274,9 +296,11 @@ def compute_all(
     inputs: dict[str, str] | None = None,
     validation: dict[str, str] | None = None,
     root: Path | None = None,
+    sources: dict[str, tuple[int, ...]] | None = None,
 ) -> pd.DataFrame:
     """Compute every defined figure (a figure whose dataset is absent says so); return them as ledger rows
-    (the figures stage adds the charts' bars and the other kinds, `figures/ledger.py`)."""
+    (the figures stage adds the charts' bars and the other kinds, `figures/ledger.py`). `sources`, when
+    given, receives each figure's rows used as raw-file row numbers ({id: (row, …)})."""
     defs, sets = load_definitions(root)
     rows = []
     for defn in defs.values():
@@ -284,6 +308,8 @@ def compute_all(
             fig = Figure(defn, None, 0, f"dataset {defn.dataset} not delivered this year")
         else:
             fig = compute(defn, frames[defn.dataset], sets, year, frames)
+        if sources is not None:
+            sources[defn.id] = fig.source_rows
         w = fig.wording
         rows.append(
             {

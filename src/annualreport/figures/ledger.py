@@ -30,6 +30,7 @@ from annualreport.figures.quality import quality_rows
 from annualreport.figures.stated import load_stated, stated_path, stated_rows
 from annualreport.figures.statements import load_statements, statement_rows
 from annualreport.figures.targets import assess, evaluate, ledger_rows, plan_rows
+from annualreport.figures.workbook import write_ledger_workbook
 from annualreport.project.catalog import Places
 from annualreport.project.params import Params, previous_params
 from annualreport.report.narrative import load_outline
@@ -45,13 +46,15 @@ def input_digests(accounting: pd.DataFrame) -> dict[str, str]:
 
 
 def build(params: Params, at: Places, frames: dict[str, pd.DataFrame], status: dict[str, str]) -> pd.DataFrame:
-    """Compute and write the ledger (CSV and Excel) and the targets table; return the ledger."""
+    """Compute and write the ledger (CSV, and the auditor's workbook: `figures/workbook.py`) and the targets
+    table; return the ledger."""
     outline = load_outline(params.narrative_dir)
     charts = load_charts(params.root)
     check_outline(outline, charts)
     accounting = at.read("accounting")
     inputs = input_digests(accounting)
-    figures = compute_all(frames, params.year, inputs, status, params.root)
+    sources: dict[str, tuple[int, ...]] = {}  # each figure's and bar's raw-file rows, for the workbook
+    figures = compute_all(frames, params.year, inputs, status, params.root, sources)
     defs, sets = load_definitions(params.root)
     stated = load_stated(params.narrative_dir, params.root)
     rows = stated_rows(stated, stated_path(params.narrative_dir), params.year, params.root)
@@ -60,7 +63,9 @@ def build(params: Params, at: Places, frames: dict[str, pd.DataFrame], status: d
     rows += statement_rows(statements, known, params.year, params.institution["name"])
     for cid in dict.fromkeys(outline_charts(outline)):  # the charts this year's report shows
         ds = charts[cid].dataset
-        rows += series_rows(charts[cid], frames.get(ds), sets, params.year, inputs.get(ds, ""), status.get(ds, ""))
+        rows += series_rows(
+            charts[cid], frames.get(ds), sets, params.year, inputs.get(ds, ""), status.get(ds, ""), sources
+        )
     previous = at.read("previous", missing_ok=True)
     compared = [f for f in table_figures(outline, figures["id"]) if f not in defs or defs[f].compare]
     rows += year_before_rows(figures, previous, compared, params.year)
@@ -75,5 +80,6 @@ def build(params: Params, at: Places, frames: dict[str, pd.DataFrame], status: d
     rows += quality_rows(accounting, at.read("validation_summary"), inputs, status)
     ledger = pd.concat([figures, pd.DataFrame(rows, columns=LEDGER_COLUMNS)], ignore_index=True)
     at.write("ledger", ledger)
-    at.write("ledger_xlsx", ledger)
+    # from the CSV as written (all text, as the annex reads it), so both show the same cells
+    write_ledger_workbook(at, at.read("ledger"), params, sources, previous)
     return ledger

@@ -278,6 +278,14 @@ class Places:
             tables.write_csv(frame, path)
         return path
 
+    def write_workbook(self, name: str, sheets: list[tuple[str, list[str], list[list]]]) -> Path:
+        """An .xlsx artefact of several sheets, (title, header, rows) each (`tables.write_workbook`)."""
+        from annualreport.project import tables
+
+        path = self(name)
+        tables.write_workbook(sheets, path)
+        return path
+
 
 def places(params: Params, work: Path | None = None) -> Places:
     """The places of the build `params` describes (its work folder, unless another is given)."""
