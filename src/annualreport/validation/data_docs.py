@@ -5,8 +5,8 @@ Two things GX's own pages get wrong for this project are put right here:
 - **Offline.** GX's pages load bootstrap, jQuery, bootstrap-table and more from CDNs, and the index's table
   is drawn by those scripts: offline it lists nothing. The pinned copies in `templates/data_docs/vendor/`
   (each with its licence; see its README) are copied into `static/vendor/` and every page's URLs are
-  rewritten to relative paths; the assets this project does not need (vega, Font Awesome, a dark theme)
-  are dropped, and GX's logo comes from GX's own `static/images/`.
+  rewritten to relative paths; the assets this project does not need (vega, a dark theme) are dropped,
+  and GX's logo comes from GX's own `static/images/`. The index lists every suite on one page.
 - **Severity.** GX knows no severity: a dataset with a failed warning check would show as "Failed" though
   the gate passed it. Each dataset is shown as one suite per severity, `<dataset>.blocking` and
   `<dataset>.warning`; a failed warning suite is labelled "Warning (does not block)", never "Failed".
@@ -55,7 +55,7 @@ _ASSETS = {
     "https://cdn.jsdelivr.net/npm/vega@5": None,
     "https://cdn.jsdelivr.net/npm/vega-lite@5": None,
     "https://cdn.jsdelivr.net/npm/vega-embed@6": None,
-    "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css": None,
+    "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css": "fontawesome/css/all.min.css",
     "https://cdn.jsdelivr.net/npm/@forevolve/bootstrap-dark@1.1.0/dist/css/bootstrap-prefers-dark.css": None,
 }
 _TAG = re.compile(r"""<(script|link)\b[^>]*?(?:src|href)=["'](https?://[^"']+)["'][^>]*>(?:\s*</script>)?""", re.I)
@@ -185,4 +185,5 @@ def label_warnings(site: Path, warning_suites: list[str]) -> None:
             chunks[i] = chunk.replace(
                 "'_validation_success_text': 'Failed'", f"'_validation_success_text': '{WARNING_LABEL}'"
             ).replace("fa-times text-danger ge-failed-icon", "fa-exclamation-triangle text-warning ge-warning-icon")
-    index.write_text("".join(chunks), encoding="utf-8")
+    # every suite on one page (GX pages the index by 10), so the index lists them all at once
+    index.write_text("".join(chunks).replace("'pagination': 'true'", "'pagination': false"), encoding="utf-8")
