@@ -18,6 +18,7 @@ from annualreport.ingest import year as ingest_year
 from annualreport.project.catalog import Places, places
 from annualreport.project.params import Params, load_params, previous_params
 from annualreport.project.paths import work_path
+from annualreport.validation.reasons import RULES_ZH
 
 log = logging.getLogger(__name__)
 
@@ -147,17 +148,6 @@ def run_figures(params_file: str, work_dir: str) -> pd.DataFrame:
 # Tables with Chinese headers, read back from what the stages wrote (through the catalog), so a
 # notebook shows its stage's result in the analyst's language without printing logs or paths.
 
-RULES_ZH = {  # quarantine rule ids (ingest.sheet.RULES, docs/data-rules.md) in the analyst's words
-    "missing_required": "必填项为空",
-    "not_in_set": "取值不在允许范围内",
-    "bad_value": "无法识别的值（数字、日期等）",
-    "bad_id": "编号格式不符",
-    "negative": "出现负数",
-    "out_of_range": "数值超出允许范围",
-    "date_out_of_range": "日期不在本年度",
-    "not_in_reference": "不在参考表中",
-    "key_conflict": "主键冲突（同一主键的不同行）",
-}
 FIRST_ROWS = 5  # row numbers listed per quarantine rule
 
 

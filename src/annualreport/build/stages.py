@@ -248,7 +248,7 @@ STAGES: tuple[Stage, ...] = (
         "build; the auditor's page",
         validate_inputs,
         ("validation_result", "validation_raw", "validation_part", "validation_summary", "validation_page"),
-        ("validation.run", "validation.page", "validation.gate"),
+        ("validation.run", "validation.page", "validation.gate", "validation.reasons"),
         after=("clean",),
         notebook="20-validate",
         warm="import great_expectations\nfrom annualreport import entrypoints\n"
