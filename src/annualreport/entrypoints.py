@@ -82,9 +82,11 @@ def run_validate(
     params_file: str, work_dir: str, datasets: list[str] | None = None, strict: bool = False
 ) -> pd.DataFrame:
     """Validate the clean datasets (all, or those named); join every dataset's results into the
-    validation summary; write the auditor's page; return the summary. Raises ValidationFailed on a
-    blocking failure (on any failure when `strict`). Great Expectations is imported only to validate."""
+    validation summary; write the auditor's page and the offices' corrections; return the summary.
+    Raises ValidationFailed on a blocking failure (on any failure when `strict`). Great Expectations is
+    imported only to validate."""
     from annualreport.validation import gate, run
+    from annualreport.validation.corrections import write_corrections
     from annualreport.validation.page import render_page
 
     params, at = _open(params_file, work_dir)
@@ -95,6 +97,7 @@ def run_validate(
     run.combine_summary(params, at.work, names)
     summary = at.read("validation_summary")
     page = render_page(params, at.work)
+    write_corrections(params, at.work, names)
     where = str(page.relative_to(params.root))
     if strict:  # the rows behind a failed expectation are usually the quarantined ones: name them first
         gate.quarantine_gate([at.read("quarantine", n, missing_ok=True) for n in names], where)
