@@ -18,6 +18,7 @@ from annualreport.ingest import year as ingest_year
 from annualreport.project.catalog import Places, places
 from annualreport.project.params import Params, load_params, previous_params
 from annualreport.project.paths import work_path
+from annualreport.validation.reasons import RULES_ZH
 
 log = logging.getLogger(__name__)
 
@@ -81,9 +82,11 @@ def run_validate(
     params_file: str, work_dir: str, datasets: list[str] | None = None, strict: bool = False
 ) -> pd.DataFrame:
     """Validate the clean datasets (all, or those named); join every dataset's results into the
-    validation summary; write the auditor's page; return the summary. Raises ValidationFailed on a
-    blocking failure (on any failure when `strict`). Great Expectations is imported only to validate."""
+    validation summary; write the auditor's page and the offices' corrections; return the summary.
+    Raises ValidationFailed on a blocking failure (on any failure when `strict`). Great Expectations is
+    imported only to validate."""
     from annualreport.validation import gate, run
+    from annualreport.validation.corrections import write_corrections
     from annualreport.validation.page import render_page
 
     params, at = _open(params_file, work_dir)
@@ -94,6 +97,7 @@ def run_validate(
     run.combine_summary(params, at.work, names)
     summary = at.read("validation_summary")
     page = render_page(params, at.work)
+    write_corrections(params, at.work, names)
     where = str(page.relative_to(params.root))
     if strict:  # the rows behind a failed expectation are usually the quarantined ones: name them first
         gate.quarantine_gate([at.read("quarantine", n, missing_ok=True) for n in names], where)
@@ -150,17 +154,6 @@ def run_figures(params_file: str, work_dir: str) -> pd.DataFrame:
 # Tables with Chinese headers, read back from what the stages wrote (through the catalog), so a
 # notebook shows its stage's result in the analyst's language without printing logs or paths.
 
-RULES_ZH = {  # quarantine rule ids (ingest.sheet.RULES, docs/data-rules.md) in the analyst's words
-    "missing_required": "必填项为空",
-    "not_in_set": "取值不在允许范围内",
-    "bad_value": "无法识别的值（数字、日期等）",
-    "bad_id": "编号格式不符",
-    "negative": "出现负数",
-    "out_of_range": "数值超出允许范围",
-    "date_out_of_range": "日期不在本年度",
-    "not_in_reference": "不在参考表中",
-    "key_conflict": "主键冲突（同一主键的不同行）",
-}
 FIRST_ROWS = 5  # row numbers listed per quarantine rule
 
 

@@ -246,10 +246,17 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "validate",
         "runs `expectations/<dataset>.json` (GX 1.x); a failed `blocking` expectation stops the "
-        "build; the auditor's page",
+        "build; the auditor's page and the corrections back to the offices",
         validate_inputs,
-        ("validation_result", "validation_raw", "validation_part", "validation_summary", "validation_page"),
-        ("validation.run", "validation.page", "validation.gate"),
+        (
+            "validation_result",
+            "validation_raw",
+            "validation_part",
+            "validation_summary",
+            "validation_page",
+            "corrections",
+        ),
+        ("validation.run", "validation.page", "validation.gate", "validation.reasons", "validation.corrections"),
         after=("clean",),
         notebook="20-validate",
         warm="import great_expectations\nfrom annualreport import entrypoints\n"
@@ -340,7 +347,9 @@ def declared_outputs(pipe: Pipeline, name: str) -> list[Path]:
     if stage == "validate" and ds:
         return validation_outputs(pipe.places, ds)
     if stage == "validate":
-        return [pipe.at("validation_summary"), pipe.at("validation_page")]
+        folder = pipe.places.folder("corrections")
+        offices = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+        return [pipe.at("validation_summary"), pipe.at("validation_page"), *offices]
     if stage == "data-docs":
         docs = pipe.at("data_docs")
         return sorted(p for p in docs.rglob("*") if p.is_file()) if docs.is_dir() else []

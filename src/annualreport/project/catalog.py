@@ -116,6 +116,15 @@ ARTEFACTS: dict[str, Artefact] = {
             published=True,
         ),
         Artefact(
+            "corrections",
+            "{work}/corrections/{dataset}.xlsx",
+            "validate",
+            ("publish",),
+            "corrections back to the offices: one workbook per office (the {dataset} slot holds the "
+            "spec's office) listing its quarantined rows, the reason in Chinese and what to change",
+            published=True,
+        ),
+        Artefact(
             "data_docs",
             "{work}/validation/data_docs",
             "data-docs",

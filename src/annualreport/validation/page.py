@@ -2,8 +2,11 @@
 
 For every dataset: the file's row accounting (raw, clean, quarantined, duplicates, structure rows),
 the quarantined rows by rule, every expectation in words with its severity and result, and up to
-20 failing rows as values with their physical row numbers. Clean tables hold no personal columns,
-so nothing personal can appear here. Built from what the clean and validate stages wrote.
+20 failing rows as values with their physical row numbers. Clean tables hold no personal columns;
+persons' IDs (考生号, 学号, 工号 ...: `reasons.person_columns`) are masked wherever a value is shown,
+and quarantine reasons and rule names are given in Chinese (`reasons.reason_zh`), built from the
+rows' structured fields, not from the cleaner's English message. Built from what the clean and
+validate stages wrote.
 """
 
 from __future__ import annotations
@@ -17,25 +20,27 @@ from annualreport.project.catalog import places
 from annualreport.project.params import Params
 from annualreport.project.paths import templates_dir
 from annualreport.project.tables import atomic_write_bytes
+from annualreport.validation.reasons import RULES_ZH, reason_zh, shown
 
 SEVERITY_ZH = {"blocking": "阻断", "warning": "警告"}
 MAX_ROWS = 20
 
 
-def _examples(result: dict) -> str:
-    """Up to 20 failing values with their source rows, or the observed value of a table check."""
+def _examples(result: dict, spec=None, column: str = "") -> str:
+    """Up to 20 failing values with their source rows, or the observed value of a table check;
+    persons' IDs masked."""
     res = result.get("result") or {}
     rows = res.get("partial_unexpected_index_list") or []
     if rows:
         parts = []
         for r in rows[:MAX_ROWS]:
             row = r.get("source_row", "?")
-            vals = "，".join(f"{v}" for k, v in r.items() if k != "source_row")
+            vals = "，".join(shown(spec, k, v) for k, v in r.items() if k != "source_row")
             parts.append(f"第{row}行：{vals}")
         return "；".join(parts)
     values = res.get("partial_unexpected_list") or []
     if values:
-        return "；".join(str(v) for v in values[:MAX_ROWS])
+        return "；".join(shown(spec, column, v) for v in values[:MAX_ROWS])
     if "observed_value" in res and not result.get("success"):
         return f"实际值：{json.dumps(res['observed_value'], ensure_ascii=False, default=str)}"
     info = result.get("exception_info") or {}
@@ -51,6 +56,7 @@ def page_data(params: Params, work: Path) -> dict:
     at = places(params, work)
     accounting = at.read("accounting")
     summary = at.read("validation_summary")
+    titles = {n: s.title for n, s in specs.items()}
     datasets = []
     for name in accounting["dataset"]:
         acc = accounting[accounting["dataset"] == name].to_dict("records")
@@ -70,15 +76,31 @@ def page_data(params: Params, work: Path) -> dict:
                     "blocking": row["severity"] == "blocking",
                     "ok": ok,
                     "unexpected": row["unexpected_count"],
-                    "examples": "" if ok else _examples(res),
+                    "examples": ""
+                    if ok
+                    else _examples(res, specs.get(name), row["column"] if isinstance(row["column"], str) else ""),
                 }
             )
         quarantine = at.read("quarantine", name, missing_ok=True)
         if quarantine is None:
             quarantine = pd.DataFrame(columns=["rule", "row", "reason"])
         by_rule = (
-            quarantine.groupby("rule").size().reset_index(name="rows").to_dict("records") if len(quarantine) else []
+            [
+                {"rule": RULES_ZH.get(rule, rule), "code": rule, "rows": int(n)}
+                for rule, n in quarantine.groupby("rule").size().items()
+            ]
+            if len(quarantine)
+            else []
         )
+        samples = [
+            {
+                "row": q["row"],
+                "rule": RULES_ZH.get(q["rule"], q["rule"]),
+                "column": q["column"],
+                "reason": reason_zh(specs.get(name), q, params.year, titles),
+            }
+            for q in quarantine.head(MAX_ROWS).to_dict("records")
+        ]
         datasets.append(
             {
                 "name": name,
@@ -86,9 +108,7 @@ def page_data(params: Params, work: Path) -> dict:
                 "accounting": acc,
                 "checks": checks,
                 "by_rule": by_rule,
-                "quarantine": quarantine[["row", "rule", "column", "reason"]].head(MAX_ROWS).to_dict("records")
-                if len(quarantine)
-                else [],
+                "quarantine": samples,
                 "quarantine_total": len(quarantine),
                 "failed_blocking": sum(1 for c in checks if not c["ok"] and c["blocking"]),
                 "failed_warning": sum(1 for c in checks if not c["ok"] and not c["blocking"]),
