@@ -105,8 +105,14 @@ def anchored(pattern: str) -> str:
 
 
 def mask(value: str) -> str:
-    """A person's ID shown in a message: the first four and the last two characters (a short one: its
-    first two, the rest as `*`, so its length and prefix still show the format)."""
-    if len(value) <= 6:
-        return value[:2] + "*" * (len(value) - 2)
-    return f"{value[:4]}…{value[-2:]}"
+    """A person's ID as readers see it (the auditor's page, corrections, messages): at least half hidden,
+    the length and the format's prefix kept. From ten characters (考生号, 学号) the first four and the last
+    two show (2019309277 -> 2019****77); from seven, the first two and the last one (G000123 -> G0****3);
+    shorter, the first two only."""
+    text = "" if value is None else str(value)
+    n = len(text)
+    if n >= 10:
+        return text[:4] + "*" * (n - 6) + text[-2:]
+    if n >= 7:
+        return text[:2] + "*" * (n - 3) + text[-1:]
+    return text[:2] + "*" * max(n - 2, 0)

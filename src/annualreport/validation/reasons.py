@@ -55,14 +55,10 @@ TYPE_ZH = {
 
 
 def mask_id(value) -> str:
-    """A person's ID as shown to readers: the first four and last two characters, the rest as `*`
-    (2019309277 -> 2019****77); a short one keeps its first two characters only."""
-    text = "" if value is None else str(value)
-    if not text:
-        return ""
-    if len(text) <= 6:
-        return text[:2] + "*" * (len(text) - 2)
-    return text[:4] + "*" * (len(text) - 6) + text[-2:]
+    """A person's ID as shown to readers: `project.conventions.mask` (one rule everywhere)."""
+    from annualreport.project.conventions import mask
+
+    return mask(value)
 
 
 def is_person_id(spec: DatasetSpec, col: ColumnSpec) -> bool:
