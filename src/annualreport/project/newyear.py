@@ -89,7 +89,8 @@ def delivery_list(params: Params) -> str:
     out = [
         f"# Files to deliver for {params.year} ({params.institution['name']})",
         "",
-        "Put each office's file here under the name below, as `.xlsx` or `.csv` (UTF-8 or GBK).",
+        "Put each office's file here as it came, as `.xlsx` or `.csv` (UTF-8 or GBK): any file or sheet name",
+        "is fine, each is recognised by its header row; the names below also work and win outright.",
         "Column headers may carry a trailing `*` and the aliases listed in `specs/datasets/`; a title",
         "row above the header is fine. `make check-inputs YEAR=" + str(params.year) + "` says what is",
         "present, missing or unreadable before a build. Never edit a delivered file by hand here: ask",
