@@ -132,3 +132,10 @@ def test_header_rows_are_read_once_per_content(tmp_path, monkeypatch):
     monkeypatch.setattr(rec, "decode_csv_bytes", lambda *a: pytest.fail("read again"))
     assert resolve(d, SPECS).match("admissions").path.name == ADMISSIONS
     assert list(head_rows(d / ADMISSIONS)) == [None]
+
+
+def test_a_file_added_to_the_folder_is_seen_by_the_next_resolution(tmp_path):
+    d = folder(tmp_path, **{ADMISSIONS: "admissions.csv"})
+    assert resolve(d, SPECS).match("admissions").path.name == ADMISSIONS
+    shutil.copy(RAW / "admissions.csv", d / "录取名单（补录）.csv")
+    assert "admissions" in resolve(d, SPECS).conflicts

@@ -147,8 +147,28 @@ def _by_name(directory: Path, spec: DatasetSpec, root: Path | None) -> Path | No
     return path if spec.sheet in names else None
 
 
+_RESOLVED: dict[tuple, Resolution] = {}  # a folder's listing (names, sizes, times, inodes) and specs -> resolution
+
+
 def resolve(directory: Path, specs: dict[str, DatasetSpec], root: Path | None = None, max_mb: int = 200) -> Resolution:
-    """Match the folder's files and sheets to `specs` (the datasets expected in that folder)."""
+    """Match the folder's files and sheets to `specs` (the datasets expected in that folder); memoised
+    in a process while the folder's listing (names, sizes, modification times) and the specs are unchanged."""
+    try:
+        listing = tuple(
+            (p.name, st.st_size, st.st_mtime_ns, st.st_ino) for p in sorted(directory.iterdir()) for st in [p.lstat()]
+        )
+    except OSError:
+        listing = None
+    key = (str(directory), str(root), max_mb, listing, tuple((n, str(s.path), id(s)) for n, s in specs.items()))
+    if listing is not None and key in _RESOLVED:
+        return _RESOLVED[key]
+    out = _resolve(directory, specs, root, max_mb)
+    if listing is not None:
+        _RESOLVED[key] = out
+    return out
+
+
+def _resolve(directory: Path, specs: dict[str, DatasetSpec], root: Path | None, max_mb: int) -> Resolution:
     out = Resolution()
     named: set[Path] = set()
     for name, spec in specs.items():
