@@ -139,3 +139,18 @@ def test_a_file_added_to_the_folder_is_seen_by_the_next_resolution(tmp_path):
     assert resolve(d, SPECS).match("admissions").path.name == ADMISSIONS
     shutil.copy(RAW / "admissions.csv", d / "录取名单（补录）.csv")
     assert "admissions" in resolve(d, SPECS).conflicts
+
+
+def test_a_renamed_sheet_of_a_workbook_taken_by_name_is_recognised_by_its_headers(tmp_path):
+    from openpyxl import load_workbook
+
+    d = tmp_path / "raw"
+    d.mkdir()
+    wb = load_workbook(RAW / "safety.xlsx")
+    wb["隐患整改"].title = "隐患排查"
+    wb.save(d / "safety.xlsx")
+    res = resolve(d, SPECS)
+    assert (res.match("accidents").sheet, res.match("accidents").how) == ("安全事故", "by name")
+    hazards = res.match("hazards")
+    assert hazards.path.name == "safety.xlsx" and hazards.sheet == "隐患排查" and hazards.how.startswith("by headers")
+    assert not res.unmatched

@@ -117,10 +117,13 @@ def score(rows: list[set[str]], spec: DatasetSpec, lookup: dict | None = None) -
     return best
 
 
-def _candidates(path: Path, specs: dict[str, DatasetSpec], lookups: dict) -> tuple[list[tuple], list[tuple]]:
-    """(sheet, dataset, score, how) for each sheet's best dataset, and the sheets that match none."""
+def _candidates(path: Path, specs: dict[str, DatasetSpec], lookups: dict, skip=()) -> tuple[list[tuple], list[tuple]]:
+    """(sheet, dataset, score, how) for each sheet's best dataset, and the sheets that match none
+    (sheets in `skip`, taken by name, are left out)."""
     found, none = [], []
     for sheet, rows in head_rows(path).items():
+        if sheet in skip:
+            continue
         scored = []
         for spec in specs.values():
             s = score(rows, spec, lookups[spec.name])
@@ -170,7 +173,7 @@ def resolve(directory: Path, specs: dict[str, DatasetSpec], root: Path | None = 
 
 def _resolve(directory: Path, specs: dict[str, DatasetSpec], root: Path | None, max_mb: int) -> Resolution:
     out = Resolution()
-    named: set[Path] = set()
+    named: dict[Path, set | None] = {}  # file -> its sheets taken by name (None: the whole file)
     for name, spec in specs.items():
         try:
             path = _by_name(directory, spec, root)
@@ -180,19 +183,20 @@ def _resolve(directory: Path, specs: dict[str, DatasetSpec], root: Path | None, 
         if path is not None:
             sheet = spec.sheet if path.suffix == ".xlsx" else None
             out.matches[name] = Match(name, path, sheet, "by name")
-            named.add(path)
+            taken = named.get(path, set())
+            named[path] = None if taken is None or not (spec.sheet and sheet) else {*taken, sheet}
     files = sorted(p for p in directory.iterdir() if p.suffix.lower() in SUFFIXES) if directory.is_dir() else []
     by_dataset: dict[str, list[Match]] = {}
     lookups = {name: spec.header_lookup() for name, spec in specs.items()}
     for path in files:
-        if path in named or path.name.startswith(("~$", ".")):
+        if (path in named and named[path] is None) or path.name.startswith(("~$", ".")):
             continue
         reason = refusal(path, root or directory, max_mb)
         if reason:
             out.unmatched.append((path, None, reason))
             continue
         try:
-            found, none = _candidates(path, specs, lookups)
+            found, none = _candidates(path, specs, lookups, named.get(path) or ())
         except ReportError as exc:
             out.unmatched.append((path, None, f"cannot be read: {exc}"))
             continue
