@@ -154,3 +154,24 @@ def test_a_renamed_sheet_of_a_workbook_taken_by_name_is_recognised_by_its_header
     hazards = res.match("hazards")
     assert hazards.path.name == "safety.xlsx" and hazards.sheet == "隐患排查" and hazards.how.startswith("by headers")
     assert not res.unmatched
+
+
+def test_the_clean_stage_key_names_the_file_and_sheet_used(tmp_path, monkeypatch):
+    from annualreport.build.scheduler import Options, Pipeline
+    from annualreport.build.stages import clean_inputs
+    from annualreport.project.params import load_params
+
+    from .conftest import copy_project
+
+    project = copy_project(tmp_path / "p", years=(2020,))
+    raw = project / "data" / "raw" / "2020"
+    raw.mkdir(parents=True)
+    shutil.copy(RAW / "staff.xlsx", raw / "人事处-2020年度人事台账.xlsx")
+    monkeypatch.setenv("ANNUALREPORT_ROOT", str(project))
+    pipe = Pipeline(load_params(project / "params" / "2020.yaml", project), Options(dry_run=True))
+    key = clean_inputs(pipe, "experts")
+    assert "raw:data/raw/2020/人事处-2020年度人事台账.xlsx[专家与特派员]" in key
+    assert key["raw:data/raw/2020/人事处-2020年度人事台账.xlsx[专家与特派员]"] == pipe.digest(
+        raw / "人事处-2020年度人事台账.xlsx"
+    )
+    assert clean_inputs(pipe, "training")["raw:training"] == "absent"
