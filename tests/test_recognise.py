@@ -175,3 +175,20 @@ def test_the_clean_stage_key_names_the_file_and_sheet_used(tmp_path, monkeypatch
         raw / "人事处-2020年度人事台账.xlsx"
     )
     assert clean_inputs(pipe, "training")["raw:training"] == "absent"
+
+
+def test_the_clean_stage_logs_files_that_matched_nothing(tmp_path, monkeypatch, caplog):
+    from annualreport.ingest.year import log_unmatched
+    from annualreport.project.params import load_params
+
+    from .conftest import copy_project
+
+    project = copy_project(tmp_path / "p", years=(2020,))
+    raw = project / "data" / "raw" / "2020"
+    raw.mkdir(parents=True)
+    (raw / "通讯录.csv").write_text("姓名,电话\n张三,123\n", encoding="utf-8")
+    monkeypatch.setenv("ANNUALREPORT_ROOT", str(project))
+    params = load_params(project / "params" / "2020.yaml", project)
+    with caplog.at_level("WARNING"):
+        log_unmatched(params, load_specs(project))
+    assert "data/raw/2020/通讯录.csv: matched no dataset, not used" in caplog.text

@@ -133,7 +133,18 @@ def clean_year(params: Params, work_dir: Path, datasets: list[str] | None = None
             results[name] = result
             write_dataset_outputs(params, Path(work_dir), name, result, source)
     combine(places(params, Path(work_dir)), "accounting_part", "accounting", list(specs))
+    log_unmatched(params, specs)
     return results
+
+
+def log_unmatched(params: Params, specs: dict[str, DatasetSpec]) -> None:
+    """Name, in the run's log, each delivered file or sheet that matched no dataset (ingest/recognise.py)."""
+    from annualreport.ingest.recognise import resolve_for
+
+    for reference in (True, False):
+        for path, sheet, why in resolve_for(params, specs, reference).unmatched:
+            where = relative_label(path, params.root) + (f" [{sheet}]" if sheet else "")
+            log.warning("%s: matched no dataset, not used (%s)", where, why)
 
 
 def write_dataset_outputs(params: Params, work_dir: Path, name: str, result: CleanResult, source: Source) -> None:
