@@ -61,7 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--institution", help="params/institutions/<name>/ instead of params/")
     p.add_argument("-v", "--verbose", action="store_true")
-    p = sub.add_parser("check-inputs", help="say which of a year's files are present, missing or unreadable")
+    p = sub.add_parser(
+        "check-inputs",
+        help="say which file (and sheet) is taken for each of a year's datasets and why, and what is missing",
+    )
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--params", help="params file (default params/<year>.yaml)")
     p.add_argument("-v", "--verbose", action="store_true")
@@ -149,10 +152,13 @@ def year_tools(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
     print(format_check(lines))
-    bad = [x for x in lines if x["status"] in ("MISSING", "UNREADABLE")]
+    expected = [x for x in lines if x["dataset"]]
+    bad = [x for x in expected if x["status"] in ("MISSING", "UNREADABLE", "AMBIGUOUS")]
+    stray = len(lines) - len(expected)
     print(
-        f"{args.year}: {len(lines) - len(bad)} of {len(lines)} files usable"
-        + ("" if ok else f"; {len(bad)} missing or unreadable (fix them before `make report`)")
+        f"{args.year}: {len(expected) - len(bad)} of {len(expected)} files usable"
+        + ("" if ok else f"; {len(bad)} missing, unreadable or ambiguous (fix them before `make report`)")
+        + (f"; {stray} file(s) or sheet(s) matched no dataset (listed above)" if stray else "")
     )
     return 0 if ok else 1
 

@@ -41,22 +41,25 @@ class Stage:
 
 # ---------------------------------------------------------------------- inputs of each stage
 def _raw(pipe: Pipeline, name: str) -> dict[str, str]:
-    """A dataset's raw file by content; a file the clean stage will refuse gets a marker instead, so
-    the stage runs and says why (a link out of the repo is not followed, a huge file not read)."""
-    from annualreport.ingest.readers import find_input, refusal
+    """A dataset's raw file by content, found as the clean stage finds it (by name, else by its headers:
+    `ingest/recognise.py`), named with its sheet; a file the clean stage will refuse gets a marker
+    instead, so the stage runs and says why (a link out of the repo is not followed, a huge file not read)."""
+    from annualreport.ingest.readers import refusal
+    from annualreport.ingest.recognise import resolve_for
 
     spec = pipe.specs[name]
     if not pipe.params.lists(name):
         return {f"raw:{name}": "not listed"}
-    directory = pipe.params.reference_dir if spec.reference else pipe.params.raw_dir
     try:
-        path = find_input(directory, spec.file, pipe.root)
+        match = resolve_for(pipe.params, pipe.specs, spec.reference).match(name, pipe.root)
     except ReportError as exc:
         return {f"raw:{name}": f"error:{exc}"}
-    if path is None:
+    if match is None:
         return {f"raw:{name}": "absent"}
+    path = match.path
     reason = refusal(path, pipe.root, pipe.params.data["build"]["max_file_mb"])
-    return {f"raw:{pipe.rel(path)}": f"refused:{reason}" if reason else pipe.digest(path)}
+    sheet = f"[{match.sheet}]" if match.sheet else ""
+    return {f"raw:{pipe.rel(path)}{sheet}": f"refused:{reason}" if reason else pipe.digest(path)}
 
 
 def clean_inputs(pipe: Pipeline, name: str) -> dict[str, str]:

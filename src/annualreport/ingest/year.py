@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from annualreport.ingest.derive import DERIVATIONS
-from annualreport.ingest.readers import find_input, read_csv, read_xlsx, refusal, sha256_file
+from annualreport.ingest.readers import read_csv, read_xlsx, refusal, sha256_file
 from annualreport.ingest.sheet import CleanContext, CleanResult, clean_sheet, relative_label
 from annualreport.ingest.specs import DatasetSpec, load_specs
 from annualreport.project.catalog import clean_outputs, combine, places
@@ -37,24 +37,33 @@ class Source:
     sha256: str
 
 
-def locate(spec: DatasetSpec, params: Params) -> Path | None:
-    """The raw file of a dataset for the year, checked for the things that must stop a run."""
-    directory = params.reference_dir if spec.reference else params.raw_dir
-    path = find_input(directory, spec.file, params.root)
-    if path is None:
+def locate_match(spec: DatasetSpec, params: Params):
+    """The raw file (and sheet) of a dataset for the year, by name or by its headers (ingest/recognise.py),
+    checked for the things that must stop a run; None when no file holds it."""
+    from annualreport.ingest.recognise import resolve_for
+
+    match = resolve_for(params, load_specs(params.root), spec.reference).match(spec.name, params.root)
+    if match is None:
         return None
-    reason = refusal(path, params.root, params.data["build"]["max_file_mb"])
+    reason = refusal(match.path, params.root, params.data["build"]["max_file_mb"])
     if reason:
-        raise InputError(reason, file=relative_label(path, params.root))
-    return path
+        raise InputError(reason, file=relative_label(match.path, params.root))
+    return match
 
 
-def read_sheet(spec: DatasetSpec, path: Path, label: str):
-    if path.suffix == ".csv":
+def locate(spec: DatasetSpec, params: Params) -> Path | None:
+    """The raw file of a dataset for the year (see `locate_match`)."""
+    match = locate_match(spec, params)
+    return match.path if match else None
+
+
+def read_sheet(spec: DatasetSpec, path: Path, label: str, sheet: str | None = None):
+    """The dataset's sheet: `sheet` when recognition chose one, else the spec's (the first when none)."""
+    if path.suffix.lower() == ".csv":
         if spec.sheet:
             log.info("%s: CSV file for a sheet-based dataset; reading it as the %s sheet", label, spec.sheet)
         return read_csv(path, label)
-    return read_xlsx(path, label, spec.sheet)
+    return read_xlsx(path, label, sheet or spec.sheet)
 
 
 def clean_dataset(spec: DatasetSpec, params: Params, ctx: CleanContext) -> tuple[CleanResult, Source] | None:
@@ -62,19 +71,23 @@ def clean_dataset(spec: DatasetSpec, params: Params, ctx: CleanContext) -> tuple
     file is absent and the params mark it optional."""
     if not params.lists(spec.name):
         return None
-    path = locate(spec, params)
-    if path is None:
+    match = locate_match(spec, params)
+    if match is None:
         if params.dataset(spec.name)["optional"]:
             log.warning("%s: no file delivered; marked optional in %s", spec.name, params.path.name)
             return None
+        required = "、".join(c.header for c in spec.columns if c.required) or "、".join(spec.columns[0].headers)
         directory = relative_label(params.reference_dir if spec.reference else params.raw_dir, params.root)
         raise InputError(
-            f"required file missing: expected {spec.file}.csv or {spec.file}.xlsx ({spec.title}, from {spec.office})",
+            f"required file missing: expected {spec.file}.csv or {spec.file}.xlsx ({spec.title}, from {spec.office}), "
+            f"or a file of any name whose header row names {required}; `make check-inputs` lists what matched",
             file=directory,
         )
+    path = match.path
     label = relative_label(path, params.root)
     source = Source(spec.name, path, label, sha256_file(path))
-    sheet = read_sheet(spec, path, label)
+    sheet = read_sheet(spec, path, label, match.sheet)
+    log.info("%s: %s (%s)", spec.name, match.where(params.root), match.how)
     result = clean_sheet(spec, sheet, ctx)
     for name in spec.derive:
         if name not in DERIVATIONS:
@@ -120,7 +133,18 @@ def clean_year(params: Params, work_dir: Path, datasets: list[str] | None = None
             results[name] = result
             write_dataset_outputs(params, Path(work_dir), name, result, source)
     combine(places(params, Path(work_dir)), "accounting_part", "accounting", list(specs))
+    log_unmatched(params, specs)
     return results
+
+
+def log_unmatched(params: Params, specs: dict[str, DatasetSpec]) -> None:
+    """Name, in the run's log, each delivered file or sheet that matched no dataset (ingest/recognise.py)."""
+    from annualreport.ingest.recognise import resolve_for
+
+    for reference in (True, False):
+        for path, sheet, why in resolve_for(params, specs, reference).unmatched:
+            where = relative_label(path, params.root) + (f" [{sheet}]" if sheet else "")
+            log.warning("%s: matched no dataset, not used (%s)", where, why)
 
 
 def write_dataset_outputs(params: Params, work_dir: Path, name: str, result: CleanResult, source: Source) -> None:

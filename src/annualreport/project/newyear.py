@@ -7,8 +7,10 @@ creates `data/raw/2022/README.md` listing every file the offices must deliver (f
 specs). The copied plan prose prints the drafted targets, so the scaffold builds; the analyst rewrites
 both. This year's report tracks the targets in the year before's params, which stay where they are.
 
-`make check-inputs YEAR=2022` says, per expected file, whether it is present, missing or unreadable,
-reading each one as the build would (encoding, workbook, sheet, header row) without building.
+`make check-inputs YEAR=2022` says, per dataset, which delivered file (and sheet) was taken and why
+(by name, or by its headers), or that it is missing, unreadable or ambiguous (two candidate files),
+reading each one as the build would (encoding, workbook, sheet, header row) without building; then
+it lists the delivered files that matched no dataset.
 """
 
 from __future__ import annotations
@@ -87,7 +89,8 @@ def delivery_list(params: Params) -> str:
     out = [
         f"# Files to deliver for {params.year} ({params.institution['name']})",
         "",
-        "Put each office's file here under the name below, as `.xlsx` or `.csv` (UTF-8 or GBK).",
+        "Put each office's file here as it came, as `.xlsx` or `.csv` (UTF-8 or GBK): any file or sheet name",
+        "is fine, each is recognised by its header row; the names below also work and win outright.",
         "Column headers may carry a trailing `*` and the aliases listed in `specs/datasets/`; a title",
         "row above the header is fine. `make check-inputs YEAR=" + str(params.year) + "` says what is",
         "present, missing or unreadable before a build. Never edit a delivered file by hand here: ask",
@@ -118,59 +121,68 @@ def delivery_list(params: Params) -> str:
 
 
 def check_inputs(params: Params) -> tuple[list[dict], bool]:
-    """One line per expected file and sheet: present (rows), missing, or unreadable (why). Reads
-    each file as the build would; writes nothing. Returns (lines, every required file usable)."""
-    from annualreport.ingest.readers import find_input
+    """One line per expected dataset: which file (and sheet) was taken and why (by name, or by headers:
+    `ingest/recognise.py`), with its rows; missing, unreadable, or AMBIGUOUS (two candidate files); then
+    one line per delivered file or sheet that matched no dataset. Reads each file as the build would;
+    writes nothing. Returns (lines, every required dataset usable)."""
+    from annualreport.ingest.recognise import resolve_for
     from annualreport.ingest.year import clean_dataset, context_for
 
     ctx = context_for(params)
+    specs = load_specs(params.root)
+    rel = lambda p: p.relative_to(params.root).as_posix() if p.is_relative_to(params.root) else str(p)  # noqa: E731
+    resolved = {kind: resolve_for(params, specs, kind) for kind in (True, False)}
     lines, ok = [], True
-    for name, spec in load_specs(params.root).items():
+    for name, spec in specs.items():
+        line = {"dataset": name, "title": spec.title, "office": spec.office, "file": "—", "sheet": ""}
         if not params.lists(name):
             lines.append(
-                {
-                    "dataset": name,
-                    "title": spec.title,
-                    "office": spec.office,
-                    "file": "—",
-                    "sheet": "",
-                    "status": "not listed",
-                    "detail": f"absent this year ({params.path.name} does not list it)",
-                }
+                {**line, "status": "not listed", "detail": f"absent this year ({params.path.name} does not list it)"}
             )
             continue
         optional = params.dataset(name)["optional"]
         directory = params.reference_dir if spec.reference else params.raw_dir
-        where = directory.relative_to(params.root).as_posix() + f"/{spec.file}.xlsx|.csv"
-        line = {
-            "dataset": name,
-            "title": spec.title,
-            "office": spec.office,
-            "file": where,
-            "sheet": spec.sheet or "",
-            "status": "",
-            "detail": "",
-        }
+        line.update(file=rel(directory) + f"/{spec.file}.xlsx|.csv", sheet=spec.sheet or "", status="", detail="")
+        res = resolved[spec.reference]
         try:
-            found = find_input(directory, spec.file, params.root)
-            if found is None:
+            if name in res.conflicts:
+                line["status"] = "AMBIGUOUS"
+                line["file"] = " and ".join(m.where(params.root) for m in res.conflicts[name])
+                line["sheet"] = ""
+                res.match(name, params.root)  # raises, naming both
+            match = res.match(name, params.root)
+            if match is None:
                 line["status"] = "missing (optional)" if optional else "MISSING"
                 ok &= optional
             else:
-                line["file"] = found.relative_to(params.root).as_posix()
+                line["file"], line["sheet"] = rel(match.path), match.sheet or ""
                 result, _ = clean_dataset(spec, params, ctx)
                 if spec.reference:
                     ctx.reference[name] = result.frame
                 acc = result.accounting
                 line["status"] = "present"
                 line["detail"] = (
-                    f"{acc.data_rows} data rows from row {acc.header_row + 1}: "
+                    f"{match.how}; {acc.data_rows} data rows from row {acc.header_row + 1}: "
                     f"{len(result.frame)} usable, {len(result.quarantine)} would be set aside"
                 )
         except ReportError as exc:
-            line["status"], line["detail"] = "UNREADABLE", str(exc)
+            line["status"] = line["status"] or "UNREADABLE"
+            line["detail"] = str(exc)
             ok = False
         lines.append(line)
+    for res in resolved.values():
+        for path, sheet, why in res.unmatched:
+            lines.append(
+                {
+                    "dataset": "",
+                    "title": "matched no dataset",
+                    "office": why,
+                    "file": rel(path),
+                    "sheet": sheet or "",
+                    "status": "not recognised",
+                    "detail": "",
+                }
+            )
     return lines, ok
 
 
