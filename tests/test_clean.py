@@ -208,3 +208,20 @@ def test_old_xls_and_damaged_xlsx(tmp_path):
     p.write_bytes(b"PK\x03\x04 truncated")
     with pytest.raises(InputError, match="truncated or damaged"):
         read_xlsx(p, "graduates.xlsx", None)
+
+
+def test_a_cell_of_a_million_characters_is_a_quarantined_row_not_a_stop(tmp_path):
+    """A paste gone wrong: far longer than any spreadsheet cell (Excel holds 32,767 characters). The CSV is
+    read (no field-size stop), the row is set aside with its reason, the quarantine keeps its start and
+    length, and the other rows are clean."""
+    rows = [row(), row(cid="20120000000002", major="会" * 1_000_000), row(cid="20120000000003")]
+    r = clean_rows(tmp_path, rows, encoding="utf-8")
+    assert list(r.frame["candidate_id"]) == ["20120000000001", "20120000000003"]
+    (q,) = r.quarantine.to_dict("records")
+    assert (q["rule"], q["column"], q["row"]) == ("too_long", "录取专业", 4)
+    assert "1000000 characters" in q["reason"]
+    assert q["major"].endswith("…（共1000000字）") and len(q["major"]) < 300
+    assert r.accounting.balanced
+    from annualreport.validation.reasons import fix_zh, reason_zh
+
+    assert "内容过长" in reason_zh(SPECS["admissions"], q) and "误粘贴" in fix_zh("too_long")

@@ -74,6 +74,9 @@ def read_csv(path: Path, label: str) -> RawSheet:
     text, enc = decode_csv_bytes(path.read_bytes(), label)
     sheet = RawSheet(file=label, sheet=None, encoding=enc)
     # csv handles quoted newlines; track physical line numbers from the reader itself.
+    # No field-size stop: a cell far longer than any real one is quarantined with its reason (sheet.py
+    # MAX_CELL_CHARS), not a reason to refuse the file; the file size is capped before reading.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""))
     start = 1
     try:

@@ -35,7 +35,12 @@ RULES = {
     "date_out_of_range": "a date outside the range the params allow",
     "not_in_reference": "a value missing from its reference table",
     "key_conflict": "two different rows with the same key (all of them are quarantined)",
+    "too_long": "a cell longer than a spreadsheet cell can hold (32,767 characters): a paste gone wrong",
 }
+# Excel's own limit on a cell: a longer value can only come from a CSV and is no real entry. Its row is
+# quarantined (the quarantine keeps the value's start and its length, not the whole text).
+MAX_CELL_CHARS = 32_767
+SHOWN_CHARS = 200
 
 QUARANTINE_COLUMNS = ["dataset", "file", "sheet", "row", "rule", "column", "reason"]
 
@@ -198,10 +203,19 @@ def clean_sheet(spec: DatasetSpec, sheet: RawSheet, ctx: CleanContext) -> CleanR
             continue
         seen_rows.add(signature)
         values: dict = {}
-        raw_texts = {c.name: nz.text(cells[i]) if i < len(cells) else "" for i, c in canonical_cols}
+        raw_texts = {c.name: _shown(cells[i]) if i < len(cells) else "" for i, c in canonical_cols}
         errors: list[RowError] = []
         for i, col in canonical_cols:
             raw = cells[i] if i < len(cells) else None
+            if isinstance(raw, str) and len(raw) > MAX_CELL_CHARS:
+                errors.append(
+                    RowError(
+                        "too_long",
+                        col.header,
+                        f"{col.header}: {len(raw)} characters, more than a cell holds ({MAX_CELL_CHARS})",
+                    )
+                )
+                continue
             if nz.is_blank(raw):
                 if col.required:
                     errors.append(RowError("missing_required", col.header, f"required field {col.header} is empty"))
@@ -280,6 +294,14 @@ def _person_rule(spec: DatasetSpec, mapping: dict[int, ColumnSpec]):
         return person_key("fallback", *parts)
 
     return key
+
+
+def _shown(cell) -> str:
+    """A cell's text as the quarantine keeps it: whole, unless it is too long to be a real entry."""
+    text = nz.text(cell)
+    if len(text) > MAX_CELL_CHARS:
+        return f"{text[:SHOWN_CHARS]}…（共{len(text)}字）"
+    return text
 
 
 def _quarantine_row(spec: DatasetSpec, sheet: RawSheet, row_no: int, errors: list[RowError], raw_texts: dict) -> dict:

@@ -27,6 +27,7 @@ RULES_ZH = {  # quarantine rule ids (ingest.sheet.RULES) in the offices' words
     "date_out_of_range": "日期不在本年度",
     "not_in_reference": "不在参考表中",
     "key_conflict": "主键冲突（同一主键的不同行）",
+    "too_long": "单元格内容过长",
 }
 
 # What the office should change, one short instruction per rule.
@@ -38,6 +39,7 @@ FIX_ZH = {
     "negative": "请改为 0 或正数",
     "out_of_range": "请核对并改为允许范围内的数值",
     "date_out_of_range": "请核对日期是否属于本年度，非本年度的行请删除",
+    "too_long": "该单元格内容远超正常长度（可能误粘贴了大段文字），请改为应填的值",
     "not_in_reference": "请改为参考表中的名称（如专业目录中的专业名称）",
     "key_conflict": "同一编号出现在多行且内容不同：请核对，只保留正确的一行",
 }
@@ -144,6 +146,8 @@ def reason_zh(spec: DatasetSpec | None, row: dict, year: int | None = None, titl
         table = col.ref["table"] if col is not None and col.ref else ""
         title = (titles or {}).get(table, "")
         text = f"{said}不在参考表" + (f"（{title}）" if title else "") + "中"
+    elif rule == "too_long":
+        text = f"{where}的内容过长（超过一个单元格可容纳的32767字），可能误粘贴了大段文字"
     elif rule == "key_conflict":
         others = re.search(r"also on row\(s\) ([\d, ]+)", str(row.get("reason", "")))
         rows = "、".join(others.group(1).replace(" ", "").split(",")) if others else ""
