@@ -174,3 +174,14 @@ def test_item_markers_hold_no_digits_and_the_2020_plan_uses_them():
     assert bare_numbers("（#）深入学习贯彻党的十九届五中全会精神。") == []
     plan = (ROOT / "params" / "narrative" / "2020" / "plan_party.md").read_text(encoding="utf-8")
     assert plan.count("（#）") == 5
+
+
+@pytest.mark.parametrize("year", [2019, 2020, 2021])
+def test_no_markdown_markup_is_left_as_text(year):
+    """An unclosed ** (a bold lead-in missing its end) would print the asterisks in the report."""
+    from annualreport.report.narrative import markdown_to_html
+    from annualreport.report.render import visible_text
+
+    for path in sorted((ROOT / "params" / "narrative" / str(year)).glob("*.md")):
+        text = visible_text(markdown_to_html(path.read_text(encoding="utf-8")))
+        assert "**" not in text and "__" not in text, path.name
