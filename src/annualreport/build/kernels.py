@@ -147,18 +147,28 @@ def run_notebook(
     engine = {"km": warm.take()} if warm is not None else {}
     with slots:
         try:
-            pm.execute_notebook(
-                str(notebooks_dir(root) / f"{name}.ipynb"),
-                str(out),
-                parameters=parameters,
-                kernel_name=KERNEL,
-                cwd=str(root),
-                progress_bar=False,
-                log_output=False,
-                execution_timeout=timeout,
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                **engine,
-            )
+            for attempt in (1, 2):
+                try:
+                    pm.execute_notebook(
+                        str(notebooks_dir(root) / f"{name}.ipynb"),
+                        str(out),
+                        parameters=parameters,
+                        kernel_name=KERNEL,
+                        cwd=str(root),
+                        progress_bar=False,
+                        log_output=False,
+                        execution_timeout=timeout,
+                        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                        **engine,
+                    )
+                    break
+                except Exception as exc:
+                    # A kernel that never came up (a busy machine, a port taken between choosing and
+                    # binding it) ran nothing: start a fresh one, once, and say so.
+                    if attempt == 2 or not _never_started(exc):
+                        raise
+                    log.warning("%s: the kernel did not start (%s); starting a fresh one", name, exc)
+                    engine = {}
         except pm.PapermillExecutionError as exc:
             reason = exc.evalue.strip().splitlines()[0] if exc.evalue.strip() else exc.ename
             raise StageFailed(f"{name}: {exc.ename}: {reason} (executed notebook: {rel})") from None
@@ -168,6 +178,15 @@ def run_notebook(
         finally:
             _relative_paths(out, root)
     return out
+
+
+KERNEL_START_FAILURES = ("before replying to kernel_info", "didn't respond in", "Kernel died before")
+
+
+def _never_started(exc: Exception) -> bool:
+    """Whether `exc` says the kernel failed to start (no cell of the notebook ran)."""
+    text = str(exc)
+    return type(exc).__name__ != "PapermillExecutionError" and any(s in text for s in KERNEL_START_FAILURES)
 
 
 def _relative_paths(executed: Path, root: Path) -> None:

@@ -1,0 +1,53 @@
+"""A kernel that fails to start is started again, once (build/kernels.py run_notebook): no cell ran, so a
+second start is safe; a kernel that dies while running a cell is a failed stage, never retried."""
+
+from __future__ import annotations
+
+import pytest
+
+from annualreport.build import kernels
+from annualreport.build.kernels import StageFailed
+from annualreport.project.params import load_params
+
+from .conftest import ROOT
+
+
+@pytest.fixture
+def params():
+    return load_params(ROOT / "params" / "2020.yaml", ROOT)
+
+
+def run(params, tmp_path, monkeypatch, failures):
+    import papermill as pm
+
+    calls = []
+
+    def execute(*args, **kw):
+        calls.append(kw)
+        if len(calls) <= len(failures):
+            raise failures[len(calls) - 1]
+
+    monkeypatch.setattr(pm, "execute_notebook", execute)
+    monkeypatch.setattr(kernels, "_ensure_kernel_once", lambda: None)
+    monkeypatch.setattr(kernels, "_relative_paths", lambda out, root: None)
+    work = ROOT / "build" / "2020" / "work"  # paths the notebook is given, relative to the project; nothing runs
+    kernels.run_notebook("10-clean", params, work, work / "notebooks", 60)
+    return calls
+
+
+def test_a_kernel_that_never_started_is_started_again_once(params, tmp_path, monkeypatch, caplog):
+    calls = run(params, tmp_path, monkeypatch, [RuntimeError("Kernel died before replying to kernel_info")])
+    assert len(calls) == 2 and "starting a fresh one" in caplog.text
+
+
+def test_a_second_failure_to_start_fails_the_stage(params, tmp_path, monkeypatch):
+    fail = RuntimeError("Kernel died before replying to kernel_info")
+    with pytest.raises(StageFailed, match="10-clean: RuntimeError: Kernel died before replying"):
+        run(params, tmp_path, monkeypatch, [fail, fail])
+
+
+def test_a_kernel_dying_mid_notebook_is_not_retried(params, tmp_path, monkeypatch):
+    from nbclient.exceptions import DeadKernelError
+
+    with pytest.raises(StageFailed, match="DeadKernelError: Kernel died"):
+        run(params, tmp_path, monkeypatch, [DeadKernelError("Kernel died"), None])
