@@ -40,6 +40,7 @@ from pathlib import Path
 
 from annualreport.project.errors import SpecError
 from annualreport.project.paths import load_yaml, specs_dir
+from annualreport.report.narrative import Context, bare_numbers, fill, load_terms
 
 STATEMENT_KEYS = {"id", "section", "label", "cases", "description"}
 CASE_KEYS = {"when", "text"}
@@ -144,7 +145,7 @@ def load_statements(root: Path | None = None, figure_ids=()) -> dict[str, Statem
     for path in sorted((specs_dir(root) / "figures").glob("*.yaml")):
         raw = load_yaml(path.read_text(encoding="utf-8")) or {}
         if raw.get("statements") and not names:
-            names = terms(root)
+            names = load_terms(root)
         for i, item in enumerate(raw.get("statements") or [], start=1):
             where = (
                 f"specs/figures/{path.name} statement {i} ({item.get('id', '?') if isinstance(item, dict) else '?'})"
@@ -160,18 +161,6 @@ def load_statements(root: Path | None = None, figure_ids=()) -> dict[str, Statem
                 raise SpecError(f"{where}: typed digits {typed} in a text (print numbers as figures: {{id}})")
             out[st.id] = st
     return out
-
-
-def terms(root: Path | None) -> tuple[str, ...]:
-    from annualreport.report.narrative import load_terms
-
-    return load_terms(root)
-
-
-def bare_numbers(text: str, names: tuple[str, ...]) -> list[str]:
-    from annualreport.report.narrative import bare_numbers as typed
-
-    return typed(text, names)
 
 
 def _value(row: dict | None) -> Decimal | None:
@@ -203,8 +192,6 @@ def _describe(st: StatementDef, figures: dict[str, dict], chosen: int | None) ->
 
 def statement_rows(statements: dict[str, StatementDef], figures: dict[str, dict], year: int, institution: str) -> list:
     """One ledger row (kind `statement`) per statement, its phrase filled from the figures' wordings."""
-    from annualreport.report.narrative import Context, fill
-
     ctx = Context(figures=figures, year=year, institution=institution)
     rows = []
     for st in statements.values():
