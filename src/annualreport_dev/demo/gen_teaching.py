@@ -585,11 +585,19 @@ def _award_rows(rng: random.Random, year: int, total: int, kinds: list, pick, ma
     every event has its own award name and date, and a winner appears once per event."""
     out: list[tuple] = []
     used: set[tuple[str, dt.date]] = set()
+    # The (award, day) pairs there are. At benchmark scales the events outnumber them (100× the
+    # college-level honours alone are more events than pairs: drawing until a free pair came up never
+    # ended), so once half the pairs are used an event may share its name and day with an earlier one;
+    # its winners are other persons, so no row key is shared. At scale 1 the events are a few percent
+    # of the pairs and the random stream is what it always was.
+    pairs = sum(len(SKILLS) if "{}" in name else 1 for name, _, _ in kinds) * (
+        (dt.date(year, 12, 31) - dt.date(year, 3, 1)).days + 1
+    )
     while len(out) < total:
         name, level, prizes = rng.choice(kinds)
         award = name.format(rng.choice(SKILLS)) if "{}" in name else name
         day = random_day(rng, year, 3, 12)
-        if (award, day) in used:
+        if (award, day) in used and 2 * len(used) < pairs:
             continue
         used.add((award, day))
         prize = rng.choice(prizes)

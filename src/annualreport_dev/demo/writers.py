@@ -39,11 +39,11 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]], merge_title: dict[str,
     The zip and its timestamps are normalised so the same rows give the same bytes.
     """
     try:
-        data = xlsx_bytes_streamed(sheets, merge_title)
+        data = xlsx_bytes_streamed(sheets, merge_title)  # normalised as it is written
     except _Unsupported:
-        data = xlsx_bytes_openpyxl(sheets, merge_title)
+        data = normalise_zip(xlsx_bytes_openpyxl(sheets, merge_title))
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(normalise_zip(data))
+    path.write_bytes(data)
 
 
 def write_xlsx_openpyxl(path: Path, sheets: dict[str, list[list]], merge_title: dict[str, int] | None = None) -> None:
@@ -78,6 +78,8 @@ _ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _DATE_TYPES = (dt.datetime, dt.date, dt.time)
 _NUMBER_TYPES = (int, float)
 _SHEET_DATA = re.compile(r"<sheetData />|<sheetData>.*?</sheetData>", re.S)
+_SHEET_FILE = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
+_ROWS_PER_CHUNK = 2000  # rows encoded and compressed at a time: memory stays flat at any scale
 
 
 def _column_letters(n: int) -> list[str]:
@@ -87,93 +89,126 @@ def _column_letters(n: int) -> list[str]:
 
 
 def xlsx_bytes_streamed(sheets: dict[str, list[list]], merge_title: dict[str, int] | None = None) -> bytes:
-    """The workbook openpyxl would write for these rows, with each sheet's XML written as text."""
-    import openpyxl
-    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-    from openpyxl.compat import safe_string
-    from openpyxl.utils.datetime import to_excel
+    """The normalised workbook (`normalise_zip(...)`) openpyxl would write for these rows, each sheet's
+    XML written as text and compressed a few thousand rows at a time.
 
+    openpyxl saves the same sheets with no rows (this gives every other member, and the styles of the
+    date cells, registered in the order openpyxl would meet them); each sheet's `<dimension>` and
+    `<sheetData>` are then written as openpyxl writes them: cells in row order, None left out, text
+    inline (`inlineStr`, xml:space="preserve" around outer spaces), numbers as `%.16g`, dates as
+    Excel serials with their style, the merged title's cells right of A1 left out."""
+    import openpyxl
+
+    from annualreport.project.tables import FIXED_ISO, FIXED_ZIP_TIME
+
+    merge_title = merge_title or {}
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
-    merge_title = merge_title or {}
-    styles: dict[type, int] = {}  # date type: its cell style id, registered in the order openpyxl meets them
-    bodies: list[tuple[str, tuple[int, int, int, int] | None]] = []
-    width = max((len(r) for rows in sheets.values() for r in rows), default=0)
-    letters = _column_letters(max(width, *merge_title.values(), 1) if merge_title else max(width, 1))
+    styles: dict[type, int] = {}  # date type: its cell style id
+    plans: list[tuple[list[list], int, str | None]] = []  # (rows, merged columns, dimension)
+    width = max([len(r) for rows in sheets.values() for r in rows] + list(merge_title.values()) + [1])
+    letters = _column_letters(width)
     for title, rows in sheets.items():
         ws = wb.create_sheet(title)
         merged = merge_title.get(title) or 0
         if merged:
+            if not rows or not rows[0] or any(v is not None for v in rows[0][1:merged]):
+                raise _Unsupported("a merged title row that is missing or has cells under the merge")
             ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=merged)
-        out: list[str] = []
-        add = out.append
         min_row = max_row = max_col = 0
-        row_idx = 0
-        for row in rows:
-            row_idx += 1
-            n = len(row)
-            if n == 0:
-                continue  # openpyxl counts the row but makes no cell: no <row>
-            if not min_row:
-                min_row = row_idx
-            max_row = row_idx
-            max_col = max(max_col, n)
-            add(f'<row r="{row_idx}">')
-            cols = range(n) if not (merged and row_idx == 1) else range(min(n, 1))
-            for c in cols:
-                v = row[c]
-                if v is None:
-                    continue
-                ref = f"{letters[c + 1]}{row_idx}"
+        for i, row in enumerate(rows, 1):
+            if row:  # an empty list is a row number with no cell: no <row>, not in the dimension
+                min_row = min_row or i
+                max_row = i
+                max_col = max(max_col, len(row))
+        for row in rows:  # the date cells' styles, in the order openpyxl meets them
+            if len(styles) == len(_DATE_TYPES):
+                break
+            for v in row:
                 t = type(v)
-                if t is str:
-                    v = v[:32767]
-                    if ILLEGAL_CHARACTERS_RE.search(v) or (len(v) > 1 and v[0] == "=") or v in ERROR_CODES:
-                        raise _Unsupported(v)
-                    if v == "":
-                        add(f'<c r="{ref}" t="inlineStr" />')
-                        continue
-                    stripped = v.strip()
-                    space = ' xml:space="preserve"' if stripped and stripped != v else ""
-                    add(f'<c r="{ref}" t="inlineStr"><is><t{space}>{v.translate(_ESCAPE)}</t></is></c>')
-                elif t in _NUMBER_TYPES:
-                    if v != v or v in (float("inf"), float("-inf")):
-                        raise _Unsupported(v)
-                    add(f'<c r="{ref}" t="n"><v>{safe_string(v)}</v></c>')
-                elif t in _DATE_TYPES:
-                    if getattr(v, "tzinfo", None) is not None:
-                        raise _Unsupported(v)
-                    if t not in styles:
-                        probe = ws.cell(row=1, column=1)
-                        probe.value = v
-                        styles[t] = probe.style_id
-                        del ws._cells[(1, 1)]
-                    add(f'<c r="{ref}" s="{styles[t]}" t="n"><v>{safe_string(to_excel(v))}</v></c>')
-                else:
-                    raise _Unsupported(v)
-            add("</row>")
-        if merged and (not rows or not rows[0]):
-            raise _Unsupported("merged title without a title row")
-        dims = (min_row, max_row, 1, max(max_col, merged)) if max_row else None
-        bodies.append(("".join(out), dims))
+                if t in _DATE_TYPES and t not in styles:
+                    probe = ws.cell(row=1, column=1)
+                    probe.value = v
+                    styles[t] = probe.style_id
+                    del ws._cells[(1, 1)]
+        dims = f"A{min_row}:{letters[max(max_col, merged)]}{max_row}" if max_row else None
+        plans.append((rows, merged, dims))
     buf = io.BytesIO()
     wb.save(buf)
     skeleton = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    out_buf = io.BytesIO()
-    with zipfile.ZipFile(out_buf, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in skeleton.infolist():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in skeleton.infolist():  # as normalise_zip writes them
             body = skeleton.read(info.filename)
-            m = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
-            if m:
-                rows_xml, dims = bodies[int(m.group(1)) - 1]
+            zi = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            m = _SHEET_FILE.fullmatch(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(
+                    rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
+                    rb"\g<1>" + FIXED_ISO.encode() + rb"\g<3>",
+                    body,
+                )
+            elif m and plans[int(m.group(1)) - 1][2] is not None:
+                rows, merged, dims = plans[int(m.group(1)) - 1]
                 text = body.decode("utf-8")
-                if dims is not None:
-                    ref = f"{letters[dims[2]]}{dims[0]}:{letters[dims[3]]}{dims[1]}"
-                    text = re.sub(r'<dimension ref="[^"]*" />', f'<dimension ref="{ref}" />', text, count=1)
-                if rows_xml:
-                    text, n = _SHEET_DATA.subn(lambda _m, x=rows_xml: f"<sheetData>{x}</sheetData>", text, count=1)
-                    if n != 1:
-                        raise _Unsupported("sheet layout")
-                body = text.encode("utf-8")
-            dst.writestr(info, body)
-    return out_buf.getvalue()
+                text = re.sub(r'<dimension ref="[^"]*" />', f'<dimension ref="{dims}" />', text, count=1)
+                found = _SHEET_DATA.search(text)
+                if found is None:
+                    raise _Unsupported("sheet layout")
+                with dst.open(zi, "w") as f:
+                    f.write((text[: found.start()] + "<sheetData>").encode("utf-8"))
+                    for chunk in _sheet_rows(rows, merged, letters, styles):
+                        f.write(chunk.encode("utf-8"))
+                    f.write(("</sheetData>" + text[found.end() :]).encode("utf-8"))
+                continue
+            dst.writestr(zi, body)
+    return out.getvalue()
+
+
+def _sheet_rows(rows: list[list], merged: int, letters: list[str], styles: dict[type, int]):
+    """The `<row>` elements of one sheet as openpyxl writes them, a few thousand rows per string."""
+    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+    from openpyxl.compat import safe_string
+    from openpyxl.utils.datetime import to_excel
+
+    out: list[str] = []
+    add = out.append
+    for row_idx, row in enumerate(rows, 1):
+        if not row:
+            continue
+        cells = [f'<row r="{row_idx}">']
+        cell = cells.append
+        for c, v in enumerate(row if not (merged and row_idx == 1) else row[:1]):
+            if v is None:
+                continue
+            ref = f"{letters[c + 1]}{row_idx}"
+            t = type(v)
+            if t is str:
+                v = v[:32767]
+                if ILLEGAL_CHARACTERS_RE.search(v) or (len(v) > 1 and v[0] == "=") or v in ERROR_CODES:
+                    raise _Unsupported(v)
+                if v == "":
+                    cell(f'<c r="{ref}" t="inlineStr" />')
+                    continue
+                stripped = v.strip()
+                space = ' xml:space="preserve"' if stripped and stripped != v else ""
+                cell(f'<c r="{ref}" t="inlineStr"><is><t{space}>{v.translate(_ESCAPE)}</t></is></c>')
+            elif t in _NUMBER_TYPES:
+                if v != v or v in (float("inf"), float("-inf")):
+                    raise _Unsupported(v)
+                cell(f'<c r="{ref}" t="n"><v>{safe_string(v)}</v></c>')
+            elif t in _DATE_TYPES:
+                if getattr(v, "tzinfo", None) is not None:
+                    raise _Unsupported(v)
+                cell(f'<c r="{ref}" s="{styles[t]}" t="n"><v>{safe_string(to_excel(v))}</v></c>')
+            else:
+                raise _Unsupported(v)
+        cell("</row>")
+        add("".join(cells))
+        if len(out) >= _ROWS_PER_CHUNK:
+            yield "".join(out)
+            out.clear()
+    if out:
+        yield "".join(out)
