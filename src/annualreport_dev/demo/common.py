@@ -39,14 +39,16 @@ class YearFiles:
 
 def date_forms(d: dt.date, rng: random.Random) -> str:
     """One of the date forms offices type (CSV files get strings only)."""
-    form = rng.randrange(5)
-    return (
-        f"{d:%Y-%m-%d}",
-        f"{d.year}/{d.month}/{d.day}",
-        f"{d.year}.{d.month}.{d.day}",
-        f"{d.year}年{d.month}月{d.day}日",
-        f"{d:%Y%m%d}",
-    )[form]
+    form = rng.randrange(5)  # only the chosen form is formatted (millions of dates at benchmark scales)
+    if form == 0:
+        return f"{d:%Y-%m-%d}"
+    if form == 1:
+        return f"{d.year}/{d.month}/{d.day}"
+    if form == 2:
+        return f"{d.year}.{d.month}.{d.day}"
+    if form == 3:
+        return f"{d.year}年{d.month}月{d.day}日"
+    return f"{d:%Y%m%d}"
 
 
 def excel_serial(d: dt.date) -> int:

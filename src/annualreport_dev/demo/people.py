@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from operator import mul
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
@@ -41,8 +42,7 @@ _CHECK = "10X98765432"
 
 def id_check_digit(first17: str) -> str:
     """GB 11643-1999 check character for the first 17 digits of an ID number."""
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=False))
-    return _CHECK[total % 11]
+    return _CHECK[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
 
 
 def id_number(rng: random.Random, birth_year: int) -> str:
