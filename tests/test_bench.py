@@ -115,3 +115,18 @@ def test_slow_cases_run_once_unless_asked():
     for bad in ("x100", "nope=2", "x100=0", "x100=a"):
         with pytest.raises(ValueError):
             bench.parse_runs_for([bad])
+
+
+def test_scaled_copy_holds_only_the_scaled_years(tmp_path):
+    raw = tmp_path / "demo-x2" / "raw"
+    for y in bench.SCALED_YEARS:  # stand-in for the scaled data: the committed files
+        (raw / str(y)).mkdir(parents=True)
+        (raw / str(y) / bench.RAW_FILE).write_bytes((ROOT / "data" / "raw" / str(y) / bench.RAW_FILE).read_bytes())
+    project = bench.make_project(tmp_path / "x2", raw_from=raw, scale=2, years=bench.SCALED_YEARS)
+    assert sorted(p.name for p in (project / "data" / "raw").iterdir()) == [str(y) for y in bench.SCALED_YEARS]
+    assert {int(p.stem) for p in (project / "params").glob("*.yaml") if bench.YEAR_FILE.fullmatch(p.name)} == set(
+        bench.SCALED_YEARS
+    )
+    assert "graduates: {expected_rows: [6000, 12000]}" in (project / "params" / f"{bench.YEAR}.yaml").read_text(
+        encoding="utf-8"
+    )

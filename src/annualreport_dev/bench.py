@@ -390,7 +390,8 @@ def scaled_data(scale: int) -> tuple[Path, float | None]:
 
 def scaled_project(base: Path, scale: int) -> Path:
     data, _ = scaled_data(scale)
-    return make_project(base / f"x{scale}", raw_from=data, scale=scale)
+    # Only the scaled years' params: no 1× year (2021) next to the scaled ones.
+    return make_project(base / f"x{scale}", raw_from=data, scale=scale, years=SCALED_YEARS)
 
 
 def case_scaled(project: Path, run_no: int = 1) -> tuple[float, int]:
