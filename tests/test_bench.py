@@ -130,3 +130,35 @@ def test_scaled_copy_holds_only_the_scaled_years(tmp_path):
     assert "graduates: {expected_rows: [6000, 12000]}" in (project / "params" / f"{bench.YEAR}.yaml").read_text(
         encoding="utf-8"
     )
+
+
+def test_main_generates_scaled_data_before_any_case_and_runs_slow_cases_once(tmp_path, monkeypatch, capsys):
+    events: list[str] = []
+
+    def fake_data(scale):
+        events.append(f"generate x{scale}")
+        return tmp_path, 12.5
+
+    def fake_case(name):
+        def case(project, run_no=1):
+            events.append(f"{name} {run_no}")
+            return 1.0 + run_no, 2**20
+
+        return case
+
+    monkeypatch.setattr(bench, "scaled_data", fake_data)
+    monkeypatch.setattr(bench, "make_project", lambda dest, **kw: dest)
+    monkeypatch.setattr(bench, "scaled_project", lambda base, scale: base / f"x{scale}")
+    monkeypatch.setattr(bench, "years3_project", lambda base: base / "years3")
+    for name in ("cold", "naive", "floor", "noop", "raw", "narrative", "scaled", "years3"):
+        monkeypatch.setattr(bench, f"case_{name}", fake_case(name))
+    out = tmp_path / "results.md"
+    assert (
+        bench.main(["--runs", "2", "--only", "x100,raw,naive,years3", "--runs-for", "years3=2", "--out", str(out)]) == 0
+    )
+    assert events == ["generate x100", "scaled 1", "raw 1", "raw 2", "naive 1", "years3 1", "years3 2"]
+    printed = capsys.readouterr().out
+    assert "demo data 100x generated in 12.5 s (not part of any case)" in printed
+    text = out.read_text(encoding="utf-8")
+    assert "Runs per case: 2 (median shown); naive, x100: 1" in text
+    assert "Demo data at 100× generated before the cases (in no case's time): 12.5 s" in text
