@@ -15,12 +15,15 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+CLUSTER := $(VENV)/cluster
+CLUSTER_STAMP := $(CLUSTER)/.installed
+SCHEDULER ?=
 PRE_COMMIT_VERSION := 4.7.0
 export PYTHONHASHSEED := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help setup report plan reports validate new-year check-inputs lab test test-fast lint format hooks bench audit seed-check data lock clean distclean
-.PHONY: verify diff signoff
+.PHONY: verify diff signoff cluster-setup cluster-scheduler cluster-worker lock-cluster
 
 ## help: list the targets (this text)
 help:
@@ -89,8 +92,27 @@ lab: $(STAMP)
 	@$(PY) -c "import jupyterlab" 2>/dev/null || $(PY) -m pip install --quiet -r requirements-lab.lock -c requirements.lock
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
 
-## test: run the whole test suite (pytest; what CI runs)
-test: $(STAMP)
+# Dask and distributed go to .venv/cluster/, not on the venv's import path: a single-machine build never
+# imports them; `reports --executor dask` adds the folder, and so do the scheduler and worker targets below.
+$(CLUSTER_STAMP): $(STAMP) requirements-cluster.lock
+	rm -rf $(CLUSTER)
+	$(PY) -m pip install --quiet --no-deps --target $(CLUSTER) -r requirements-cluster.lock
+	@touch $@
+
+## cluster-setup: install Dask (requirements-cluster.lock) into .venv/cluster/ for `reports --executor dask` (docs/scaling.md)
+cluster-setup: $(CLUSTER_STAMP)
+
+## cluster-scheduler: start a Dask scheduler for builds on several machines (docs/scaling.md)
+cluster-scheduler: $(CLUSTER_STAMP)
+	PYTHONPATH=$(CLUSTER) $(PY) -m dask scheduler $(ARGS)
+
+## cluster-worker: start one Dask worker per core on this machine: SCHEDULER=tcp://host:8786 (docs/scaling.md)
+cluster-worker: $(CLUSTER_STAMP)
+	@test -n "$(SCHEDULER)" || { echo "usage: make cluster-worker SCHEDULER=tcp://host:8786"; exit 2; }
+	PYTHONPATH=$(CLUSTER) $(PY) -m dask worker $(SCHEDULER) --nworkers $$(nproc) --nthreads 1 $(ARGS)
+
+## test: run the whole test suite (pytest; what CI runs; installs the cluster lock too, for the Dask test)
+test: $(STAMP) $(CLUSTER_STAMP)
 	$(PY) -m pytest
 
 ## test-fast: the unit lane, under 90 s: no end-to-end builds (marker build) and no slow tests (marker slow)
@@ -144,6 +166,10 @@ lock:
 	  build/lock-venv/bin/pip freeze --all --exclude-editable | grep -vi "^pip==" | sort -f; } > requirements.lock
 	$(PYTHON) tools/env_from_lock.py
 	rm -rf build/lock-venv
+
+## lock-cluster: re-resolve dask and distributed against requirements.lock into requirements-cluster.lock
+lock-cluster: $(STAMP)
+	$(PY) -m annualreport_dev.lockcluster
 
 ## clean: remove build products (build/, outputs/, data/processed/), keep .venv
 clean:

@@ -139,18 +139,25 @@ def test_notebooks_run_top_to_bottom_with_their_default_parameters(tmp_path):
 
 
 def test_the_dask_executor_submits_one_task_per_build(monkeypatch, tmp_path, capsys):
-    """The switch is wired without a cluster: a stand-in `distributed.Client` runs tasks inline."""
+    """The switch is wired without a cluster: a stand-in `distributed.Client` runs tasks inline; a task the
+    cluster could not finish (a worker lost too often) is reported failed in one line. The real cluster is
+    tests/test_dask_cluster.py."""
     import types
 
     from annualreport.build import batch as many
 
     submitted = []
 
+    class KilledWorker(Exception):
+        pass
+
     class Future:
-        def __init__(self, value):
-            self.value = value
+        def __init__(self, key, value):
+            self.key, self.value = key, value
 
         def result(self):
+            if isinstance(self.value, Exception):
+                raise self.value
             return self.value
 
     class Client:
@@ -159,7 +166,8 @@ def test_the_dask_executor_submits_one_task_per_build(monkeypatch, tmp_path, cap
 
         def submit(self, fn, *args, **kw):
             submitted.append((args[0], kw["key"]))
-            return Future((0, "built", 0.1))
+            lost = "institutions" in args[0][args[0].index("--params") + 1]
+            return Future(kw["key"], KilledWorker("worker lost 3 times") if lost else (0, "built", 0.1))
 
         def close(self):
             pass
@@ -168,6 +176,12 @@ def test_the_dask_executor_submits_one_task_per_build(monkeypatch, tmp_path, cap
     (tmp_path / "params" / "institutions" / "x").mkdir(parents=True)
     for p in ("params/2020.yaml", "params/2021.yaml", "params/institutions/x/2020.yaml"):
         (tmp_path / p).write_text("year: 0\n")
-    assert many.build_all(root=tmp_path, executor="dask") == 0
+    assert many.build_all(root=tmp_path, executor="dask") == 1
     assert len(submitted) == 3 and all(cmd[1:4] == ["-m", "annualreport", "build"] for cmd, _ in submitted)
-    assert "3 build(s)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "== institutions/x/2020: FAILED (exit 1)" in out
+    assert "error: the cluster lost this build (KilledWorker: worker lost 3 times)" in out
+    assert "== 2020: ok" in out
+    submitted.clear()
+    assert many.build_all(root=tmp_path, executor="dask", only=["params/202?.yaml"]) == 0
+    assert len(submitted) == 2

@@ -79,6 +79,12 @@ def main(argv: list[str] | None = None) -> int:
         help="local processes (default) or a Dask cluster (each build one task)",
     )
     p.add_argument("--scheduler", help="Dask scheduler address (tcp://host:8786); default: a local cluster")
+    p.add_argument(
+        "--params",
+        nargs="+",
+        metavar="FILE",
+        help="build only these params files (paths or globs, e.g. 'params/institutions/*/2020.yaml')",
+    )
     p.add_argument("-v", "--verbose", action="store_true")
     review_parsers(sub)
     args = ap.parse_args(argv)
@@ -89,7 +95,12 @@ def main(argv: list[str] | None = None) -> int:
         from annualreport.build.batch import build_all
 
         return build_all(
-            formats=(args.format,), strict=args.strict, jobs=args.jobs, executor=args.executor, scheduler=args.scheduler
+            formats=(args.format,),
+            strict=args.strict,
+            jobs=args.jobs,
+            executor=args.executor,
+            scheduler=args.scheduler,
+            only=args.params,
         )
     if args.command in ("new-year", "check-inputs"):
         return year_tools(args)

@@ -8,8 +8,11 @@ the machine is not oversubscribed.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -21,11 +24,15 @@ from annualreport.project.paths import repo_root
 YEAR_FILE = re.compile(r"\d{4}\.yaml")
 
 
-def params_files(root: Path | None = None) -> list[Path]:
-    """params/<year>.yaml and params/institutions/<name>/<year>.yaml, sorted."""
+def params_files(root: Path | None = None, only: list[str] | None = None) -> list[Path]:
+    """params/<year>.yaml and params/institutions/<name>/<year>.yaml, sorted; `only`: these params files
+    (paths relative to the project, or glob patterns such as params/institutions/*/2020.yaml)."""
     root = root or repo_root()
     found = [p for p in (root / "params").glob("*.yaml") if YEAR_FILE.fullmatch(p.name)]
     found += [p for p in (root / "params" / "institutions").glob("*/*.yaml") if YEAR_FILE.fullmatch(p.name)]
+    if only:
+        wanted = {m.resolve() for pattern in only for m in root.glob(pattern)}
+        found = [p for p in found if p.resolve() in wanted]
     return sorted(found)
 
 
@@ -48,9 +55,20 @@ def command(path: Path, root: Path, formats: tuple[str, ...], strict: bool, work
     return cmd + (["--strict"] if strict else [])
 
 
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Linux: the build gets SIGKILL when the process that started it dies (PR_SET_PDEATHSIG), so a lost
+    cluster worker leaves no orphan build holding the year's lock. Elsewhere nothing."""
+    with contextlib.suppress(AttributeError, OSError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+
+
 def run_one(cmd: list[str], root: Path) -> tuple[int, str, float]:
+    """One build, as its own process in the project `root` (named in the environment, so a worker on
+    another machine builds the same checkout); (exit code, its output, seconds)."""
     started = time.monotonic()
-    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+    env = {**os.environ, "ANNUALREPORT_ROOT": str(root)}
+    preexec = _die_with_parent if sys.platform.startswith("linux") else None
+    proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, preexec_fn=preexec)
     return proc.returncode, (proc.stdout + proc.stderr).strip(), time.monotonic() - started
 
 
@@ -61,13 +79,15 @@ def build_all(
     root: Path | None = None,
     executor: str = "local",
     scheduler: str | None = None,
+    only: list[str] | None = None,
 ) -> int:
-    """Build every params file; `executor` local (processes on this machine) or dask (each build
-    one task on a Dask cluster whose workers see the same checkout, e.g. on a shared file system)."""
+    """Build every params file (or those `only` names); `executor` local (processes on this machine) or
+    dask (each build one task on a Dask cluster whose workers see the same checkout, e.g. on a shared
+    file system)."""
     root = root or repo_root()
-    files = params_files(root)
+    files = params_files(root, only)
     if not files:
-        print("no params files under params/", file=sys.stderr)
+        print(f"no params files under params/{' matching ' + ' '.join(only) if only else ''}", file=sys.stderr)
         return 2
     jobs = jobs or os.cpu_count() or 1
     workers = max(1, (os.cpu_count() or 1) // min(jobs, len(files)))
@@ -78,7 +98,9 @@ def build_all(
             results = run_dask(commands, root, jobs, scheduler)
         except ImportError:
             print(
-                "the dask executor needs dask and distributed: .venv/bin/pip install dask distributed", file=sys.stderr
+                f"the dask executor needs dask and distributed: run `make cluster-setup` (installs "
+                f"requirements-cluster.lock into {cluster_site()})",
+                file=sys.stderr,
             )
             return 2
     else:
@@ -97,17 +119,57 @@ def build_all(
     return worst
 
 
+def cluster_site() -> Path:
+    """Where `make cluster-setup` installs dask and distributed (requirements-cluster.lock): a folder of
+    the venv that is not on its import path, so a single-machine build never imports them."""
+    return Path(sys.prefix) / "cluster"
+
+
+def use_cluster_site() -> None:
+    """Put the cluster packages on this process's path (Dask's worker processes, spawned from it, inherit
+    it); the builds the workers start do not."""
+    site = str(cluster_site())
+    if Path(site).is_dir() and site not in sys.path:
+        sys.path.insert(0, site)
+
+
 def run_dask(commands: dict[Path, list[str]], root: Path, jobs: int, scheduler: str | None) -> dict:
-    """Each build is one Dask task running the same command a local run would; the build's own
-    lock, cache and atomic publishing work unchanged on every worker."""
+    """Each build is one Dask task running the same command a local run would; the build's own lock,
+    cache and atomic publishing work unchanged on every worker. A worker lost mid-build takes its build
+    process with it (nothing is published: a year is published whole or not at all) and the scheduler
+    runs the task again on another worker; a build that cannot finish is reported failed in one line."""
+    use_cluster_site()
     from distributed import Client
 
-    client = Client(scheduler) if scheduler else Client(n_workers=jobs, threads_per_worker=1, processes=True)
+    client = (
+        Client(scheduler)
+        if scheduler
+        else Client(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+    )
     try:
         futures = {
             f: client.submit(run_one, cmd, root, pure=False, key=f"build-{f.stem}-{i}")
             for i, (f, cmd) in enumerate(commands.items())
         }
-        return {f: fut.result() for f, fut in futures.items()}
+        results = {}
+        for f, fut in futures.items():
+            try:
+                code, text, seconds = fut.result()
+            except Exception as exc:  # the task never finished: e.g. KilledWorker after repeated worker losses
+                code, text, seconds = 1, f"error: the cluster lost this build ({type(exc).__name__}: {exc})", 0.0
+            starts = _attempts(client, fut.key)
+            if starts > 1:
+                text = f"ran {starts} times: a worker was lost during an earlier attempt\n{text}".strip()
+            results[f] = code, text, seconds
+        return results
     finally:
         client.close()
+
+
+def _attempts(client, key) -> int:
+    """How many times the scheduler started the task (more than once when a worker was lost)."""
+    try:
+        story = client.story(key)
+    except Exception:  # an older scheduler, or a stand-in client
+        return 1
+    return max(1, sum(1 for event in story if len(event) > 2 and event[2] == "processing"))
