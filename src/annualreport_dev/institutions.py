@@ -257,7 +257,7 @@ class Institution:
 def place_of(k: int) -> str:
     place = PLACES[(k - 1) % len(PLACES)]
     rounds = (k - 1) // len(PLACES)
-    return place if rounds == 0 else f"{place}第{'一二三四'[rounds - 1]}"
+    return place if rounds == 0 else f"{place}第{'二三四'[rounds - 1]}"
 
 
 def institution(k: int) -> Institution:
