@@ -403,7 +403,7 @@ THREE_YEARS = (2019, 2020, 2021)
 
 
 def years3_project(base: Path) -> Path:
-    """Exactly the three demo years: params/2019–2021.yaml, no params/institutions/."""
+    """Exactly the three demo years: params/2019.yaml to params/2021.yaml, no params/institutions/."""
     return make_project(base / "years3", years=THREE_YEARS, institutions=False)
 
 

@@ -341,20 +341,19 @@ def _html(pipe: Pipeline) -> None:
 
 
 def _pdf(pipe: Pipeline) -> None:
-    from annualreport.report.render import PdfUnavailable, pdf_or_note
+    from annualreport.report.render import PdfUnavailable, render_pdfs
 
-    notes: list[str] = []
     # `all` asks for the PDF as `both` does: without pango, a note and no PDF rather than a failure
     formats = tuple("both" if f == "all" else f for f in pipe.options.formats)
-    for source, target in (("report_html", "report_pdf"), ("ledger_annex", "ledger_annex_pdf")):
-        try:
-            pdf, said = pdf_or_note(pipe.at(source), pipe.at(target), formats)
-        except PdfUnavailable as exc:
-            raise ReportError(str(exc)) from None
+    pairs = (("report_html", "report_pdf"), ("ledger_annex", "ledger_annex_pdf"))
+    try:  # the report and its annex laid out at once, on two cores
+        pdfs, notes = render_pdfs([(pipe.at(source), pipe.at(target)) for source, target in pairs], formats)
+    except PdfUnavailable as exc:
+        raise ReportError(str(exc)) from None
+    for (_, target), pdf in zip(pairs, pdfs, strict=True):
         if pdf is None:
             pipe.at(target).unlink(missing_ok=True)
-        notes += [n for n in said if n not in notes]  # the pango note once, not once per file
-    pipe.notes.extend(notes)
+    pipe.notes.extend(notes)  # the pango note once, not once per file
 
 
 def _docx(pipe: Pipeline) -> None:

@@ -14,7 +14,10 @@ from __future__ import annotations
 import copy
 import html
 import logging
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -194,6 +197,57 @@ def pdf_or_note(html_path: Path, out: Path, formats: tuple[str, ...]) -> tuple[P
         return None, [f"PDF skipped: WeasyPrint cannot load pango; {PANGO_HINT}"]
 
 
+def render_pdfs(jobs: list[tuple[Path, Path]], formats: tuple[str, ...]) -> tuple[list[Path | None], list[str]]:
+    """Several PDFs (the report and its ledger annex) at once: WeasyPrint lays out a document in one thread,
+    so each but the first is laid out by a child process (`python -m annualreport.report.render`) while this
+    process lays out the first; on one core, one after another. Same bytes either way (SOURCE_DATE_EPOCH is
+    inherited). Returns each PDF (None where skipped) and the notes, as pdf_or_note does."""
+    if not ({"pdf", "both"} & set(formats)):
+        return [None] * len(jobs), []
+    if len(jobs) < 2 or (os.cpu_count() or 1) < 2:
+        done = [pdf_or_note(src, out, formats) for src, out in jobs]
+        return [pdf for pdf, _ in done], list(dict.fromkeys(n for _, said in done for n in said))
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-m", "annualreport.report.render", str(src), str(out)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for src, out in jobs[1:]
+    ]
+    try:
+        first, notes = pdf_or_note(*jobs[0], formats)
+    finally:
+        ended = [(child, child.communicate()[1]) for child in children]
+    results = [first]
+    for (src, out), (child, err) in zip(jobs[1:], ended, strict=True):
+        if child.returncode == PDF_UNAVAILABLE_EXIT:
+            if "pdf" in formats:
+                raise PdfUnavailable(err.strip().splitlines()[-1])
+            results.append(None)
+        elif child.returncode != 0:
+            raise RuntimeError(
+                f"laying out {out.name} from {src.name} failed (exit {child.returncode}):\n{err[-2000:]}"
+            )
+        else:
+            results.append(out)
+    return results, notes
+
+
+PDF_UNAVAILABLE_EXIT = 3
+
+
+def _main(argv: list[str]) -> int:
+    """`python -m annualreport.report.render SRC.html OUT.pdf`: one PDF (render_pdfs' child)."""
+    try:
+        render_pdf(Path(argv[0]), Path(argv[1]))
+    except PdfUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return PDF_UNAVAILABLE_EXIT
+    return 0
+
+
 def render_pdf(html_path: Path, out: Path) -> Path:
     """The PDF from the same HTML, by WeasyPrint: A4, the inlined CJK faces embedded as CID fonts, with
     PDF_CSS on top (the embedded faces only). SOURCE_DATE_EPOCH (set by the build) fixes the PDF's
@@ -207,3 +261,7 @@ def render_pdf(html_path: Path, out: Path) -> Path:
     data = page.write_pdf(stylesheets=[weasyprint.CSS(string=PDF_CSS)])
     atomic_write_bytes(out, data)
     return out
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))
