@@ -23,7 +23,7 @@ export PYTHONHASHSEED := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help setup report plan reports validate new-year check-inputs lab test test-fast lint format hooks bench audit seed-check data lock clean distclean
-.PHONY: verify diff signoff cluster-setup cluster-scheduler cluster-worker lock-cluster
+.PHONY: verify diff signoff province cluster-setup cluster-scheduler cluster-worker lock-cluster
 
 ## help: list the targets (this text)
 help:
@@ -143,6 +143,10 @@ hooks: $(STAMP)
 ## bench: measure cold, naive, floor, no-op, incremental, 10x/100x and parallel builds (RUNS=3); writes build/bench/results.md
 bench: $(STAMP)
 	$(PY) -m annualreport_dev.bench --runs $(RUNS)
+
+## province: N fictional institutions × YEARS built through a local Dask cluster and measured (N=20, YEARS="2019 2020 2021"); build/province/results.md
+province: $(CLUSTER_STAMP)
+	$(PY) -m annualreport_dev.province --n $(or $(N),20) --years $(or $(YEARS),2019 2020 2021) $(ARGS)
 
 ## audit: check the pinned dependencies for known vulnerabilities (pip-audit in its own venv; exit 3 when the advisory service cannot be reached)
 audit: $(STAMP)

@@ -314,24 +314,85 @@ def test_a_published_file_changed_by_hand_is_republished(project, built):
     assert ledger.read_bytes() == original
 
 
-def test_damaged_cache_entries_are_detected_rerun_and_never_published(project, built):
-    """Every blob of the cache truncated or with one byte changed (a disk error, a half copy): a build
-    from scratch restores none of them, reruns every stage (saying why where it saw the damage) and
-    publishes the same bytes as before."""
+@pytest.mark.parametrize("damage", ["truncated", "corrupted"])
+def test_damaged_cache_entries_are_detected_rerun_and_never_published(project, built, damage):
+    """Every blob of the cache cut in half (a half copy) or with one byte changed (a disk error), so every
+    kind of stage output is damaged: cleaned frames, quarantines, validation results, Data Docs, ledger,
+    notebooks, HTML, PDF and Word. A build from scratch restores none of them, reruns every stage, says
+    where it saw the damage, and publishes the same bytes as before."""
     import shutil
 
     _build(project)
     out = project / "outputs" / "2020"
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.suffix != ".json"}
-    for i, blob in enumerate(sorted((project / "build" / "cache" / "blobs").rglob("*"))):
-        if blob.is_file():
-            data = blob.read_bytes()
-            blob.write_bytes(data[: len(data) // 2] if i % 2 else bytes([data[0] ^ 1]) + data[1:] if data else b"x")
+    blobs = [b for b in sorted((project / "build" / "cache" / "blobs").rglob("*")) if b.is_file()]
+    for blob in blobs:
+        data = blob.read_bytes()
+        blob.write_bytes(data[: len(data) // 2] if damage == "truncated" else bytes([data[0] ^ 1]) + data[1:])
     for folder in (out, project / "build" / "2020", project / "data" / "processed" / "2020"):
         shutil.rmtree(folder)
     result = _build(project)
     # (this project has no year before: the previous stage writes nothing, so has nothing to restore)
     assert [s.name for s in result.stages if s.status == "cached"] == ["previous"]
-    assert any("damaged" in s.reason for s in result.stages)
+    ran = [s for s in result.stages if s.status == "ran"]
+    assert {s.name for s in ran} >= {"html", "pdf", "docx", "figures", "report", "validate", "data-docs"}
+    # every stage that looked its entry up found it damaged; two had new keys and looked nothing up: the
+    # summary reruns with its datasets' validation, and html reads the executed report notebook (which
+    # records when it ran)
+    undamaged = {s.name: s.reason for s in ran if "damaged" not in s.reason}
+    assert undamaged == {
+        "validate": "datasets revalidated",
+        "html": "changed: build/2020/work/notebooks/40-report.ipynb",
+    }
     # the same bytes (the manifest aside: it records when and how long the build ran)
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.suffix != ".json"} == before
+
+
+@pytest.mark.parametrize("fails_at", ["copy", "manifest", "swap"])
+def test_a_full_disk_while_publishing_leaves_the_previous_report(project, built, monkeypatch, fails_at):
+    """A write that fails mid-publish (ENOSPC while copying into staging, while writing the manifest, or at
+    the final rename) leaves the published year as it was, no staging folder, and a one-line error; the
+    next build publishes."""
+    import errno
+    import os
+
+    from annualreport.build import driver
+
+    _build(project)
+    out = project / "outputs" / "2020"
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    narrative = project / "params" / "narrative" / "2020" / "talent.md"
+    original = narrative.read_text(encoding="utf-8")
+    narrative.write_text(original + "\n本段为磁盘已满测试所加。\n", encoding="utf-8")
+    full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    calls = {"n": 0}
+
+    def failing(real, after):  # the call after `after` good ones fails, once
+        def call(*args, **kw):
+            calls["n"] += 1
+            if calls["n"] == after + 1:
+                raise full
+            return real(*args, **kw)
+
+        return call
+
+    if fails_at == "copy":
+        monkeypatch.setattr(driver.shutil, "copyfile", failing(shutil.copyfile, 5))
+    elif fails_at == "manifest":
+        from annualreport.build import manifest
+
+        monkeypatch.setattr(manifest, "write_manifest", failing(manifest.write_manifest, 0))
+    else:  # the swap: the old year is renamed away, then renaming the new one in fails
+        monkeypatch.setattr(driver.os, "rename", failing(os.rename, 1))
+    try:
+        with pytest.raises(driver.PublishFailed) as exc:
+            _build(project)
+    finally:
+        monkeypatch.undo()
+        narrative.write_text(original, encoding="utf-8")
+    assert "No space left on device" in str(exc.value) and "published before is unchanged" in str(exc.value)
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert not (project / "build" / "2020" / "staging").exists()
+    assert not list(out.parent.glob(".2020.old"))
+    _build(project)  # nothing left over in the way
+    assert (out / "report.html").read_bytes() == before[Path("report.html")]

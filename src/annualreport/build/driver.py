@@ -84,16 +84,46 @@ def year_lock(root: Path, year: int | str):
 
 
 def publish(staging: Path, final: Path) -> None:
-    """Swap the finished staging folder into place: rename old away, rename new in, delete old."""
+    """Swap the finished staging folder into place: rename old away, rename new in, delete old. When the
+    second rename fails, the old folder is put back before the error goes on."""
     final.parent.mkdir(parents=True, exist_ok=True)
     old = final.parent / f".{final.name}.old"
     if old.exists():
         shutil.rmtree(old)
     if final.exists():
         os.rename(final, old)
-    os.rename(staging, final)
+    try:
+        os.rename(staging, final)
+    except OSError:
+        if old.exists() and not final.exists():
+            os.rename(old, final)
+        raise
     if old.exists():
-        shutil.rmtree(old)
+        shutil.rmtree(old, ignore_errors=True)  # the new year is in place; a leftover is removed next time
+
+
+class PublishFailed(ReportError):
+    """Writing the finished outputs failed (a full disk, a read-only folder): the earlier ones stay."""
+
+
+def stage_and_publish(work: Path, staging: Path, final: Path, write_manifest) -> None:
+    """Copy what is published into `staging`, write its manifest there, swap it into `final`. Any write
+    that fails (disk full) leaves `final` as it was, removes the half-written staging folder and says so
+    in one line."""
+    try:
+        if staging.exists():
+            shutil.rmtree(staging)
+        for f in _published_files(work):
+            dest = staging / f.relative_to(work)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, dest)
+        write_manifest(staging)
+        publish(staging, final)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        where = f" ({exc.filename})" if exc.filename else ""
+        kept = "the report published before is unchanged" if final.exists() else "nothing was published"
+        raise PublishFailed(f"could not publish {final}: {exc.strerror or exc}{where}; {kept}") from exc
 
 
 def _published_files(work: Path) -> list[Path]:
@@ -195,17 +225,15 @@ def build(
         if published_is_current(params, key):
             ran = any(s.status == "ran" for s in stages)
             return result(() if ran else ("nothing changed since the published build (--force rebuilds)",), not ran)
-        staging = work.parent / "staging"
-        if staging.exists():
-            shutil.rmtree(staging)
-        for f in _published_files(work):
-            dest = staging / f.relative_to(work)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(f, dest)
         from annualreport.build.manifest import write_manifest
 
-        write_manifest(
-            params, staging, started_at, time.monotonic() - started, formats, key, {s.name: s.status for s in stages}
+        statuses = {s.name: s.status for s in stages}
+        stage_and_publish(
+            work,
+            work.parent / "staging",
+            final,
+            lambda staging: write_manifest(
+                params, staging, started_at, time.monotonic() - started, formats, key, statuses
+            ),
         )
-        publish(staging, final)
         return result()
