@@ -15,10 +15,44 @@ ROOT = Path(__file__).resolve().parent.parent
 FILES = {"README.md": ("stages",), "docs/architecture.md": ("stages", "artefacts")}
 
 
+def stage_table() -> str:
+    """The stages as the Markdown table the README and docs/architecture.md show."""
+    from annualreport.build.stages import STAGES
+    from annualreport.project.catalog import ARTEFACTS
+
+    rows = ["| stage | notebook | after | does | writes |", "|---|---|---|---|---|"]
+    for s in STAGES:
+        writes = ", ".join(f"`{_shown(ARTEFACTS[a].pattern)}`" for a in s.writes)
+        rows.append(
+            f"| `{s.name}`{' (per dataset)' if s.per_dataset else ''} | "
+            f"{f'`{s.notebook}`' if s.notebook else 'driver'} | {', '.join(s.after) or '—'} | "
+            f"{s.does} | {writes} |"
+        )
+    return "\n".join(rows)
+
+
+def _shown(pattern: str) -> str:
+    return pattern.replace("{processed}", "data/processed/<id>").removeprefix("{work}/")
+
+
+def artefact_table() -> str:
+    """The artefact catalog as a Markdown table (docs/architecture.md)."""
+    from annualreport.project.catalog import ARTEFACTS
+
+    rows = [
+        "| artefact | path (work folder unless shown) | written by | read by | published | what |",
+        "|---|---|---|---|---|---|",
+    ]
+    for a in ARTEFACTS.values():
+        rows.append(
+            f"| `{a.name}` | `{_shown(a.pattern)}` | {a.writer} | {', '.join(a.readers)} | "
+            f"{'yes' if a.published else ''} | {a.what} |"
+        )
+    return "\n".join(rows)
+
+
 def tables() -> dict[str, str]:
     sys.path.insert(0, str(ROOT / "src"))
-    from annualreport.build.stages import artefact_table, stage_table
-
     return {"stages": stage_table(), "artefacts": artefact_table()}
 
 

@@ -332,28 +332,38 @@ def _ancestors(name: str) -> list[str]:
 def _html(pipe: Pipeline) -> None:
     from annualreport.report.render import render_html
 
-    title = report_title(pipe.params)
     # No colophon: the report names no tool (its sources are under each chart and table, the ledger is the annex).
-    render_html(pipe.at("executed", notebook="40-report"), pipe.at("report_html"), title)
+    render_html(pipe.at("executed", notebook="40-report"), pipe.at("report_html"), report_title(pipe.params))
+
+
+def _annex(pipe: Pipeline) -> None:
     from annualreport.report.annex import write_annex
 
-    write_annex(pipe.params, pipe.work, pipe.at("ledger_annex"), title)
+    write_annex(pipe.params, pipe.work, pipe.at("ledger_annex"), report_title(pipe.params))
 
 
-def _pdf(pipe: Pipeline) -> None:
-    from annualreport.report.render import PdfUnavailable, render_pdfs
+def _pdf_of(pipe: Pipeline, source: str, target: str, child: bool) -> None:
+    from annualreport.report.render import PdfUnavailable, pdf_or_note
 
     # `all` asks for the PDF as `both` does: without pango, a note and no PDF rather than a failure
     formats = tuple("both" if f == "all" else f for f in pipe.options.formats)
-    pairs = (("report_html", "report_pdf"), ("ledger_annex", "ledger_annex_pdf"))
-    try:  # the report and its annex laid out at once, on two cores
-        pdfs, notes = render_pdfs([(pipe.at(source), pipe.at(target)) for source, target in pairs], formats)
+    try:
+        pdf, notes = pdf_or_note(pipe.at(source), pipe.at(target), formats, child=child)
     except PdfUnavailable as exc:
         raise ReportError(str(exc)) from None
-    for (_, target), pdf in zip(pairs, pdfs, strict=True):
-        if pdf is None:
-            pipe.at(target).unlink(missing_ok=True)
-    pipe.notes.extend(notes)  # the pango note once, not once per file
+    if pdf is None:
+        pipe.at(target).unlink(missing_ok=True)
+    pipe.notes.extend(n for n in notes if n not in pipe.notes)  # the pango note once, not once per file
+
+
+def _pdf(pipe: Pipeline) -> None:
+    _pdf_of(pipe, "report_html", "report_pdf", child=False)
+
+
+def _annex_pdf(pipe: Pipeline) -> None:
+    # laid out by a child process: this thread only waits, so the driver's other stages (the report's
+    # HTML and PDF) go on beside it on another core
+    _pdf_of(pipe, "ledger_annex", "ledger_annex_pdf", child=True)
 
 
 def _docx(pipe: Pipeline) -> None:
@@ -368,7 +378,7 @@ def _docx(pipe: Pipeline) -> None:
     )
 
 
-IN_PROCESS = {"html": _html, "pdf": _pdf, "docx": _docx}
+IN_PROCESS = {"html": _html, "annex": _annex, "pdf": _pdf, "annex-pdf": _annex_pdf, "docx": _docx}
 
 
 def report_title(params: Params) -> str:

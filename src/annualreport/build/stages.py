@@ -190,9 +190,16 @@ def report_inputs(pipe: Pipeline) -> dict[str, str]:
 
 def html_inputs(pipe: Pipeline) -> dict[str, str]:
     out = pipe.common("html")
+    out.update(pipe.files(pipe.at("executed", notebook="40-report"), pipe.at("ledger"), pipe.params.path))
+    out.update(pipe.tree(pipe.root / "templates" / "report"))
+    out["fonts"] = pipe.font_key()
+    return out
+
+
+def annex_inputs(pipe: Pipeline) -> dict[str, str]:
+    out = pipe.common("annex")
     out.update(
         pipe.files(
-            pipe.at("executed", notebook="40-report"),
             pipe.at("ledger"),
             pipe.params.path,
             pipe.params.narrative_dir / "sections.yaml",  # the annex's sections, in the report's order
@@ -205,7 +212,13 @@ def html_inputs(pipe: Pipeline) -> dict[str, str]:
 
 def pdf_inputs(pipe: Pipeline) -> dict[str, str]:
     out = pipe.common("pdf")
-    out.update(pipe.files(pipe.at("report_html"), pipe.at("ledger_annex")))
+    out.update(pipe.files(pipe.at("report_html")))
+    return out
+
+
+def annex_pdf_inputs(pipe: Pipeline) -> dict[str, str]:
+    out = pipe.common("annex-pdf")
+    out.update(pipe.files(pipe.at("ledger_annex")))
     return out
 
 
@@ -300,20 +313,37 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         "html",
-        "renders the executed report notebook to HTML (nbconvert) and the ledger annex, every number "
-        "the report shows by section (the report's figures link to its rows)",
+        "renders the executed report notebook to HTML (nbconvert); the report's figures link to their rows "
+        "in the ledger annex",
         html_inputs,
-        ("report_html", "ledger_annex"),
-        ("report.render", "report.annex"),
+        ("report_html",),
+        ("report.render",),
         after=("report",),
     ),
     Stage(
+        "annex",
+        "writes the ledger annex: every number the report shows, by section, with its definition and the "
+        "rows it was computed from (HTML)",
+        annex_inputs,
+        ("ledger_annex",),
+        ("report.annex",),
+        after=("figures",),
+    ),
+    Stage(
         "pdf",
-        "lays out the HTML report and the ledger annex as PDF (WeasyPrint)",
+        "lays out the HTML report as PDF (WeasyPrint)",
         pdf_inputs,
-        ("report_pdf", "ledger_annex_pdf"),
+        ("report_pdf",),
         ("report.render",),
         after=("html",),
+    ),
+    Stage(
+        "annex-pdf",
+        "lays out the ledger annex as PDF (WeasyPrint, in a process of its own beside the report's stages)",
+        annex_pdf_inputs,
+        ("ledger_annex_pdf",),
+        ("report.render",),
+        after=("annex",),
     ),
     Stage(
         "docx",
@@ -330,7 +360,11 @@ BY_NAME: dict[str, Stage] = {s.name: s for s in STAGES}
 # docx existed) and all (html, pdf and docx: the default). The HTML is always built: the PDF and the
 # Word document are made from it.
 FORMATS = ("html", "pdf", "docx", "both", "all")
-ASKED_BY = {"pdf": {"pdf", "both", "all"}, "docx": {"docx", "all"}}  # optional stage -> formats asking for it
+ASKED_BY = {
+    "pdf": {"pdf", "both", "all"},
+    "annex-pdf": {"pdf", "both", "all"},
+    "docx": {"docx", "all"},
+}  # optional stage -> formats asking for it
 
 
 def asks_for(formats: tuple[str, ...], stage: str) -> bool:
@@ -359,38 +393,3 @@ def declared_outputs(pipe: Pipeline, name: str) -> list[Path]:
     if stage == "report":
         return [pipe.at("executed", notebook="40-report")]
     return [pipe.at(a) for a in BY_NAME[stage].writes]
-
-
-def stage_table() -> str:
-    """The stages as the Markdown table the README and docs/architecture.md show."""
-    from annualreport.project.catalog import ARTEFACTS
-
-    rows = ["| stage | notebook | after | does | writes |", "|---|---|---|---|---|"]
-    for s in STAGES:
-        writes = ", ".join(f"`{_shown(ARTEFACTS[a].pattern)}`" for a in s.writes)
-        rows.append(
-            f"| `{s.name}`{' (per dataset)' if s.per_dataset else ''} | "
-            f"{f'`{s.notebook}`' if s.notebook else 'driver'} | {', '.join(s.after) or '—'} | "
-            f"{s.does} | {writes} |"
-        )
-    return "\n".join(rows)
-
-
-def _shown(pattern: str) -> str:
-    return pattern.replace("{processed}", "data/processed/<id>").removeprefix("{work}/")
-
-
-def artefact_table() -> str:
-    """The artefact catalog as a Markdown table (docs/architecture.md)."""
-    from annualreport.project.catalog import ARTEFACTS
-
-    rows = [
-        "| artefact | path (work folder unless shown) | written by | read by | published | what |",
-        "|---|---|---|---|---|---|",
-    ]
-    for a in ARTEFACTS.values():
-        rows.append(
-            f"| `{a.name}` | `{_shown(a.pattern)}` | {a.writer} | {', '.join(a.readers)} | "
-            f"{'yes' if a.published else ''} | {a.what} |"
-        )
-    return "\n".join(rows)

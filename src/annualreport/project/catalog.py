@@ -180,7 +180,7 @@ ARTEFACTS: dict[str, Artefact] = {
             "a notebook's log lines (the notebook links it instead of printing them)",
             published=True,
         ),
-        Artefact("report_html", "{work}/report.html", "html", ("pdf", "publish"), "the report", published=True),
+        Artefact("report_html", "{work}/report.html", "html", ("pdf", "docx", "publish"), "the report", published=True),
         Artefact("report_pdf", "{work}/report.pdf", "pdf", ("publish",), "the report as PDF", published=True),
         Artefact(
             "report_docx",
@@ -193,14 +193,19 @@ ARTEFACTS: dict[str, Artefact] = {
         Artefact(
             "ledger_annex",
             "{work}/ledger.html",
-            "html",
-            ("pdf", "publish"),
+            "annex",
+            ("annex-pdf", "publish"),
             "the ledger annex (附件：数据来源与指标台账): every number the report shows, by section; "
             "the report's figures link to its rows",
             published=True,
         ),
         Artefact(
-            "ledger_annex_pdf", "{work}/ledger.pdf", "pdf", ("publish",), "the ledger annex as PDF", published=True
+            "ledger_annex_pdf",
+            "{work}/ledger.pdf",
+            "annex-pdf",
+            ("publish",),
+            "the ledger annex as PDF",
+            published=True,
         ),
         Artefact(
             "manifest",

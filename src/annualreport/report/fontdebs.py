@@ -78,21 +78,30 @@ def cached(folder: Path) -> dict[str, Path]:
 def fetch(folder: Path, prepare, run=subprocess.run) -> tuple[dict[str, Path], list[str]]:
     """Fetch, check and prepare each pinned face not yet in `folder`. `prepare(src, face, out)` cuts
     the face down (report/fonts.py). Returns the faces present and one line per face that failed."""
-    problems = []
     if os.environ.get("ANNUALREPORT_FONTS_FETCH", "1") == "0":
         return cached(folder), []
-    for deb in DEBS:
-        if (folder / deb.out).is_file():
-            continue
-        try:
-            with tempfile.TemporaryDirectory(prefix="annualreport-deb-") as tmp:
-                src = _download(deb, Path(tmp), run)
-                folder.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(Path(tmp) / "x" / deb.copyright, folder / f"{deb.package}.copyright")
-                prepare(src, deb.face, folder / deb.out)
-        except (FetchError, OSError, subprocess.SubprocessError, ValueError, TTLibError) as exc:
-            problems.append(f"{deb.package}={deb.version}: {exc}")
+    problems = [line for deb in missing(folder) if (line := fetch_one(deb, folder, prepare, run))]
     return cached(folder), problems
+
+
+def missing(folder: Path) -> list[DebFont]:
+    """The pinned faces not yet prepared in `folder` (none when fetching is switched off)."""
+    if os.environ.get("ANNUALREPORT_FONTS_FETCH", "1") == "0":
+        return []
+    return [deb for deb in DEBS if not (folder / deb.out).is_file()]
+
+
+def fetch_one(deb: DebFont, folder: Path, prepare, run=subprocess.run) -> str | None:
+    """Fetch, check and prepare one face; None, or the line saying why it failed."""
+    try:
+        with tempfile.TemporaryDirectory(prefix="annualreport-deb-") as tmp:
+            src = _download(deb, Path(tmp), run)
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(Path(tmp) / "x" / deb.copyright, folder / f"{deb.package}.copyright")
+            prepare(src, deb.face, folder / deb.out)
+    except (FetchError, OSError, subprocess.SubprocessError, ValueError, TTLibError) as exc:
+        return f"{deb.package}={deb.version}: {exc}"
+    return None
 
 
 def _download(deb: DebFont, tmp: Path, run) -> Path:

@@ -104,26 +104,48 @@ def _fonttools() -> str:
 
 def ensure_fonts(fetch: bool = False) -> dict[str, Path]:
     """Make (once) and return the static Regular and Bold Noto Sans SC faces; also prepare (once) the
-    serif body face and, with `fetch`, the pinned Debian faces (a warning line per face that failed)."""
+    serif body face and, with `fetch`, the pinned Debian faces (a warning line per face that failed).
+    The faces are independent: on a machine with several cores each is made in a process of its own."""
     paths = font_paths()
+    jobs: list[tuple] = []
     if not serif_path().exists():
-        log.warning("preparing the serif CJK face once for this machine (about 10 s)")
+        jobs.append(("serif",))
+    if fetch:
+        jobs += [("deb", deb.package) for deb in fontdebs.missing(deb_folder())]
+    jobs += [("instance", style) for style, path in paths.items() if not path.exists()]
+    if not jobs:
+        return paths
+    log.warning("preparing the report's CJK faces once for this machine (%d of them, about 20 s)", len(jobs))
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            results = list(pool.map(_make, jobs))
+    else:
+        results = [_make(job) for job in jobs]
+    for line in filter(None, results):
+        log.warning("font not fetched, the report falls back (docs/fonts.md): %s", line)
+    return paths
+
+
+def _make(job: tuple) -> str | None:
+    """One face (run in a worker process): None, or the line saying why a fetched face failed."""
+    kind, name = job[0], job[-1]
+    if kind == "serif":
         prepare(serif_source(), None, serif_path())
         (serif_path().parent / "OFL.txt").write_text(serif_licence_text(), encoding="utf-8")
-    if fetch:
-        _, problems = fontdebs.fetch(deb_folder(), prepare)
-        for line in problems:
-            log.warning("font not fetched, the report falls back (docs/fonts.md): %s", line)
-    if all(p.exists() for p in paths.values()):
-        return paths
+        return None
+    if kind == "deb":
+        deb = next(d for d in fontdebs.DEBS if d.package == name)
+        return fontdebs.fetch_one(deb, deb_folder(), prepare)
     from fontTools.ttLib import TTFont
 
-    log.warning("building the CJK font instances once for this machine (about 30 s)")
     src = TTFont(source_font(), recalcTimestamp=False)
     _subset(src, charset())
-    for style, weight in WEIGHTS.items():
-        _save(_instance(src, style, weight), paths[style])
-    return paths
+    _save(_instance(src, name, WEIGHTS[name]), font_paths()[name])
+    return None
 
 
 def _instance(src, style: str, weight: int):

@@ -184,12 +184,18 @@ def weasyprint_module():
     return weasyprint
 
 
-def pdf_or_note(html_path: Path, out: Path, formats: tuple[str, ...]) -> tuple[Path | None, list[str]]:
+def pdf_or_note(
+    html_path: Path, out: Path, formats: tuple[str, ...], child: bool = False
+) -> tuple[Path | None, list[str]]:
     """Render the PDF when asked. Without pango: with FORMAT=both, build the HTML only and return a
-    one-line note saying why; with FORMAT=pdf, fail."""
+    one-line note saying why; with FORMAT=pdf, fail. `child`: lay it out in a child process
+    (`python -m annualreport.report.render`), so the calling thread holds no lock while WeasyPrint works
+    and other stages of the build run beside it; on one core, in this process."""
     if not ({"pdf", "both"} & set(formats)):
         return None, []
     try:
+        if child and (os.cpu_count() or 1) > 1:
+            return render_pdf_in_child(html_path, out), []
         return render_pdf(html_path, out), []
     except PdfUnavailable:
         if "pdf" in formats:
@@ -197,42 +203,17 @@ def pdf_or_note(html_path: Path, out: Path, formats: tuple[str, ...]) -> tuple[P
         return None, [f"PDF skipped: WeasyPrint cannot load pango; {PANGO_HINT}"]
 
 
-def render_pdfs(jobs: list[tuple[Path, Path]], formats: tuple[str, ...]) -> tuple[list[Path | None], list[str]]:
-    """Several PDFs (the report and its ledger annex) at once: WeasyPrint lays out a document in one thread,
-    so each but the first is laid out by a child process (`python -m annualreport.report.render`) while this
-    process lays out the first; on one core, one after another. Same bytes either way (SOURCE_DATE_EPOCH is
-    inherited). Returns each PDF (None where skipped) and the notes, as pdf_or_note does."""
-    if not ({"pdf", "both"} & set(formats)):
-        return [None] * len(jobs), []
-    if len(jobs) < 2 or (os.cpu_count() or 1) < 2:
-        done = [pdf_or_note(src, out, formats) for src, out in jobs]
-        return [pdf for pdf, _ in done], list(dict.fromkeys(n for _, said in done for n in said))
-    children = [
-        subprocess.Popen(
-            [sys.executable, "-m", "annualreport.report.render", str(src), str(out)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
+def render_pdf_in_child(html_path: Path, out: Path) -> Path:
+    """render_pdf in a child process (same bytes: SOURCE_DATE_EPOCH is inherited)."""
+    cmd = [sys.executable, "-m", "annualreport.report.render", str(html_path), str(out)]
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if proc.returncode == PDF_UNAVAILABLE_EXIT:
+        raise PdfUnavailable(proc.stderr.strip().splitlines()[-1])
+    if proc.returncode != 0:
+        raise RuntimeError(
+            f"laying out {out.name} from {html_path.name} failed (exit {proc.returncode}):\n{proc.stderr[-2000:]}"
         )
-        for src, out in jobs[1:]
-    ]
-    try:
-        first, notes = pdf_or_note(*jobs[0], formats)
-    finally:
-        ended = [(child, child.communicate()[1]) for child in children]
-    results = [first]
-    for (src, out), (child, err) in zip(jobs[1:], ended, strict=True):
-        if child.returncode == PDF_UNAVAILABLE_EXIT:
-            if "pdf" in formats:
-                raise PdfUnavailable(err.strip().splitlines()[-1])
-            results.append(None)
-        elif child.returncode != 0:
-            raise RuntimeError(
-                f"laying out {out.name} from {src.name} failed (exit {child.returncode}):\n{err[-2000:]}"
-            )
-        else:
-            results.append(out)
-    return results, notes
+    return out
 
 
 PDF_UNAVAILABLE_EXIT = 3
