@@ -10,20 +10,24 @@ largest sum of resident memory over the build's whole process tree (driver and k
 every 0.1 s from /proc. The table is printed and written to `--out` (Markdown).
 
 Cases:
-- cold: one year, HTML + PDF, empty cache and work folders, environment ready;
+- cold: one year, HTML + PDF of the report and its ledger annex (`--format both`), empty cache and work
+  folders, environment ready;
 - naive: the same notebooks by the `papermill` CLI one after another, then `jupyter nbconvert --to html`
-  on each, then the `weasyprint` CLI for the PDF: what the design card gives without care;
-- floor: the same cleaning, validation, Data Docs, figures and rendering called from one Python
+  on each, the ledger annex written, then the `weasyprint` CLI for both PDFs: what the design card gives
+  without care;
+- floor: the same cleaning, validation, Data Docs, figures, annex and rendering called from one Python
   process, no notebooks, no kernels;
 - no-op: a second build with nothing changed;
 - one raw file: one value in one office file changed (one trainee more), then put back;
 - one narrative: one sentence added to one narrative file, then removed;
 - 10x, 100x: the demo data at 10 and 100 times the rows (`python -m annualreport_dev.demo --scale N`);
 - three years: 2019, 2020 and 2021 built at once (`python -m annualreport reports`), cold; its copy
-  holds exactly those three params files (no params/institutions/).
+  holds exactly those three params files (no params/institutions/);
+- fresh: `git clone` of HEAD and `make report` in it, with empty package (uv, pip) and font caches: what
+  a new user waits for before the first report (HTML, PDF, Word).
 
 Runs: the fast cases (cold, floor, no-op, raw, narrative) run `--runs` times; the slow ones (naive,
-x10, x100, years3) run once by default (`SLOW_RUNS`), so `make bench` (RUNS=3) runs every case in one
+x10, x100, years3, fresh) run once by default (`SLOW_RUNS`), so `make bench` (RUNS=3) runs every case in one
 invocation within 45 minutes on a 2-core machine; `--runs-for case=N` sets any case's count. Each
 run of `raw` and `narrative` makes a change of its own (training.csv 121→122, then 123, ...; a
 sentence saying which run in Chinese numerals), so no run measures a cache hit of an earlier one.
@@ -52,8 +56,8 @@ from annualreport.project.paths import repo_root
 YEAR_FILE = re.compile(r"\d{4}\.yaml")
 
 YEAR = 2020
-CASES = ("cold", "naive", "floor", "noop", "raw", "narrative", "x10", "x100", "years3")
-SLOW_RUNS = {"naive": 1, "x10": 1, "x100": 1, "years3": 1}  # runs of the slow cases unless --runs-for
+CASES = ("cold", "naive", "floor", "noop", "raw", "narrative", "x10", "x100", "years3", "fresh")
+SLOW_RUNS = {"naive": 1, "x10": 1, "x100": 1, "years3": 1, "fresh": 1}  # runs of the slow cases unless --runs-for
 GB = 2**30
 # case: (what it is compared with, the largest value allowed, text). None: the median in seconds;
 # "peak": the case's peak memory in bytes; a case name: the ratio of the medians.
@@ -63,6 +67,7 @@ TARGETS = {
     "raw": [("cold", 0.5, "≤ 0.5 × cold")],
     "x100": [("cold", 3.0, "≤ 3 × the 1× build"), ("peak", 2 * GB, "peak ≤ 2 GB")],
     "years3": [("cold", 1.4, "≤ 1.4 × one year")],
+    "fresh": [(None, 60.0, "≤ 60 s")],
 }
 
 
@@ -213,8 +218,11 @@ def reset(project: Path) -> None:
         shutil.rmtree(project / d, ignore_errors=True)
 
 
+FORMAT = "both"  # HTML and PDF of the report and its ledger annex: what naive and floor make too
+
+
 def build_cmd(year: int = YEAR, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "annualreport", "build", "--year", str(year), "-q", *extra]
+    return [sys.executable, "-m", "annualreport", "build", "--year", str(year), "--format", FORMAT, "-q", *extra]
 
 
 def places_for(project: Path):
@@ -325,6 +333,12 @@ def case_naive(project: Path, run_no: int = 1) -> tuple[float, int]:
         )
         total, peak = total + t, max(peak, m)
     t, m = run([str(bindir / "weasyprint"), str(out / "40-report.html"), str(out / "naive.pdf")], project, env)
+    total, peak = total + t, max(peak, m)
+    # the ledger annex, written from the naive run's ledger, and its PDF by the CLI too
+    annex = f"from annualreport.project.params import load_params; from annualreport.report.annex import write_annex; p = load_params('params/{YEAR}.yaml'); write_annex(p, __import__('pathlib').Path('build/naive/work'), __import__('pathlib').Path('build/naive/ledger.html'), 'naive')"
+    t, m = run([sys.executable, "-c", annex], project, env)
+    total, peak = total + t, max(peak, m)
+    t, m = run([str(bindir / "weasyprint"), str(out / "ledger.html"), str(out / "ledger.pdf")], project, env)
     return total + t, max(peak, m)
 
 
@@ -339,6 +353,7 @@ from annualreport.project.params import load_params
 from annualreport.report.views import Report
 from annualreport.build.scheduler import report_title
 from annualreport.project.catalog import places
+from annualreport.report.annex import write_annex
 import nbformat
 p = load_params("params/{year}.yaml")
 at = places(p)
@@ -355,7 +370,9 @@ stages.run_figures(str(p.path), str(work))
 nb = Report.load(str(p.path), str(work)).as_notebook()
 nbformat.write(nb, str(work / "report.ipynb"))
 render.render_html(work / "report.ipynb", at("report_html"), report_title(p), "floor")
+write_annex(p, work, at("ledger_annex"), report_title(p))
 render.render_pdf(at("report_html"), at("report_pdf"))
+render.render_pdf(at("ledger_annex"), at("ledger_annex_pdf"))
 """
 
 
@@ -409,7 +426,26 @@ def years3_project(base: Path) -> Path:
 
 def case_years3(project: Path, run_no: int = 1) -> tuple[float, int]:
     reset(project)
-    return run([sys.executable, "-m", "annualreport", "reports"], project, env_for(project))
+    return run([sys.executable, "-m", "annualreport", "reports", "--format", FORMAT], project, env_for(project))
+
+
+def case_fresh(base: Path, run_no: int = 1) -> tuple[float, int]:
+    """`git clone` of this checkout's HEAD, then `make report` as a new user runs it: the venv made, the
+    lock installed, the kernel registered, the fonts prepared and 2020 built (HTML, PDF, Word), with empty
+    package and font caches (so the packages are downloaded again)."""
+    dest = base / "fresh"
+    shutil.rmtree(dest, ignore_errors=True)
+    subprocess.run(["git", "clone", "--quiet", str(repo_root()), str(dest)], check=True)
+    caches = base / "fresh-caches"
+    shutil.rmtree(caches, ignore_errors=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("ANNUALREPORT_ROOT", "VIRTUAL_ENV", "PYTHONPATH")}
+    env.update(
+        ANNUALREPORT_CACHE=str(caches / "annualreport"),
+        UV_CACHE_DIR=str(caches / "uv"),
+        PIP_NO_CACHE_DIR="1",
+        ANNUALREPORT_SALT="bench",
+    )
+    return run(["make", "report"], dest, env)
 
 
 # ----------------------------------------------------------------------------- table
@@ -439,6 +475,7 @@ LABELS = {
     "x10": "demo data 10×",
     "x100": "demo data 100×",
     "years3": "three years in parallel (2019–2021), cold",
+    "fresh": "fresh clone: `make report` (venv, locked install, kernel, fonts, build with Word), empty caches",
 }
 
 
@@ -569,6 +606,8 @@ def main(argv: list[str] | None = None) -> int:
             target, fn = project, fns[case]
         elif case in ("x10", "x100"):
             target, fn = scaled_project(base, int(case[1:])), case_scaled
+        elif case == "fresh":
+            target, fn = base, case_fresh
         else:
             target, fn = years3_project(base), case_years3
         results[case] = []
