@@ -105,12 +105,12 @@ def test_table_x100_time_and_peak_are_two_targets():
 
 def test_slow_cases_run_once_unless_asked():
     counts = bench.runs_per_case(list(bench.CASES), 3, {})
-    assert {c for c, n in counts.items() if n == 1} == {"naive", "x10", "x100", "years3"}
+    assert {c for c, n in counts.items() if n == 1} == {"naive", "x10", "x100", "years3", "fresh"}
     assert all(counts[c] == 3 for c in ("cold", "floor", "noop", "raw", "narrative"))
     counts = bench.runs_per_case(["x100", "cold"], 3, bench.parse_runs_for(["x100=2", "cold=5"]))
     assert counts == {"x100": 2, "cold": 5}
     assert bench.runs_text(3, bench.runs_per_case(list(bench.CASES), 3, {})) == (
-        "3 (median shown); naive, x10, x100, years3: 1"
+        "3 (median shown); naive, x10, x100, years3, fresh: 1"
     )
     for bad in ("x100", "nope=2", "x100=0", "x100=a"):
         with pytest.raises(ValueError):
