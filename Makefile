@@ -43,7 +43,7 @@ help:
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11 is required)"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet "uv==$(UV_VERSION)" && $(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.lock \
+	$(PY) -m pip install --quiet "uv==$(UV_VERSION)" && $(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) -r requirements.lock \
 	  || $(PY) -m pip install --quiet -r requirements.lock
 	@rm -f "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/annualreport.pth"
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
