@@ -48,11 +48,15 @@ $(STAMP): requirements.lock pyproject.toml
 	@rm -f "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/annualreport.pth"
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(PY) -m ipykernel install --sys-prefix --name annualreport --display-name "annualreport (.venv)" >/dev/null
-	$(PY) -c "from annualreport.report import fonts; fonts.ensure_fonts(fetch=True)"
 	@touch $@
+
+# The report's CJK faces are made once per machine (~/.cache/annualreport/fonts, about 20 s): by `setup` and
+# before the tests; a first `make report` makes them in a child process while its first stages run.
+FONTS := $(PY) -c "from annualreport.report import fonts; fonts.ensure_fonts(fetch=True)"
 
 ## setup: create .venv with the pinned dependencies, register the Jupyter kernel, prepare fonts
 setup: $(STAMP)
+	@$(FONTS)
 
 ## report: build YEAR (default 2020) into outputs/YEAR/, rerunning only what changed: FORMAT=html|pdf|docx|both|all (default all: HTML, PDF and Word; both: HTML and PDF), ALLOW_WARNINGS=0 blocks on warnings
 report: $(STAMP)
@@ -118,10 +122,12 @@ cluster-worker: $(CLUSTER_STAMP)
 
 ## test: run the whole test suite (pytest; what CI runs; installs the cluster lock too, for the Dask test)
 test: $(STAMP) $(CLUSTER_STAMP)
+	@$(FONTS)
 	$(PY) -m pytest
 
 ## test-fast: the unit lane, under 90 s: no end-to-end builds (marker build) and no slow tests (marker slow)
 test-fast: $(STAMP)
+	@$(FONTS)
 	$(PY) -m pytest -m "not build and not slow"
 
 ## lint: ruff check, ruff format --check and notebooks without outputs (runs all three; fails if any fails)

@@ -164,6 +164,22 @@ def published_is_current(params: Params, key: str) -> bool:
     return True
 
 
+@contextmanager
+def _fonts_alongside(needed: bool):
+    """On a machine without the report's faces (the first build after a fresh setup), they are made by a
+    child process while the build's first stages run (report/fonts.py prepare_in_background)."""
+    child = None
+    if needed:
+        from annualreport.report import fonts
+
+        child = fonts.prepare_in_background()
+    try:
+        yield
+    finally:
+        if child is not None:
+            child.wait()
+
+
 def build(
     year: int,
     params_file: str | None = None,
@@ -195,7 +211,7 @@ def build(
         workers=workers,
         timeout=params.data["build"]["timeout_seconds"],
     )
-    with year_lock(root, params.build_id):
+    with year_lock(root, params.build_id), _fonts_alongside(not (dry_run or clean_only)):
         pipe = Pipeline(params, options)
         stages = pipe.run(("validate",) if clean_only else None)
         work = params.work_dir

@@ -105,16 +105,44 @@ def _fonttools() -> str:
 def ensure_fonts(fetch: bool = False) -> dict[str, Path]:
     """Make (once) and return the static Regular and Bold Noto Sans SC faces; also prepare (once) the
     serif body face and, with `fetch`, the pinned Debian faces (a warning line per face that failed).
-    The faces are independent: on a machine with several cores each is made in a process of its own."""
-    paths = font_paths()
-    jobs: list[tuple] = []  # the longest first (the Noto CJK package is a large download), so two cores balance
+    The faces are independent: on a machine with several cores each is made in a process of its own.
+    Processes preparing faces take turns (a lock in the font cache): one waits for the other, then finds
+    the faces made."""
+    if not _jobs(fetch):
+        return font_paths()
+    with _locked():
+        return _ensure_locked(fetch)
+
+
+def _jobs(fetch: bool) -> list[tuple]:
+    """The faces still to make, the longest first (the Noto CJK package is a large download), so two
+    cores balance."""
+    jobs: list[tuple] = []
     if fetch:
         jobs += [("deb", deb.package) for deb in fontdebs.missing(deb_folder())][::-1]
     if not serif_path().exists():
         jobs.append(("serif",))
-    jobs += [("instance", style) for style, path in paths.items() if not path.exists()]
+    return jobs + [("instance", style) for style, path in font_paths().items() if not path.exists()]
+
+
+@contextlib.contextmanager
+def _locked():
+    import fcntl
+
+    lock = font_paths()["Regular"].parent.parent / ".lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _ensure_locked(fetch: bool) -> dict[str, Path]:
+    jobs = _jobs(fetch)
     if not jobs:
-        return paths
+        return font_paths()
     log.warning("preparing the report's CJK faces once for this machine (%d of them, about 20 s)", len(jobs))
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers > 1:
@@ -127,7 +155,30 @@ def ensure_fonts(fetch: bool = False) -> dict[str, Path]:
         results = [_make(job) for job in jobs]
     for line in filter(None, results):
         log.warning("font not fetched, the report falls back (docs/fonts.md): %s", line)
-    return paths
+    return font_paths()
+
+
+def prepare_in_background():
+    """When faces are missing (a first build on a new machine), start making them, with the Debian faces,
+    in a child process and return it once it holds the lock: the build's first stages (cleaning,
+    validation, figures) need no font and run meanwhile; whatever needs a face waits for the child.
+    None when every face is there."""
+    if not _jobs(fetch=True):
+        return None
+    import subprocess
+    import sys
+
+    code = "from annualreport.report import fonts; fonts._background_child()"
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    child.stdout.readline()  # "locked" (or nothing, when the child failed: the stages make the faces then)
+    return child
+
+
+def _background_child() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    with _locked():
+        print("locked", flush=True)
+        _ensure_locked(fetch=True)
 
 
 def _make(job: tuple) -> str | None:
@@ -359,5 +410,6 @@ def subset_base64(style: str | Path, text: str) -> str:
 def font_key() -> str:
     """Identifies the prepared faces (recipe, fontTools, source fonts, which Debian faces this machine
     has): part of stage keys, so a machine that falls back never reuses another's cached pages."""
-    debs = ",".join(sorted(fontdebs.cached(deb_folder())))
+    with _locked():  # faces being made (by a build's background child) are waited for, not half seen
+        debs = ",".join(sorted(fontdebs.cached(deb_folder())))
     return hashlib.sha256(f"{_key()}|{serif_path().parent.name}|{deb_folder().name}:{debs}".encode()).hexdigest()[:16]
