@@ -46,7 +46,8 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet "uv==$(UV_VERSION)" && $(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) -r requirements.lock \
 	  || $(PY) -m pip install --quiet -r requirements.lock
 	@rm -f "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/annualreport.pth"
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps --no-build-isolation -e . 2>/dev/null \
+	  || $(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(PY) -m ipykernel install --sys-prefix --name annualreport --display-name "annualreport (.venv)" >/dev/null
 	@touch $@
 

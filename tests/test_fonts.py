@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from annualreport.report import fontdebs, fonts, render
+from annualreport.report import fontconvert, fontdebs, fonts, render
 
 
 def _deb(tmp_path: Path, content: bytes = b"fake deb") -> fontdebs.DebFont:
@@ -136,7 +136,7 @@ def test_a_cff_face_becomes_truetype_with_the_same_characters():
 
     font = TTFont(fonts.serif_source(), recalcTimestamp=False, lazy=True)
     fonts._subset(font, "中文报告一、")
-    fonts._to_truetype(font)
+    fontconvert.to_truetype(font)
     import io
 
     buf = io.BytesIO()
@@ -172,3 +172,26 @@ def test_heading_forms_are_marked_whatever_the_depth():
     assert '<h3 id="sec-2" class="sec sec-l2" data-num="3">' in out
     assert '<h5 id="sec-3" class="sec sec-l4" data-num="4">' in out
     assert '<h2 class="sec sec-l1" id="quality">附' in out and '<h2 class="toc-title">' in out
+
+
+def test_a_process_making_faces_is_waited_for(tmp_path, monkeypatch):
+    """While another process holds the font cache's lock (a first build's background child making the faces),
+    font_key and ensure_fonts wait for it instead of seeing half of the faces or making them twice."""
+    import subprocess
+    import sys
+    import time
+
+    monkeypatch.setenv("ANNUALREPORT_CACHE", str(tmp_path))
+    code = "import time; from annualreport.report import fonts\nwith fonts._locked():\n print('locked', flush=True); time.sleep(1.5)"
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "locked"
+    started = time.monotonic()
+    fonts.font_key()
+    assert time.monotonic() - started >= 1.0
+    child.wait()
+    # with every face made, neither a background child nor the lock is needed
+    for path in [*fonts.font_paths().values(), fonts.serif_path()]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"face")
+    monkeypatch.setenv("ANNUALREPORT_FONTS_FETCH", "0")
+    assert fonts.prepare_in_background() is None

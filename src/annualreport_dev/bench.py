@@ -335,10 +335,10 @@ def case_naive(project: Path, run_no: int = 1) -> tuple[float, int]:
     t, m = run([str(bindir / "weasyprint"), str(out / "40-report.html"), str(out / "naive.pdf")], project, env)
     total, peak = total + t, max(peak, m)
     # the ledger annex, written from the naive run's ledger, and its PDF by the CLI too
-    annex = f"from annualreport.project.params import load_params; from annualreport.report.annex import write_annex; p = load_params('params/{YEAR}.yaml'); write_annex(p, __import__('pathlib').Path('build/naive/work'), __import__('pathlib').Path('build/naive/ledger.html'), 'naive')"
+    annex = f"from annualreport.project.params import load_params; from annualreport.report.annex import write_annex; p = load_params('params/{YEAR}.yaml'); write_annex(p, __import__('pathlib').Path('build/naive/work'), __import__('pathlib').Path('build/naive/annex.html'), 'naive')"
     t, m = run([sys.executable, "-c", annex], project, env)
     total, peak = total + t, max(peak, m)
-    t, m = run([str(bindir / "weasyprint"), str(out / "ledger.html"), str(out / "ledger.pdf")], project, env)
+    t, m = run([str(bindir / "weasyprint"), str(out / "annex.html"), str(out / "annex.pdf")], project, env)
     return total + t, max(peak, m)
 
 
