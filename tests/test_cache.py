@@ -53,3 +53,33 @@ def test_an_output_already_in_place_needs_no_blob_check(store):
     s._blob(digest).write_bytes(b"damaged")  # never read: the file in place has the recorded content
     assert file_digest(out) == digest
     assert s.lookup("2020", "figures", "k1") == rec
+
+
+def test_the_digest_memo_spares_reading_unchanged_files_between_builds(tmp_path, monkeypatch):
+    """A build where nothing changed stats its inputs instead of reading them: digests are kept in
+    build/<id>/digests.json by path, size, mtime and inode; a changed file is read again; a file written
+    less than two seconds before it was hashed is not remembered; cache blobs never use the memo."""
+    import os
+    import time
+
+    from annualreport.build import cache
+
+    old, fresh = tmp_path / "old.csv", tmp_path / "fresh.csv"
+    old.write_text("a,b\n1,2\n")
+    fresh.write_text("x\n")
+    two_minutes_ago = time.time_ns() - 120 * 10**9
+    os.utime(old, ns=(two_minutes_ago, two_minutes_ago))
+    memo = tmp_path / "build" / "2020" / "digests.json"
+    cache._MEMO.load(memo)
+    first = file_digest(old), file_digest(fresh)
+    cache._MEMO.save()
+    assert memo.is_file()
+    reads = []
+    real = cache._file_digest.__wrapped__
+    monkeypatch.setattr(cache, "_file_digest", lambda path, *a: reads.append(path) or real(path, *a))
+    cache._MEMO.load(memo)  # the next build
+    assert (file_digest(old), file_digest(fresh)) == first
+    assert reads == [str(fresh)]  # the old file came from the memo; the racy one was read
+    old.write_text("a,b\n1,3\n")  # changed: read again, new digest
+    assert file_digest(old) != first[0] and reads[-1] == str(old)
+    cache._MEMO.save()

@@ -15,6 +15,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -68,8 +69,13 @@ def run_one(cmd: list[str], root: Path) -> tuple[int, str, float]:
     started = time.monotonic()
     env = {**os.environ, "ANNUALREPORT_ROOT": str(root)}
     preexec = _die_with_parent if sys.platform.startswith("linux") else None
-    proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, preexec_fn=preexec)
-    return proc.returncode, (proc.stdout + proc.stderr).strip(), time.monotonic() - started
+    # the output goes to a file, not a pipe: a process the build leaves behind (a kernel) that still holds
+    # the pipe would keep a reader waiting after the build ended
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
+        proc = subprocess.run(cmd, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT, preexec_fn=preexec)
+        out.seek(0)
+        text = out.read()
+    return proc.returncode, text.strip(), time.monotonic() - started
 
 
 def build_all(

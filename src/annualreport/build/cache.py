@@ -22,6 +22,7 @@ import os
 import shutil
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -40,9 +41,62 @@ def _file_digest(path: str, size: int, mtime_ns: int, inode: int) -> str:
 
 
 def file_digest(path: Path) -> str:
-    """sha256 of a file's content (memoised within a process by path, size, mtime and inode)."""
+    """sha256 of a file's content (memoised within a process by path, size, mtime and inode, and across
+    builds by the digest memo: see DigestMemo)."""
     st = os.stat(path)
-    return _file_digest(str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+    name = str(path)
+    known = _MEMO.entries.get(name)
+    if known is not None and known[:3] == [st.st_size, st.st_mtime_ns, st.st_ino]:
+        return known[3]
+    digest = _file_digest(name, st.st_size, st.st_mtime_ns, st.st_ino)
+    _MEMO.note(name, st, digest)
+    return digest
+
+
+class DigestMemo:
+    """The sha256 of files a build read, by path, size, mtime (ns) and inode, kept in `build/<id>/digests.json`
+    between builds, so a build where nothing changed stats its inputs instead of reading them (as git's index
+    does). A file written less than two seconds before it was hashed is not remembered (it could change again
+    within the same timestamp). Cache blobs never use it: they are hashed whenever they are restored."""
+
+    RACY_NS = 2_000_000_000
+
+    def __init__(self):
+        self.entries: dict[str, list] = {}
+        self.imports: dict[str, list[str]] = {}  # "module@digest of its source" -> the modules it imports
+        self.path: Path | None = None
+        self.changed = False
+
+    def remember_imports(self, key: str, found: list[str]) -> None:
+        self.imports[key] = found
+        self.changed = self.path is not None
+
+    def note(self, name: str, st: os.stat_result, digest: str) -> None:
+        if self.path is not None and time.time_ns() - st.st_mtime_ns > self.RACY_NS:
+            self.entries[name] = [st.st_size, st.st_mtime_ns, st.st_ino, digest]
+            self.changed = True
+
+    def load(self, path: Path) -> None:
+        self.path, self.changed = path, False
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            self.entries, imports = dict(data["files"]), dict(data["imports"])
+        except (OSError, ValueError, KeyError, TypeError):
+            self.entries, imports = {}, {}
+        self.imports.update(imports)
+
+    def save(self) -> None:
+        """Write the memo (atomically) and stop remembering."""
+        if self.path is not None and self.changed:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+            data = {"files": self.entries, "imports": self.imports}
+            tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, self.path)
+        self.path, self.entries, self.changed = None, {}, False  # the imports stay known in this process
+
+
+_MEMO = DigestMemo()
 
 
 def text_digest(value) -> str:
@@ -75,8 +129,18 @@ def _module_path(module: str) -> Path | None:
 
 def _imports(module: str) -> set[str]:
     """The package's own modules a module imports (absolute `annualreport.x.y` or relative, also
-    inside functions), read from the source's syntax tree, never by importing it."""
+    inside functions), read from the source's syntax tree, never by importing it; remembered by the
+    source's digest (in this process, and between builds in the digest memo)."""
     path = _module_path(module)
+    key = f"{module}@{file_digest(path)}"
+    found = _MEMO.imports.get(key)
+    if found is None:
+        found = sorted(_parse_imports(module, path))
+        _MEMO.remember_imports(key, found)
+    return set(found)
+
+
+def _parse_imports(module: str, path: Path) -> set[str]:
     package = module.split(".")[:-1] if path.name != "__init__.py" else module.split(".")
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

@@ -180,6 +180,40 @@ def _fonts_alongside(needed: bool):
             child.wait()
 
 
+@contextmanager
+def _digest_memo(path: Path):
+    """The files' digests remembered between builds (cache.DigestMemo), kept only when the build ends."""
+    from annualreport.build.cache import _MEMO
+
+    _MEMO.load(path)
+    try:
+        yield
+    finally:
+        _MEMO.save()
+
+
+@contextmanager
+def _no_kernel_left():
+    """Every notebook kernel this build started is gone when it ends: one still running (a warm kernel whose
+    start timed out, a shutdown that failed) is killed, so nothing outlives the build holding its files or
+    its output pipe."""
+    import psutil
+
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    try:
+        yield
+    finally:
+        for child in psutil.Process().children(recursive=True):
+            try:
+                if child.pid not in before and "ipykernel_launcher" in " ".join(child.cmdline()):
+                    log.warning(
+                        "a notebook kernel (pid %d) was still running at the end of the build: stopped", child.pid
+                    )
+                    child.kill()
+            except psutil.Error:
+                pass
+
+
 def build(
     year: int,
     params_file: str | None = None,
@@ -211,7 +245,12 @@ def build(
         workers=workers,
         timeout=params.data["build"]["timeout_seconds"],
     )
-    with year_lock(root, params.build_id), _fonts_alongside(not (dry_run or clean_only)):
+    with (
+        year_lock(root, params.build_id),
+        _digest_memo(params.work_dir.parent / "digests.json"),
+        _fonts_alongside(not (dry_run or clean_only)),
+        _no_kernel_left(),
+    ):
         pipe = Pipeline(params, options)
         stages = pipe.run(("validate",) if clean_only else None)
         work = params.work_dir

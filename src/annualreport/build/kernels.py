@@ -4,6 +4,7 @@ the cap on notebooks running at once, and running one notebook with papermill's 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 from pathlib import Path
@@ -45,6 +46,10 @@ class WarmKernel:
                 # waits for the stage before; the notebook's first cell simply queues behind them.
                 kc.execute(code, silent=True, store_history=False)
                 await asyncio.sleep(0.05)
+            except BaseException:  # not ready in time (a busy machine): no kernel may outlive the build
+                with contextlib.suppress(Exception):
+                    await km.shutdown_kernel(now=True)
+                raise
             finally:
                 kc.stop_channels()
             return km

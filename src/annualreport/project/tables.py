@@ -92,6 +92,13 @@ FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 FIXED_ISO = "2020-01-01T00:00:00Z"
 
 
+def fixed_core_dates(core_xml: bytes) -> bytes:
+    """docProps/core.xml with its created and modified dates set to FIXED_ISO."""
+    return re.sub(
+        rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>" + FIXED_ISO.encode() + rb"\g<3>", core_xml
+    )
+
+
 def normalise_zip(data: bytes) -> bytes:
     """An .xlsx with fixed member times and document dates: the same cells give the same bytes."""
     src = zipfile.ZipFile(io.BytesIO(data))
@@ -100,11 +107,7 @@ def normalise_zip(data: bytes) -> bytes:
         for info in src.infolist():
             body = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                body = re.sub(
-                    rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
-                    rb"\g<1>" + FIXED_ISO.encode() + rb"\g<3>",
-                    body,
-                )
+                body = fixed_core_dates(body)
             zi = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o644 << 16

@@ -99,7 +99,7 @@ def xlsx_bytes_streamed(sheets: dict[str, list[list]], merge_title: dict[str, in
     Excel serials with their style, the merged title's cells right of A1 left out."""
     import openpyxl
 
-    from annualreport.project.tables import FIXED_ISO, FIXED_ZIP_TIME
+    from annualreport.project.tables import FIXED_ZIP_TIME, fixed_core_dates
 
     merge_title = merge_title or {}
     wb = openpyxl.Workbook()
@@ -145,11 +145,7 @@ def xlsx_bytes_streamed(sheets: dict[str, list[list]], merge_title: dict[str, in
             zi.external_attr = 0o644 << 16
             m = _SHEET_FILE.fullmatch(info.filename)
             if info.filename == "docProps/core.xml":
-                body = re.sub(
-                    rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
-                    rb"\g<1>" + FIXED_ISO.encode() + rb"\g<3>",
-                    body,
-                )
+                body = fixed_core_dates(body)
             elif m and plans[int(m.group(1)) - 1][2] is not None:
                 rows, merged, dims = plans[int(m.group(1)) - 1]
                 text = body.decode("utf-8")
