@@ -51,3 +51,24 @@ def test_a_kernel_dying_mid_notebook_is_not_retried(params, tmp_path, monkeypatc
 
     with pytest.raises(StageFailed, match="DeadKernelError: Kernel died"):
         run(params, tmp_path, monkeypatch, [DeadKernelError("Kernel died"), None])
+
+
+def test_a_kernel_left_at_the_end_of_a_build_is_stopped(caplog):
+    """Whatever kernel a build started and did not shut down is killed when the build ends (a leaked kernel
+    holding the build's output pipe once hung `reports`); other processes are left alone."""
+    import subprocess
+    import sys
+
+    from annualreport.build.driver import _no_kernel_left
+
+    sleeper = [sys.executable, "-c", "import time; time.sleep(60)"]
+    before = subprocess.Popen(sleeper + ["ipykernel_launcher"])  # started before the build: not its kernel
+    with _no_kernel_left():
+        leaked = subprocess.Popen(sleeper + ["ipykernel_launcher"])
+        other = subprocess.Popen(sleeper)
+    assert leaked.wait(timeout=10) != 0
+    assert other.poll() is None and before.poll() is None
+    assert "was still running at the end of the build" in caplog.text
+    for p in (other, before):
+        p.kill()
+        p.wait()
