@@ -62,9 +62,9 @@ def test_a_kernel_left_at_the_end_of_a_build_is_stopped(caplog):
     from annualreport.build.driver import _no_kernel_left
 
     sleeper = [sys.executable, "-c", "import time; time.sleep(60)"]
-    before = subprocess.Popen(sleeper + ["ipykernel_launcher"])  # started before the build: not its kernel
+    before = subprocess.Popen([*sleeper, "ipykernel_launcher"])  # started before the build: not its kernel
     with _no_kernel_left():
-        leaked = subprocess.Popen(sleeper + ["ipykernel_launcher"])
+        leaked = subprocess.Popen([*sleeper, "ipykernel_launcher"])
         other = subprocess.Popen(sleeper)
     assert leaked.wait(timeout=10) != 0
     assert other.poll() is None and before.poll() is None
