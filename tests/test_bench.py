@@ -127,7 +127,7 @@ def test_scaled_copy_holds_only_the_scaled_years(tmp_path):
     assert {int(p.stem) for p in (project / "params").glob("*.yaml") if bench.YEAR_FILE.fullmatch(p.name)} == set(
         bench.SCALED_YEARS
     )
-    assert "graduates: {expected_rows: [6000, 12000]}" in (project / "params" / f"{bench.YEAR}.yaml").read_text(
+    assert "graduates: {expected_rows: [3000, 12000]}" in (project / "params" / f"{bench.YEAR}.yaml").read_text(
         encoding="utf-8"
     )
 
