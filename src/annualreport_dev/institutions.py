@@ -47,14 +47,14 @@ year's raw and narrative folders are rewritten whole; `--clean` removes every `d
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import random
 import re
 import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .demo import writers as demo_writers
 
 SLUG = re.compile(r"demo-\d{2}")
 MAX_N = 99
@@ -179,11 +179,8 @@ OPTIONAL = [
 
 # ---------------------------------------------------------------------- shared with binhai-demo
 def write_csv(path: Path, rows: list[list], encoding: str = "utf-8-sig") -> None:
-    """Rows as an office's CSV: CRLF lines, in `encoding` (binhai-demo's writer)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows(rows)
-    path.write_bytes(buf.getvalue().encode(encoding))
+    """Rows as an office's CSV (the demo's writer: CRLF lines), in `encoding`, UTF-8 with BOM by default."""
+    demo_writers.write_csv(path, rows, encoding)
 
 
 def admission_row(

@@ -78,8 +78,6 @@ def cached(folder: Path) -> dict[str, Path]:
 def fetch(folder: Path, prepare, run=subprocess.run) -> tuple[dict[str, Path], list[str]]:
     """Fetch, check and prepare each pinned face not yet in `folder`. `prepare(src, face, out)` cuts
     the face down (report/fonts.py). Returns the faces present and one line per face that failed."""
-    if os.environ.get("ANNUALREPORT_FONTS_FETCH", "1") == "0":
-        return cached(folder), []
     problems = [line for deb in missing(folder) if (line := fetch_one(deb, folder, prepare, run))]
     return cached(folder), problems
 

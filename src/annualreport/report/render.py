@@ -220,7 +220,7 @@ PDF_UNAVAILABLE_EXIT = 3
 
 
 def _main(argv: list[str]) -> int:
-    """`python -m annualreport.report.render SRC.html OUT.pdf`: one PDF (render_pdfs' child)."""
+    """`python -m annualreport.report.render SRC.html OUT.pdf`: one PDF (render_pdf_in_child's child)."""
     try:
         render_pdf(Path(argv[0]), Path(argv[1]))
     except PdfUnavailable as exc:
