@@ -53,7 +53,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 # The report's CJK faces are made once per machine (~/.cache/annualreport/fonts, about 20 s): by `setup` and
 # before the tests; a first `make report` makes them in a child process while its first stages run.
-FONTS := $(PY) -c "from annualreport.report import fonts; fonts.ensure_fonts(fetch=True)"
+FONTS := $(PY) -c "from annualreport.typeset import fonts; fonts.ensure_fonts(fetch=True)"
 
 ## setup: create .venv with the pinned dependencies, register the Jupyter kernel, prepare fonts
 setup: $(STAMP)

@@ -13,8 +13,8 @@ import pytest
 if TYPE_CHECKING:  # imported where used, so a broken module fails its tests, not every test's collection
     import pandas as pd
 
+    from annualreport.base.params import Params
     from annualreport.ingest.sheet import CleanResult
-    from annualreport.project.params import Params
 
 ROOT = Path(__file__).resolve().parent.parent
 # The years of committed demo data that the in-process tests clean (data/raw/<year>/, params/<year>.yaml).
@@ -86,7 +86,7 @@ def cleaned_years() -> dict[int, CleanedYear]:
 
     Shared by every test that reads it, so tests must not change these frames in place (copy first);
     the fixture checks at the end of the session that none did."""
-    from annualreport.project.params import load_params
+    from annualreport.base.params import load_params
 
     cleaned = {}
     for year in DEMO_YEARS:
@@ -103,7 +103,7 @@ def demo_project(tmp_path_factory) -> Path:
     """The demo's 2020 and 2021 reports (HTML and Word, no PDF) built once for the session in a temporary
     copy of the project with the 2019–2021 params and raw files (2019 gives 2020 its year before, 2020's plan gives
     2021 its targets). Shared: tests only read it; a test that edits or rebuilds makes its own copy."""
-    from annualreport.build.driver import build
+    from annualreport.runner.driver import build
 
     project = copy_project(tmp_path_factory.mktemp("demo-build"), years=DEMO_YEARS)
     for year in DEMO_YEARS:

@@ -10,11 +10,11 @@ import sys
 import pytest
 import yaml
 
-from annualreport.build.driver import build
-from annualreport.build.scheduler import Options, Pipeline
-from annualreport.project.catalog import places
-from annualreport.project.params import load_params
+from annualreport.base.catalog import places
+from annualreport.base.params import load_params
 from annualreport.report.render import visible_text
+from annualreport.runner.driver import build
+from annualreport.runner.scheduler import Options, Pipeline
 
 from .conftest import ROOT, copy_project
 

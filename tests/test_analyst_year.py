@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from annualreport.project.params import load_params
+from annualreport.base.params import load_params
 
 from .conftest import ROOT, copy_project
 
@@ -144,7 +144,7 @@ def test_the_dask_executor_submits_one_task_per_build(monkeypatch, tmp_path, cap
     tests/test_dask_cluster.py."""
     import types
 
-    from annualreport.build import batch as many
+    from annualreport.runner import batch as many
 
     submitted = []
 

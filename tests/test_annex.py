@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
-from annualreport.project.catalog import ARTEFACTS
-from annualreport.project.params import load_params
-from annualreport.project.tables import read_table
+from annualreport.base.catalog import ARTEFACTS
+from annualreport.base.params import load_params
+from annualreport.base.tables import read_table
 from annualreport.report import annex
 from annualreport.report.appendices import open_items, quality_html
 from annualreport.report.render import visible_text
@@ -63,7 +63,7 @@ def test_the_quality_part_lists_only_what_is_open_per_office():
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    from annualreport.build.driver import build
+    from annualreport.runner.driver import build
 
     project = copy_project(tmp_path_factory.mktemp("annex"), years=(2019, 2020))
     for year in (2019, 2020):
@@ -126,7 +126,7 @@ class TestBuiltAnnex:
             assert f"<th>{zh}</th>" in page
 
     def test_the_annex_is_the_same_bytes_when_rebuilt(self, project):
-        from annualreport.build.driver import build
+        from annualreport.runner.driver import build
 
         before = self.out(project, "ledger_annex").read_bytes()
         mp = pytest.MonkeyPatch()

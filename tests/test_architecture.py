@@ -6,8 +6,8 @@ import re
 import subprocess
 import sys
 
-from annualreport.build.stages import BY_NAME, STAGES
-from annualreport.project.catalog import ARTEFACTS, PUBLISHED
+from annualreport.base.catalog import ARTEFACTS, PUBLISHED
+from annualreport.runner.stages import BY_NAME, STAGES
 
 from .conftest import ROOT
 
@@ -47,7 +47,7 @@ def _file_names() -> set[str]:
 
 
 def test_each_artefact_file_name_appears_in_one_place_of_the_source():
-    catalog = PACKAGE / "project" / "catalog.py"
+    catalog = PACKAGE / "base" / "catalog.py"
     sources = [p for p in (ROOT / "src").rglob("*.py") if p != catalog]
     folders = {a.pattern.split("/")[1] for a in ARTEFACTS.values() if a.pattern.count("/") > 1} | set(PUBLISHED)
     # the repository's own folders of the same name (notebooks/, templates/validation/) are not artefacts

@@ -76,9 +76,9 @@ def test_reason_names_the_other_failing_columns():
 
 def _raw_person_ids(year: int) -> set[str]:
     """Every person's ID in the year's raw files, read with the cleaner's own readers."""
+    from annualreport.base.params import load_params
     from annualreport.ingest.header import find_header
     from annualreport.ingest.year import locate, read_sheet
-    from annualreport.project.params import load_params
 
     params = load_params(ROOT / "params" / f"{year}.yaml", root=ROOT)
     found: set[str] = set()

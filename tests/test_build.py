@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from annualreport.build.driver import build
-from annualreport.project.errors import StageFailed
-from annualreport.project.params import load_params
-from annualreport.project.tables import normalise_zip
+from annualreport.base.errors import StageFailed
+from annualreport.base.params import load_params
+from annualreport.base.tables import normalise_zip
 from annualreport.report.render import visible_text
+from annualreport.runner.driver import build
 
 from .conftest import ROOT, copy_project
 
@@ -98,8 +98,8 @@ def test_report_is_built_with_the_slice_figures(project, built):
 
 
 def test_no_personal_data_in_processed_outputs_or_executed_notebooks(project, built):
+    from annualreport.base.params import load_params
     from annualreport.ingest.specs import load_specs
-    from annualreport.project.params import load_params
 
     from .test_demo_data import personal_values
 
@@ -218,8 +218,8 @@ def test_raw_files_are_unchanged_by_a_build(project, built):
 
 
 def test_a_second_build_of_the_same_year_waits_then_refuses(project, built, monkeypatch):
-    from annualreport.build.driver import year_lock
-    from annualreport.project.errors import ReportError
+    from annualreport.base.errors import ReportError
+    from annualreport.runner.driver import year_lock
 
     monkeypatch.setenv("ANNUALREPORT_LOCK_WAIT", "1")
     monkeypatch.setenv("ANNUALREPORT_ROOT", str(project))
@@ -284,8 +284,8 @@ def test_one_narrative_file_reruns_only_the_report(project, built):
 
 
 def test_changing_a_stages_code_reruns_it_and_the_plan_says_why(project, built, monkeypatch):
-    from annualreport.build import cache
-    from annualreport.build import scheduler as pipeline
+    from annualreport.runner import cache
+    from annualreport.runner import scheduler as pipeline
 
     _build(project)
     real = cache.code_digests
@@ -356,7 +356,7 @@ def test_a_full_disk_while_publishing_leaves_the_previous_report(project, built,
     import errno
     import os
 
-    from annualreport.build import driver
+    from annualreport.runner import driver
 
     _build(project)
     out = project / "outputs" / "2020"
@@ -379,7 +379,7 @@ def test_a_full_disk_while_publishing_leaves_the_previous_report(project, built,
     if fails_at == "copy":
         monkeypatch.setattr(driver.shutil, "copyfile", failing(shutil.copyfile, 5))
     elif fails_at == "manifest":
-        from annualreport.build import manifest
+        from annualreport.runner import manifest
 
         monkeypatch.setattr(manifest, "write_manifest", failing(manifest.write_manifest, 0))
     else:  # the swap: the old year is renamed away, then renaming the new one in fails

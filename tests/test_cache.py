@@ -1,10 +1,10 @@
-"""The build cache checks a blob against its name before it restores it (build/cache.py)."""
+"""The build cache checks a blob against its name before it restores it (runner/cache.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from annualreport.build.cache import Store, file_digest
+from annualreport.runner.cache import Store, file_digest
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def test_the_digest_memo_spares_reading_unchanged_files_between_builds(tmp_path,
     import os
     import time
 
-    from annualreport.build import cache
+    from annualreport.runner import cache
 
     old, fresh = tmp_path / "old.csv", tmp_path / "fresh.csv"
     old.write_text("a,b\n1,2\n")

@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from annualreport.base.errors import InputError
 from annualreport.ingest.readers import read_csv, read_xlsx
 from annualreport.ingest.sheet import CleanContext, clean_sheet
 from annualreport.ingest.specs import load_specs
-from annualreport.project.errors import InputError
 from annualreport_dev.demo.writers import write_csv, write_xlsx
 
 SPECS = load_specs()

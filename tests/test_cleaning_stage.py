@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 
+from annualreport.base.errors import InputError
+from annualreport.base.params import load_params
 from annualreport.figures.compute import compute_all
 from annualreport.ingest.year import clean_year
-from annualreport.project.errors import InputError
-from annualreport.project.params import load_params
 from annualreport_dev.demo.generate import generate
 
 from .conftest import ROOT, copy_project

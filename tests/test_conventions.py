@@ -10,16 +10,16 @@ import pandas as pd
 import pytest
 import yaml
 
+from annualreport.base import conventions
+from annualreport.base.errors import InputError, ParamsError
+from annualreport.base.params import load_params
+from annualreport.base.paths import expectations_dir
 from annualreport.figures.compute import FigureDef, compute
 from annualreport.ingest import normalize as nz
 from annualreport.ingest.mismatch import ConventionError
 from annualreport.ingest.readers import read_csv
 from annualreport.ingest.sheet import CleanContext, clean_sheet
 from annualreport.ingest.specs import load_specs
-from annualreport.project import conventions
-from annualreport.project.errors import InputError, ParamsError
-from annualreport.project.params import load_params
-from annualreport.project.paths import expectations_dir
 from annualreport.validation.suites import spec_parameters, suite_files
 from annualreport_dev.suitegen import scaffold
 

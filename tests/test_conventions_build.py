@@ -13,12 +13,12 @@ import shutil
 import openpyxl
 import pytest
 
-from annualreport.build.driver import build
+from annualreport.base.catalog import places
+from annualreport.base.errors import ReportError
+from annualreport.base.params import load_params
 from annualreport.figures.compute import compute_all
 from annualreport.ingest import normalize as nz
-from annualreport.project.catalog import places
-from annualreport.project.errors import ReportError
-from annualreport.project.params import load_params
+from annualreport.runner.driver import build
 
 from .conftest import ROOT, copy_project
 

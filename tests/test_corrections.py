@@ -86,7 +86,7 @@ def _accounting(outputs):
 def test_office_fixes_its_rows_and_its_corrections_file_goes(demo_project, tmp_path, monkeypatch):
     """A rebuild gives the same bytes; after 国际交流处 re-delivers its file fixed, its workbook is
     gone and the report's 附：数据质量 no longer lists its quarantined rows."""
-    from annualreport.build.driver import build
+    from annualreport.runner.driver import build
 
     project = copy_project(tmp_path / "p", years=(2019, 2020))
     for year in (2019, 2020):

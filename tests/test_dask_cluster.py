@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from annualreport.build import batch
+from annualreport.runner import batch
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
 

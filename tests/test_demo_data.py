@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from annualreport.base.params import load_params
+from annualreport.base.tables import read_table
 from annualreport.ingest import normalize as nz
 from annualreport.ingest.header import find_header as _find_header
 from annualreport.ingest.specs import load_specs
 from annualreport.ingest.year import clean_year, locate, read_sheet
-from annualreport.project.params import load_params
-from annualreport.project.tables import read_table
 
 from .conftest import ROOT, copy_project
 

@@ -13,13 +13,13 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
+from annualreport.base.params import load_params
 from annualreport.figures.compute import compute_all
 from annualreport.ingest import normalize as nz
 from annualreport.ingest.header import find_header as _find_header
 from annualreport.ingest.sheet import clean_sheet
 from annualreport.ingest.specs import load_specs
 from annualreport.ingest.year import context_for, locate, read_sheet
-from annualreport.project.params import load_params
 from annualreport_dev.demo import gen_research
 from annualreport_dev.demo import generate as demo_generate
 

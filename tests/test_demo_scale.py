@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from annualreport.base.tables import normalise_zip
 from annualreport.ingest.readers import read_xlsx, xlsx_sheet_names
-from annualreport.project.tables import normalise_zip
 from annualreport_dev.demo import generate as demo_generate
 from annualreport_dev.demo import writers
 

@@ -12,12 +12,12 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
+from annualreport.base.params import load_params
 from annualreport.figures.compute import compute, load_definitions
 from annualreport.ingest import normalize as nz
 from annualreport.ingest.header import find_header as _find_header
 from annualreport.ingest.specs import load_specs
 from annualreport.ingest.year import locate, read_sheet
-from annualreport.project.params import load_params
 from annualreport_dev.demo import gen_teaching
 from annualreport_dev.demo import generate as demo_generate
 from annualreport_dev.demo.common import YearFiles

@@ -12,8 +12,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from annualreport.build.diff import Cause, Side, compare, compare_prose, lines, parse_inputs, sections
-from annualreport.build.signoff import _changed, build_notes, dumps, figure_hash, signoff_path
+from annualreport.review.diff import Cause, Side, compare, compare_prose, lines, parse_inputs, sections
+from annualreport.review.signoff import _changed, build_notes, dumps, figure_hash, signoff_path
 
 from .conftest import ROOT
 
@@ -164,11 +164,11 @@ def _change_training(project: Path) -> None:
 @pytest.mark.build
 def test_signoff_then_a_raw_change_is_warned_and_diffed_with_its_file(demo_project, tmp_path, monkeypatch, capsys):
     from annualreport.__main__ import main
-    from annualreport.build.driver import build
-    from annualreport.build.review import run
-    from annualreport.build.signoff import record
-    from annualreport.build.verify import verify
-    from annualreport.project.params import load_params
+    from annualreport.base.params import load_params
+    from annualreport.review.earlier import run
+    from annualreport.review.signoff import record
+    from annualreport.review.verify import verify
+    from annualreport.runner.driver import build
 
     project = _copy_demo(demo_project, tmp_path / "project")
     monkeypatch.setenv("ANNUALREPORT_ROOT", str(project))

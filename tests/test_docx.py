@@ -208,7 +208,7 @@ def test_chart_png_is_deterministic_and_unmarked():
 
 
 def test_format_all_asks_for_every_output_and_both_keeps_its_meaning():
-    from annualreport.build.stages import FORMATS, asks_for
+    from annualreport.runner.stages import FORMATS, asks_for
 
     assert FORMATS[-1] == "all"
     assert asks_for(("all",), "pdf") and asks_for(("all",), "docx")
@@ -253,10 +253,10 @@ def test_the_demo_report_as_word(demo_project, root, year):
 
 @pytest.mark.build
 def test_the_demo_word_document_rebuilds_byte_identical(demo_project, tmp_path, monkeypatch):
-    from annualreport.build.scheduler import report_title
-    from annualreport.project.catalog import places
-    from annualreport.project.params import load_params
+    from annualreport.base.catalog import places
+    from annualreport.base.params import load_params
     from annualreport.report.word import write_docx
+    from annualreport.runner.scheduler import report_title
 
     monkeypatch.setenv("ANNUALREPORT_ROOT", str(demo_project))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1609459200")
@@ -272,7 +272,7 @@ def test_the_demo_word_document_rebuilds_byte_identical(demo_project, tmp_path, 
 def test_libreoffice_renders_the_word_document_with_chinese_text(demo_project, tmp_path):
     from pypdf import PdfReader
 
-    from annualreport.report import fonts
+    from annualreport.typeset import fonts
 
     face_dir = next(iter(fonts.ensure_fonts().values())).parent  # a CJK face fontconfig can find
     conf = tmp_path / "fonts.conf"

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
+from annualreport.base.errors import SpecError
 from annualreport.figures.compute import FigureDef, compute, load_definitions
-from annualreport.project.errors import SpecError
 
 SETS = {"employed": ["协议就业", "升学"]}
 

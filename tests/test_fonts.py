@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from annualreport.report import fontconvert, fontdebs, fonts, render
+from annualreport.report import render
+from annualreport.typeset import fontconvert, fontdebs, fonts
 
 
 def _deb(tmp_path: Path, content: bytes = b"fake deb") -> fontdebs.DebFont:
@@ -101,7 +102,7 @@ def fake_cache(tmp_path, monkeypatch):
 
 
 def test_without_the_debian_faces_the_roles_fall_back_with_one_warning(fake_cache, caplog):
-    with caplog.at_level(logging.WARNING, logger="annualreport.report.fonts"):
+    with caplog.at_level(logging.WARNING, logger="annualreport.typeset.fonts"):
         faces = {f.family: f for f in fonts.report_faces()}
         fonts.report_faces()
     assert set(faces) == {"Report Body", "Report Hei", "Report Bold", "Report Title"}  # no Kai: CSS goes on to Body
@@ -182,7 +183,7 @@ def test_a_process_making_faces_is_waited_for(tmp_path, monkeypatch):
     import time
 
     monkeypatch.setenv("ANNUALREPORT_CACHE", str(tmp_path))
-    code = "import time; from annualreport.report import fonts\nwith fonts._locked():\n print('locked', flush=True); time.sleep(1.5)"
+    code = "import time; from annualreport.typeset import fonts\nwith fonts._locked():\n print('locked', flush=True); time.sleep(1.5)"
     child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert child.stdout.readline().strip() == "locked"
     started = time.monotonic()

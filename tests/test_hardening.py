@@ -16,8 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from annualreport.base.tables import FORMULA_PREFIXES, normalise_zip
 from annualreport.ingest.specs import load_specs
-from annualreport.project.tables import FORMULA_PREFIXES, normalise_zip
 
 from .conftest import ROOT, copy_project
 

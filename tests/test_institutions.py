@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 import yaml
 
-from annualreport.project.params import load_params
+from annualreport.base.params import load_params
 from annualreport_dev import institutions
 
 from .conftest import ROOT, copy_project
@@ -79,7 +79,7 @@ def test_params_load_and_validate_against_the_schema(generated):
 
 def test_raw_files_pass_check_inputs(generated):
     """What `python -m annualreport check-inputs` runs: each file found and cleaned under the params."""
-    from annualreport.project.newyear import check_inputs, format_check
+    from annualreport.runner.newyear import check_inputs, format_check
 
     for path in params_files(generated):
         lines, ok = check_inputs(load_params(path, root=generated))

@@ -1,13 +1,13 @@
-"""A kernel that fails to start is started again, once (build/kernels.py run_notebook): no cell ran, so a
+"""A kernel that fails to start is started again, once (runner/kernels.py run_notebook): no cell ran, so a
 second start is safe; a kernel that dies while running a cell is a failed stage, never retried."""
 
 from __future__ import annotations
 
 import pytest
 
-from annualreport.build import kernels
-from annualreport.build.kernels import StageFailed
-from annualreport.project.params import load_params
+from annualreport.base.params import load_params
+from annualreport.runner import kernels
+from annualreport.runner.kernels import StageFailed
 
 from .conftest import ROOT
 
@@ -59,7 +59,7 @@ def test_a_kernel_left_at_the_end_of_a_build_is_stopped(caplog):
     import subprocess
     import sys
 
-    from annualreport.build.driver import _no_kernel_left
+    from annualreport.runner.driver import _no_kernel_left
 
     sleeper = [sys.executable, "-c", "import time; time.sleep(60)"]
     before = subprocess.Popen([*sleeper, "ipykernel_launcher"])  # started before the build: not its kernel

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from annualreport.project.document import closing
-from annualreport.project.errors import ParamsError
-from annualreport.project.params import load_params
+from annualreport.base.document import closing
+from annualreport.base.errors import ParamsError
+from annualreport.base.params import load_params
 
 from .conftest import ROOT
 

@@ -9,12 +9,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from annualreport.base.catalog import places
+from annualreport.base.params import load_params, previous_params
 from annualreport.figures import ledger as figures_ledger
 from annualreport.figures.compute import compact_rows, compute_all
 from annualreport.figures.workbook import number, raw_files
 from annualreport.ingest.year import clean_in_memory
-from annualreport.project.catalog import places
-from annualreport.project.params import load_params, previous_params
 from annualreport.validation.run import SUMMARY_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent

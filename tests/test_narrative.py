@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from annualreport.base.errors import SpecError
 from annualreport.figures.compute import load_definitions
-from annualreport.project.errors import SpecError
 from annualreport.report.narrative import REF, Context, bare_numbers, load_outline, load_terms, markdown_to_html
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,9 +88,9 @@ def test_a_bad_terms_file_is_an_error(tmp_path, text, message):
 
 @pytest.mark.parametrize("year", [2019, 2020, 2021])
 def test_every_reference_is_a_defined_figure(year):
+    from annualreport.base.params import load_params
+    from annualreport.figures.phrases import load_statements
     from annualreport.figures.stated import load_stated
-    from annualreport.figures.statements import load_statements
-    from annualreport.project.params import load_params
 
     defs, _ = load_definitions(ROOT)
     defs = {**defs, **load_statements(ROOT, defs)}  # statements print like figures

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from annualreport.project.errors import ParamsError
-from annualreport.project.params import load_params
+from annualreport.base.errors import ParamsError
+from annualreport.base.params import load_params
 
 BASE = "year: 2020\ninstitution:\n  name: 测试学院\n"
 

@@ -11,10 +11,10 @@ import jsonschema
 import pytest
 import yaml
 
+from annualreport.base import params_doc
+from annualreport.base.errors import ParamsError
+from annualreport.base.params import DATASET_SCHEMA, SCHEMA, TARGET_FIELDS, load_params
 from annualreport.figures import targets
-from annualreport.project import params_doc
-from annualreport.project.errors import ParamsError
-from annualreport.project.params import DATASET_SCHEMA, SCHEMA, TARGET_FIELDS, load_params
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAMS_FILES = sorted([*(ROOT / "params").glob("*.yaml"), *(ROOT / "params" / "institutions").glob("*/*.yaml")])

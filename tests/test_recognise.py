@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from annualreport.base.errors import InputError
 from annualreport.ingest.recognise import head_rows, resolve
 from annualreport.ingest.specs import load_specs
-from annualreport.project.errors import InputError
 
 from .conftest import ROOT
 
@@ -157,9 +157,9 @@ def test_a_renamed_sheet_of_a_workbook_taken_by_name_is_recognised_by_its_header
 
 
 def test_the_clean_stage_key_names_the_file_and_sheet_used(tmp_path, monkeypatch):
-    from annualreport.build.scheduler import Options, Pipeline
-    from annualreport.build.stages import clean_inputs
-    from annualreport.project.params import load_params
+    from annualreport.base.params import load_params
+    from annualreport.runner.scheduler import Options, Pipeline
+    from annualreport.runner.stages import clean_inputs
 
     from .conftest import copy_project
 
@@ -178,8 +178,8 @@ def test_the_clean_stage_key_names_the_file_and_sheet_used(tmp_path, monkeypatch
 
 
 def test_the_clean_stage_logs_files_that_matched_nothing(tmp_path, monkeypatch, caplog):
+    from annualreport.base.params import load_params
     from annualreport.ingest.year import log_unmatched
-    from annualreport.project.params import load_params
 
     from .conftest import copy_project
 

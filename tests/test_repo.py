@@ -152,7 +152,7 @@ def test_check_notebooks_names_the_notebook_and_the_cell_with_outputs(tmp_path):
 
 
 # Repository paths as the docs and docstrings spell them: a top-level folder, then a path ending in a file
-# extension or "/" (`src/annualreport/build/stages.py`, "specs/figures/"), outside a longer path.
+# extension or "/" (`src/annualreport/runner/stages.py`, "specs/figures/"), outside a longer path.
 _TOP = ("src", "specs", "params", "docs", "notebooks", "expectations", "templates", "tools", "tests")
 _PATH = re.compile(rf"(?<![\w./-])((?:{'|'.join(_TOP)})/[^\s`'\"()\[\],;|]*)")
 # What `make new-year` creates: a later year's params file and narrative folder, named as examples.

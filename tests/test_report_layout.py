@@ -9,11 +9,11 @@ import re
 import pandas as pd
 import pytest
 
+from annualreport.base.errors import SpecError
+from annualreport.base.wording import by_unit
 from annualreport.figures.charts import load_charts
 from annualreport.figures.comparisons import year_before_rows
 from annualreport.figures.compute import LEDGER_COLUMNS
-from annualreport.figures.wording import by_unit
-from annualreport.project.errors import SpecError
 from annualreport.report.captions import Sources, number_blocks
 from annualreport.report.narrative import XREF, Context, load_outline, markdown_to_html
 from annualreport.report.render import visible_text

@@ -15,12 +15,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from annualreport.base.errors import SpecError
+from annualreport.base.wording import STYLES, by_unit, word
 from annualreport.figures.charts import ChartDef, check_outline, load_charts, series_rows
 from annualreport.figures.comparisons import table_figures, year_before_rows
 from annualreport.figures.compute import LEDGER_COLUMNS
 from annualreport.figures.targets import assess, ledger_rows, plan_rows
-from annualreport.figures.wording import STYLES, by_unit, word
-from annualreport.project.errors import SpecError
 from annualreport.report.narrative import DATE, NAMES_WITH_DIGITS, load_outline
 from annualreport.report.render import visible_text
 
@@ -324,7 +324,7 @@ def project(demo_project):
 
 
 def read_ledger(project: Path, year: int) -> pd.DataFrame:
-    from annualreport.project.tables import read_table
+    from annualreport.base.tables import read_table
 
     return read_table(project / "outputs" / str(year) / "figures.csv")
 

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 import pytest
 
+from annualreport.base.errors import SpecError
 from annualreport.figures.compute import KINDS, LEDGER_COLUMNS
 from annualreport.figures.stated import StatedDef, load_stated, stated_path, stated_rows
-from annualreport.project.errors import SpecError
 
 from .conftest import ROOT, copy_project
 
@@ -214,7 +214,7 @@ def project(tmp_path_factory):
 
 
 def _build(project, **kw):
-    from annualreport.build.driver import build
+    from annualreport.runner.driver import build
 
     mp = pytest.MonkeyPatch()
     mp.setenv("ANNUALREPORT_ROOT", str(project))
@@ -226,8 +226,8 @@ def _build(project, **kw):
 
 @pytest.mark.build
 def test_a_stated_figure_builds_into_the_prose_and_the_ledger(project):
-    from annualreport.project.catalog import places
-    from annualreport.project.params import load_params
+    from annualreport.base.catalog import places
+    from annualreport.base.params import load_params
     from annualreport.report.render import visible_text
 
     result = _build(project)

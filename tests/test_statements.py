@@ -1,4 +1,4 @@
-"""Statements: status phrases chosen from the data (figures/statements.py), the milestone status they
+"""Statements: status phrases chosen from the data (figures/phrases.py), the milestone status they
 read (ingest/derive.py milestone_status), and the year-before rows that hold up (inputs, validation,
 rows that compare nothing left out)."""
 
@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from annualreport.figures.statements import load_statements, statement_rows
+from annualreport.base.errors import SpecError
+from annualreport.figures.phrases import load_statements, statement_rows
 from annualreport.ingest.derive import milestone_status
-from annualreport.project.errors import SpecError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,7 +43,7 @@ def project(tmp_path: Path, spec: str = SPEC) -> Path:
 
 
 def fig(value, unit="个", dataset="construction") -> dict:
-    from annualreport.figures.wording import word
+    from annualreport.base.wording import word
 
     text = "无数据" if value == "" else word(value, unit).text
     return {

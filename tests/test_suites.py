@@ -9,8 +9,8 @@ import sys
 import pandas as pd
 import pytest
 
+from annualreport.base.errors import ValidationFailed
 from annualreport.ingest.specs import load_specs
-from annualreport.project.errors import ValidationFailed
 from annualreport.validation.gate import gate
 from annualreport.validation.run import summarise, validate_frame
 from annualreport.validation.suites import suite_files, suite_parameters

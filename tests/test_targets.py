@@ -7,9 +7,9 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
+from annualreport.base.errors import ParamsError
+from annualreport.base.params import load_params
 from annualreport.figures.targets import assess, check, evaluate, ledger_rows, plan_rows, target_texts
-from annualreport.project.errors import ParamsError
-from annualreport.project.params import load_params
 
 ROOT = Path(__file__).resolve().parent.parent
 

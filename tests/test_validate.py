@@ -6,8 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from annualreport.base.errors import SpecError, ValidationFailed
 from annualreport.ingest.specs import load_specs
-from annualreport.project.errors import SpecError, ValidationFailed
 from annualreport.validation.gate import gate
 from annualreport.validation.run import summarise, validate_frame
 from annualreport.validation.suites import SuiteFile, load_suite_file, suite_files

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from annualreport.__main__ import main
-from annualreport.build.verify import manifest_path, report_lines, verify
-from annualreport.project.errors import ReportError
+from annualreport.base.errors import ReportError
+from annualreport.review.verify import manifest_path, report_lines, verify
 
 
 def _folder(tmp_path: Path) -> Path:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from annualreport.figures.wording import cn_numeral, word
+from annualreport.base.wording import cn_numeral, word
 
 
 @pytest.mark.parametrize(

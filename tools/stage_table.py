@@ -17,8 +17,8 @@ FILES = {"README.md": ("stages",), "docs/architecture.md": ("stages", "artefacts
 
 def stage_table() -> str:
     """The stages as the Markdown table the README and docs/architecture.md show."""
-    from annualreport.build.stages import STAGES
-    from annualreport.project.catalog import ARTEFACTS
+    from annualreport.base.catalog import ARTEFACTS
+    from annualreport.runner.stages import STAGES
 
     rows = ["| stage | notebook | after | does | writes |", "|---|---|---|---|---|"]
     for s in STAGES:
@@ -37,7 +37,7 @@ def _shown(pattern: str) -> str:
 
 def artefact_table() -> str:
     """The artefact catalog as a Markdown table (docs/architecture.md)."""
-    from annualreport.project.catalog import ARTEFACTS
+    from annualreport.base.catalog import ARTEFACTS
 
     rows = [
         "| artefact | path (work folder unless shown) | written by | read by | published | what |",

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from annualreport.base.catalog import Places, places
+from annualreport.base.params import Params, load_params, previous_params
+from annualreport.base.paths import work_path
 from annualreport.ingest import year as ingest_year
-from annualreport.project.catalog import Places, places
-from annualreport.project.params import Params, load_params, previous_params
-from annualreport.project.paths import work_path
 from annualreport.validation.reasons import RULES_ZH
 
 log = logging.getLogger(__name__)

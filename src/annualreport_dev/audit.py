@@ -20,7 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from annualreport.project.paths import repo_root
+from annualreport.base.paths import repo_root
 
 NETWORK_HINTS = (
     "ConnectionError",

@@ -51,7 +51,7 @@ import threading
 import time
 from pathlib import Path
 
-from annualreport.project.paths import repo_root
+from annualreport.base.paths import repo_root
 
 YEAR_FILE = re.compile(r"\d{4}\.yaml")
 
@@ -227,8 +227,8 @@ def build_cmd(year: int = YEAR, *extra: str) -> list[str]:
 
 
 def places_for(project: Path):
-    from annualreport.project.catalog import places
-    from annualreport.project.params import load_params
+    from annualreport.base.catalog import places
+    from annualreport.base.params import load_params
 
     return places(load_params(project / "params" / f"{YEAR}.yaml", project))
 
@@ -336,7 +336,7 @@ def case_naive(project: Path, run_no: int = 1) -> tuple[float, int]:
     t, m = run([str(bindir / "weasyprint"), str(out / "40-report.html"), str(out / "naive.pdf")], project, env)
     total, peak = total + t, max(peak, m)
     # the ledger annex, written from the naive run's ledger, and its PDF by the CLI too
-    annex = f"from annualreport.project.params import load_params; from annualreport.report.annex import write_annex; p = load_params('params/{YEAR}.yaml'); write_annex(p, __import__('pathlib').Path('build/naive/work'), __import__('pathlib').Path('build/naive/annex.html'), 'naive')"
+    annex = f"from annualreport.base.params import load_params; from annualreport.report.annex import write_annex; p = load_params('params/{YEAR}.yaml'); write_annex(p, __import__('pathlib').Path('build/naive/work'), __import__('pathlib').Path('build/naive/annex.html'), 'naive')"
     t, m = run([sys.executable, "-c", annex], project, env)
     total, peak = total + t, max(peak, m)
     t, m = run([str(bindir / "weasyprint"), str(out / "annex.html"), str(out / "annex.pdf")], project, env)
@@ -350,10 +350,10 @@ from annualreport.validation import run as validate
 from annualreport.validation.data_docs import build_data_docs
 from annualreport.report import render
 from annualreport.validation.page import render_page
-from annualreport.project.params import load_params
+from annualreport.base.params import load_params
 from annualreport.report.views import Report
-from annualreport.build.scheduler import report_title
-from annualreport.project.catalog import places
+from annualreport.runner.scheduler import report_title
+from annualreport.base.catalog import places
 from annualreport.report.annex import write_annex
 import nbformat
 p = load_params("params/{year}.yaml")

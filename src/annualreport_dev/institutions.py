@@ -578,7 +578,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.n is None and not args.clean:
         ap.error("give --n N (and --years), or --clean")
     if args.root is None:
-        from annualreport.project.paths import repo_root
+        from annualreport.base.paths import repo_root
 
         args.root = repo_root()
     root = args.root.resolve()

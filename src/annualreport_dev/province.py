@@ -22,8 +22,8 @@ import sys
 import time
 from pathlib import Path
 
-from annualreport.build import batch
-from annualreport.project.paths import repo_root
+from annualreport.base.paths import repo_root
+from annualreport.runner import batch
 
 from . import institutions
 from .bench import PeakMemory, machine, make_project

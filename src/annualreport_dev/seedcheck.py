@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from annualreport.project.paths import repo_root
+from annualreport.base.paths import repo_root
 
 SEED = Path("reference") / "seed-2021-work-report.txt"
 CLOSE = 0.6  # a unit whose best window scores below this is missing
@@ -318,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     root = repo_root()
     if args.report is None:
-        from annualreport.project.catalog import Places
+        from annualreport.base.catalog import Places
 
         args.report = Places(root / "outputs" / str(args.year), root)("report_pdf")
     if not args.report.exists():

@@ -16,8 +16,8 @@ import argparse
 import json
 import sys
 
+from annualreport.base.paths import expectations_dir
 from annualreport.ingest.specs import AT_LEAST, ColumnSpec, DatasetSpec, load_specs
-from annualreport.project.paths import expectations_dir
 
 TYPE_LISTS = {
     "text": ["str", "string", "StringDtype", "object"],

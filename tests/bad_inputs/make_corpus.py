@@ -42,7 +42,7 @@ def xlsx(sheets: dict[str, list[list]]) -> bytes:
             ws.append(r)
     buf = io.BytesIO()
     wb.save(buf)
-    from annualreport.project.tables import normalise_zip
+    from annualreport.base.tables import normalise_zip
 
     return normalise_zip(buf.getvalue())
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annualreport.base.errors import SpecError
+from annualreport.base.paths import load_yaml, specs_dir
 from annualreport.figures.compute import FigureDef, compute, describe
-from annualreport.project.errors import SpecError
-from annualreport.project.paths import load_yaml, specs_dir
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -21,8 +21,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from annualreport.figures.wording import by_unit, plain, round_half_up
-from annualreport.project.errors import SpecError
+from annualreport.base.errors import SpecError
+from annualreport.base.wording import by_unit, plain, round_half_up
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from annualreport.figures.wording import STYLES, Wording, round_half_up, word
+from annualreport.base.errors import SpecError
+from annualreport.base.paths import load_yaml, specs_dir
+from annualreport.base.wording import STYLES, Wording, round_half_up, word
 from annualreport.ingest.specs import AT_LEAST
-from annualreport.project.errors import SpecError
-from annualreport.project.paths import load_yaml, specs_dir
 
 FIGURE_KEYS = {
     "id",

@@ -7,7 +7,7 @@ The ledger's rows, by `kind` (in this order):
 - `stated`: every figure the analyst declares with its source and date in the year's narrative folder
   (`stated.yaml`; numbers no office file carries, e.g. a ranking; `figures/stated.py`);
 - `statement`: every phrase of the prose that states a status, chosen from the figures (`statements:` in
-  `specs/figures/*.yaml`; `figures/statements.py`);
+  `specs/figures/*.yaml`; `figures/phrases.py`);
 - `chart`: every bar of every chart the year's outline shows (`specs/charts.yaml`; `chart.<chart_id>.<n>`);
 - `previous`, `change`: for each figure a table of the year's outline lists, the year before's value
   and the change (`<id>.previous`, `<id>.change`, `<id>.change_pct`; `figures/comparisons.py`);
@@ -23,16 +23,16 @@ from __future__ import annotations
 
 import pandas as pd
 
+from annualreport.base.catalog import Places
+from annualreport.base.params import Params, previous_params
 from annualreport.figures.charts import check_outline, load_charts, outline_charts, series_rows
 from annualreport.figures.comparisons import table_figures, year_before_rows
 from annualreport.figures.compute import LEDGER_COLUMNS, compute_all, load_definitions
+from annualreport.figures.phrases import load_statements, statement_rows
 from annualreport.figures.quality import quality_rows
 from annualreport.figures.stated import load_stated, stated_path, stated_rows
-from annualreport.figures.statements import load_statements, statement_rows
 from annualreport.figures.targets import assess, evaluate, ledger_rows, plan_rows
 from annualreport.figures.workbook import write_ledger_workbook
-from annualreport.project.catalog import Places
-from annualreport.project.params import Params, previous_params
 from annualreport.report.narrative import load_outline
 
 

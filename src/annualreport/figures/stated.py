@@ -31,10 +31,10 @@ from pathlib import Path
 
 import yaml
 
+from annualreport.base.errors import SpecError
+from annualreport.base.paths import load_yaml, repo_root
+from annualreport.base.wording import STYLES, word
 from annualreport.figures.compute import load_definitions
-from annualreport.figures.wording import STYLES, word
-from annualreport.project.errors import SpecError
-from annualreport.project.paths import load_yaml, repo_root
 
 STATED_FILE = "stated.yaml"
 REQUIRED = ("id", "section", "label", "value", "unit", "source", "date")
@@ -169,7 +169,7 @@ def _date(raw, where: str) -> dt.date:
 
 
 def _wording(raw, where: str) -> dict:
-    """As a computed figure's `wording`: a style name, or {style, step, band} (figures/wording.py)."""
+    """As a computed figure's `wording`: a style name, or {style, step, band} (base/wording.py)."""
     if raw is not None and not isinstance(raw, (str, dict)):
         raise SpecError(f"{where}: wording is a style name or {{style, step, band}}, got {raw!r}")
     wording = {"style": raw} if isinstance(raw, str) else dict(raw or {"style": "plain"})

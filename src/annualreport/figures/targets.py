@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from annualreport.figures.wording import plain, round_half_up
-from annualreport.project.errors import ParamsError
+from annualreport.base.errors import ParamsError
+from annualreport.base.wording import plain, round_half_up
 
 if TYPE_CHECKING:  # params load targets to check them; the build driver stays free of pandas
     import pandas as pd

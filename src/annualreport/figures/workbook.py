@@ -21,7 +21,7 @@ from annualreport.figures.compute import compact_rows
 if TYPE_CHECKING:
     import pandas as pd
 
-    from annualreport.project.params import Params
+    from annualreport.base.params import Params
 
 # ledger column -> workbook header (the ledger sheet's columns, in this order; 章节标题 is the annex group)
 HEADERS = {

@@ -3,10 +3,10 @@ alias), below any title rows; notes under the table (合计, 填表人, 说明 .
 
 from __future__ import annotations
 
+from annualreport.base.errors import InputError
 from annualreport.ingest import normalize as nz
 from annualreport.ingest.readers import RawSheet
 from annualreport.ingest.specs import ColumnSpec, DatasetSpec
-from annualreport.project.errors import InputError
 
 NOTE_MARKERS = (
     "合计",

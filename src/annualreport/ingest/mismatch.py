@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from annualreport.base.conventions import PERSON_IDS, mask
+from annualreport.base.errors import InputError
 from annualreport.ingest.cells import RowError
-from annualreport.project.conventions import PERSON_IDS, mask
-from annualreport.project.errors import InputError
 
 
 class ConventionError(InputError):

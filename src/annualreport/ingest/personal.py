@@ -15,7 +15,7 @@ import secrets
 from functools import cache
 from pathlib import Path
 
-from annualreport.project.paths import repo_root
+from annualreport.base.paths import repo_root
 
 SALT_FILE = ".salt"
 

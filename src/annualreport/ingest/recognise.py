@@ -22,11 +22,11 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annualreport.build.cache import file_digest
+from annualreport.base.errors import InputError, ReportError
 from annualreport.ingest import normalize as nz
 from annualreport.ingest.readers import decode_csv_bytes, find_input, refusal
 from annualreport.ingest.specs import DatasetSpec
-from annualreport.project.errors import InputError, ReportError
+from annualreport.runner.cache import file_digest
 
 HEAD_ROWS = 30  # the rows header.py searches for the header row
 SUFFIXES = (".csv", ".xlsx")

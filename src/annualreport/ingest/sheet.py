@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from annualreport.base import conventions as conv
+from annualreport.base.errors import InputError, SpecError
 from annualreport.ingest import mismatch
 from annualreport.ingest import normalize as nz
 from annualreport.ingest.cells import RowError, check_row_conventions, parse_cell
@@ -21,8 +23,6 @@ from annualreport.ingest.header import find_header, is_note
 from annualreport.ingest.personal import person_key
 from annualreport.ingest.readers import RawSheet
 from annualreport.ingest.specs import AT_LEAST, ColumnSpec, DatasetSpec
-from annualreport.project import conventions as conv
-from annualreport.project.errors import InputError, SpecError
 
 # Quarantine rule ids: stable, documented in docs/data-rules.md and used by tests.
 RULES = {

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import yaml
 
+from annualreport.base.conventions import IDS
+from annualreport.base.errors import SpecError
+from annualreport.base.paths import load_yaml, specs_dir
 from annualreport.ingest.normalize import header as norm_header
-from annualreport.project.conventions import IDS
-from annualreport.project.errors import SpecError
-from annualreport.project.paths import load_yaml, specs_dir
 
 TYPES = {"text", "id", "category", "int", "count", "number", "money", "percent", "date", "datetime", "bool"}
 # A `count` column (views, viewers: counts as platforms show them, `1.2万`, `10万+`) has a companion boolean

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
-    from annualreport.project.params import Params
+    from annualreport.base.params import Params
 
 ANNEX_TITLE = "附件：数据来源与指标台账"
 PAGE_CLASS = "annex"
@@ -130,7 +130,7 @@ def annex_body(ledger: pd.DataFrame, params: Params, report_title: str, files: d
 
 def write_annex(params: Params, work: Path, out: Path, report_title: str) -> Path:
     """Read the ledger of the build whose work folder is `work` and write the annex page to `out`."""
-    from annualreport.project.catalog import places
+    from annualreport.base.catalog import places
     from annualreport.report.render import render_page
 
     at = places(params, work)

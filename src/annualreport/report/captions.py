@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from annualreport.project.errors import SpecError
+from annualreport.base.errors import SpecError
 
 KEY = re.compile(r"[a-z][a-z0-9_]*")
 TARGETS_KEY = "targets"

@@ -29,9 +29,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annualreport.figures.wording import STYLES, word
-from annualreport.project.errors import SpecError
-from annualreport.project.paths import load_yaml, specs_dir
+from annualreport.base.errors import SpecError
+from annualreport.base.paths import load_yaml, specs_dir
+from annualreport.base.wording import STYLES, word
 
 REF = re.compile(r"\{((?:target\.)?[a-z_][a-z0-9_]*)(?::([a-z]+))?\}")
 # A chart or table by its key (`{ref:admissions_by_school}`), printed 图1 / 表1 (report/captions.py).
@@ -172,7 +172,7 @@ def _figure_text(ctx: Context, fid: str, style: str | None, where: str) -> tuple
 
 def annex_page() -> str:
     """The ledger annex beside the report (both are published into the same folder)."""
-    from annualreport.project.catalog import Places
+    from annualreport.base.catalog import Places
 
     return Places(Path("."), Path(".")).relative("ledger_annex")
 

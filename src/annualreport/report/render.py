@@ -22,9 +22,9 @@ from pathlib import Path
 
 import nbformat
 
-from annualreport.project.paths import templates_dir
-from annualreport.project.tables import atomic_write_bytes
-from annualreport.report import fonts
+from annualreport.base.paths import templates_dir
+from annualreport.base.tables import atomic_write_bytes
+from annualreport.typeset import fonts
 
 VOLATILE_CELL_METADATA = ("papermill", "execution", "ExecuteTime")
 

@@ -22,14 +22,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from annualreport.base.catalog import places
+from annualreport.base.document import closing
+from annualreport.base.errors import SpecError
+from annualreport.base.params import Params, load_params
+from annualreport.base.wording import by_unit
 from annualreport.figures.charts import ChartDef, check_outline, load_charts
 from annualreport.figures.compute import _mask, load_definitions
-from annualreport.figures.wording import by_unit
 from annualreport.ingest.year import load_clean
-from annualreport.project.catalog import places
-from annualreport.project.document import closing
-from annualreport.project.errors import SpecError
-from annualreport.project.params import Params, load_params
 from annualreport.report import appendices, captions
 from annualreport.report.annex import ANNEX_TITLE
 from annualreport.report.narrative import Context, Outline, Section, fill, load_outline, render_body
@@ -47,7 +47,7 @@ class Report:
 
     @classmethod
     def load(cls, params_file: str, work_dir: str) -> Report:
-        from annualreport.project.paths import work_path
+        from annualreport.base.paths import work_path
 
         params = load_params(params_file)
         at = places(params, work_path(work_dir))

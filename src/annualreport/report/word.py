@@ -25,7 +25,7 @@ from annualreport.report import word_styles as ds
 if TYPE_CHECKING:
     import pandas as pd
 
-    from annualreport.project.params import Params
+    from annualreport.base.params import Params
 
 TOC_HINT = "（目录由 Word 生成：打开文档时选择更新域，或右键单击目录选择“更新域”，即显示页码。）"
 VOID = {"br", "img", "hr", "meta", "link", "input", "col", "wbr", "source"}
@@ -301,8 +301,8 @@ def html_to_docx(page: str, meta: ds.DocMeta, png_for: Callable[[str, str], byte
 
 def write_docx(params: Params, html_path: Path, ledger: pd.DataFrame, out: Path, title: str) -> Path:
     """The docx stage: the report page and the ledger's chart rows -> the Word document (atomic write)."""
+    from annualreport.base.tables import atomic_write_bytes
     from annualreport.figures.charts import load_charts
-    from annualreport.project.tables import atomic_write_bytes
     from annualreport.report.chartdraw import chart_png
 
     charts = load_charts(params.root)

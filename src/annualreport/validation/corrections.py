@@ -17,9 +17,9 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from annualreport.project.catalog import places
-from annualreport.project.params import Params
-from annualreport.project.tables import atomic_write_bytes, normalise_zip
+from annualreport.base.catalog import places
+from annualreport.base.params import Params
+from annualreport.base.tables import atomic_write_bytes, normalise_zip
 from annualreport.validation.reasons import RULES_ZH, fix_zh, raw_value, reason_zh
 
 SHEET = "待更正"

@@ -20,8 +20,8 @@ import re
 import shutil
 from pathlib import Path
 
-from annualreport.project.catalog import places
-from annualreport.project.params import Params
+from annualreport.base.catalog import places
+from annualreport.base.params import Params
 from annualreport.validation.run import _gx
 from annualreport.validation.suites import suite_files
 

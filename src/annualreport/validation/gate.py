@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from annualreport.project.errors import InputError, ValidationFailed
+from annualreport.base.errors import InputError, ValidationFailed
 
 
 def gate(summary: pd.DataFrame, allow_warnings: bool, where: str = "") -> None:

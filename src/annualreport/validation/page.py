@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from annualreport.project.catalog import places
-from annualreport.project.params import Params
-from annualreport.project.paths import templates_dir
-from annualreport.project.tables import atomic_write_bytes
+from annualreport.base.catalog import places
+from annualreport.base.params import Params
+from annualreport.base.paths import templates_dir
+from annualreport.base.tables import atomic_write_bytes
 from annualreport.validation.reasons import RULES_ZH, reason_zh, shown
 
 SEVERITY_ZH = {"blocking": "阻断", "warning": "警告"}

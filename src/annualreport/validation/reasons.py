@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 
+from annualreport.base.conventions import PERSON_IDS
 from annualreport.ingest.specs import ColumnSpec, DatasetSpec
-from annualreport.project.conventions import PERSON_IDS
 
 RULES_ZH = {  # quarantine rule ids (ingest.sheet.RULES) in the offices' words
     "missing_required": "必填项为空",
@@ -58,7 +58,7 @@ TYPE_ZH = {
 
 def mask_id(value) -> str:
     """A person's ID as shown to readers: `project.conventions.mask` (one rule everywhere)."""
-    from annualreport.project.conventions import mask
+    from annualreport.base.conventions import mask
 
     return mask(value)
 

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from annualreport.project.catalog import combine, places, validation_outputs
-from annualreport.project.errors import SpecError
-from annualreport.project.params import Params
-from annualreport.project.tables import atomic_write_bytes, write_csv
+from annualreport.base.catalog import combine, places, validation_outputs
+from annualreport.base.errors import SpecError
+from annualreport.base.params import Params
+from annualreport.base.tables import atomic_write_bytes, write_csv
 from annualreport.validation.suites import SuiteFile, describe, suite_files, suite_parameters
 
 log = logging.getLogger(__name__)

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from annualreport.base.conventions import SCHEMA as CONVENTIONS
+from annualreport.base.conventions import anchored
+from annualreport.base.errors import SpecError
+from annualreport.base.params import Params
+from annualreport.base.paths import expectations_dir
 from annualreport.ingest.specs import DatasetSpec, load_specs
-from annualreport.project.conventions import SCHEMA as CONVENTIONS
-from annualreport.project.conventions import anchored
-from annualreport.project.errors import SpecError
-from annualreport.project.params import Params
-from annualreport.project.paths import expectations_dir
 
 SEVERITIES = ("blocking", "warning")
 

@@ -13,7 +13,7 @@ import importlib
 import random
 from pathlib import Path
 
-from annualreport.project.paths import repo_root
+from annualreport.base.paths import repo_root
 
 from .common import YearFiles
 from .reference import MAJORS, POVERTY_COUNTIES
@@ -73,7 +73,7 @@ def generate(years: list[int], raw_root: Path, reference_dir: Path | None, scale
 
 def demo_institution(year: int) -> str:
     """The demo college's name, from its params (the demo data are that college's files)."""
-    from annualreport.project.params import load_params, params_path_for
+    from annualreport.base.params import load_params, params_path_for
 
     path = params_path_for(year)
     if not path.exists():

@@ -18,7 +18,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from annualreport.project.tables import normalise_zip
+from annualreport.base.tables import normalise_zip
 
 
 def write_csv(path: Path, rows: list[list], encoding: str) -> None:
@@ -99,7 +99,7 @@ def xlsx_bytes_streamed(sheets: dict[str, list[list]], merge_title: dict[str, in
     Excel serials with their style, the merged title's cells right of A1 left out."""
     import openpyxl
 
-    from annualreport.project.tables import FIXED_ZIP_TIME, fixed_core_dates
+    from annualreport.base.tables import FIXED_ZIP_TIME, fixed_core_dates
 
     merge_title = merge_title or {}
     wb = openpyxl.Workbook()

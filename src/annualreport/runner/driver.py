@@ -21,12 +21,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annualreport.build.cache import file_digest, key_of
-from annualreport.build.scheduler import Options, Pipeline, StageResult
-from annualreport.project.catalog import PUBLISHED, UNPUBLISHED_DIRS, Places, places
-from annualreport.project.errors import ReportError
-from annualreport.project.params import Params, load_params, params_path_for
-from annualreport.project.paths import repo_root
+from annualreport.base.catalog import PUBLISHED, UNPUBLISHED_DIRS, Places, places
+from annualreport.base.errors import ReportError
+from annualreport.base.params import Params, load_params, params_path_for
+from annualreport.base.paths import repo_root
+from annualreport.runner.cache import file_digest, key_of
+from annualreport.runner.scheduler import Options, Pipeline, StageResult
 
 log = logging.getLogger(__name__)
 
@@ -167,10 +167,10 @@ def published_is_current(params: Params, key: str) -> bool:
 @contextmanager
 def _fonts_alongside(needed: bool):
     """On a machine without the report's faces (the first build after a fresh setup), they are made by a
-    child process while the build's first stages run (report/fonts.py prepare_in_background)."""
+    child process while the build's first stages run (typeset/fonts.py prepare_in_background)."""
     child = None
     if needed:
-        from annualreport.report import fonts
+        from annualreport.typeset import fonts
 
         child = fonts.prepare_in_background()
     try:
@@ -183,7 +183,7 @@ def _fonts_alongside(needed: bool):
 @contextmanager
 def _digest_memo(path: Path):
     """The files' digests remembered between builds (cache.DigestMemo), kept only when the build ends."""
-    from annualreport.build.cache import _MEMO
+    from annualreport.runner.cache import _MEMO
 
     _MEMO.load(path)
     try:
@@ -263,7 +263,7 @@ def build(
         docx = final / at.relative("report_docx") if at("report_docx").exists() else None
 
         def result(notes: tuple[str, ...] = (), cached: bool = False) -> BuildResult:
-            from annualreport.build.signoff import build_notes  # one warning line when signed figures changed
+            from annualreport.review.signoff import build_notes  # one warning line when signed figures changed
 
             return BuildResult(
                 year,
@@ -280,7 +280,7 @@ def build(
         if published_is_current(params, key):
             ran = any(s.status == "ran" for s in stages)
             return result(() if ran else ("nothing changed since the published build (--force rebuilds)",), not ran)
-        from annualreport.build.manifest import write_manifest
+        from annualreport.runner.manifest import write_manifest
 
         statuses = {s.name: s.status for s in stages}
         stage_and_publish(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from annualreport.project.errors import ParamsError
+from annualreport.base.errors import ParamsError
 
 # Any code: no space inside, not starting like a spreadsheet formula.
 ANY_CODE = r"[^\s=+@]\S*"

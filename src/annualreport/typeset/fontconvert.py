@@ -1,4 +1,4 @@
-"""Converting a CFF (PostScript-outline) face to TrueType outlines, for report/fonts.py: WeasyPrint subsets a
+"""Converting a CFF (PostScript-outline) face to TrueType outlines, for typeset/fonts.py: WeasyPrint subsets a
 CFF face about five times slower than a TrueType one, on every PDF, so the faces are converted once."""
 
 from __future__ import annotations

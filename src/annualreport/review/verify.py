@@ -17,10 +17,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annualreport.build.cache import file_digest
-from annualreport.project.catalog import ARTEFACTS, Places
-from annualreport.project.errors import ReportError
-from annualreport.project.paths import inside
+from annualreport.base.catalog import ARTEFACTS, Places
+from annualreport.base.errors import ReportError
+from annualreport.base.paths import inside
+from annualreport.runner.cache import file_digest
 
 # Folders of a published build that the manifest does not hash (catalog artefacts, by name).
 UNHASHED = ("executed", "logs", "data_docs")

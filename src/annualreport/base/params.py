@@ -15,10 +15,10 @@ from typing import Any, Literal
 
 import yaml
 
-from annualreport.project import conventions
-from annualreport.project.document import DOCUMENT_DESCRIPTION, DOCUMENT_SCHEMA, check_document
-from annualreport.project.errors import ParamsError
-from annualreport.project.paths import inside, load_yaml, repo_root
+from annualreport.base import conventions
+from annualreport.base.document import DOCUMENT_DESCRIPTION, DOCUMENT_SCHEMA, check_document
+from annualreport.base.errors import ParamsError
+from annualreport.base.paths import inside, load_yaml, repo_root
 
 
 class _Any:
@@ -27,7 +27,7 @@ class _Any:
 
 # name -> (type, required, default, description). A dict type is a nested schema; a list [T] is a
 # list of T. The descriptions are the reference: docs/params.md and params/params.schema.json are
-# generated from these declarations by `python -m annualreport.project.params_doc`.
+# generated from these declarations by `python -m annualreport.base.params_doc`.
 DATASET_SCHEMA: dict[str, tuple] = {
     "optional": (
         bool,

@@ -16,14 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from annualreport.build.cache import text_digest
-from annualreport.project.catalog import clean_outputs, validation_outputs
-from annualreport.project.errors import ReportError
+from annualreport.base.catalog import clean_outputs, validation_outputs
+from annualreport.base.errors import ReportError
+from annualreport.runner.cache import text_digest
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from annualreport.build.scheduler import Pipeline
+    from annualreport.runner.scheduler import Pipeline
 
 
 @dataclass(frozen=True)

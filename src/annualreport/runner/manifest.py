@@ -15,9 +15,9 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-from annualreport.project.catalog import Places
-from annualreport.project.params import Params
-from annualreport.project.tables import atomic_write_bytes
+from annualreport.base.catalog import Places
+from annualreport.base.params import Params
+from annualreport.base.tables import atomic_write_bytes
 
 PACKAGES = (
     "annualreport",
@@ -67,7 +67,7 @@ def versions() -> dict:
 
 
 def sha256(path: Path) -> str:
-    from annualreport.build.cache import file_digest
+    from annualreport.runner.cache import file_digest
 
     return file_digest(path)
 

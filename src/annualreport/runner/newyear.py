@@ -19,10 +19,10 @@ import re
 import shutil
 from pathlib import Path
 
+from annualreport.base.errors import ParamsError, ReportError
+from annualreport.base.params import Params, load_params
+from annualreport.base.paths import repo_root
 from annualreport.ingest.specs import DatasetSpec, load_specs
-from annualreport.project.errors import ParamsError, ReportError
-from annualreport.project.params import Params, load_params
-from annualreport.project.paths import repo_root
 
 
 def params_dir_for(root: Path, institution: str | None) -> Path:

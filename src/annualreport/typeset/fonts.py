@@ -5,7 +5,7 @@ Noto Sans SC, from the pinned `justmytype-intl-cjk` package, ships as one variab
 `ensure_fonts()` makes a Regular (400) and a Bold (700) instance, subset to GB2312 plus ASCII and CJK
 punctuation, once per machine, in the cache (`~/.cache/annualreport/fonts`). It also cuts Noto Serif
 SC Regular (the body face, from the pinned `pylopdf-fonts-zh-cn`) down to the same characters, and,
-with `fetch=True` (`make setup`), the two Debian faces of report/fontdebs.py. Output is deterministic
+with `fetch=True` (`make setup`), the two Debian faces of typeset/fontdebs.py. Output is deterministic
 (no timestamps). `report_faces()` says which file serves which role of the official layout, with the
 fallbacks; `subset_base64()` cuts a face down to the characters a page uses, for inlining into HTML.
 """
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from annualreport.project.paths import cache_dir
-from annualreport.report import fontdebs
+from annualreport.base.paths import cache_dir
+from annualreport.typeset import fontdebs
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +168,7 @@ def prepare_in_background():
     import subprocess
     import sys
 
-    code = "from annualreport.report import fonts; fonts._background_child()"
+    code = "from annualreport.typeset import fonts; fonts._background_child()"
     child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     child.stdout.readline()  # "locked" (or nothing, when the child failed: the stages make the faces then)
     return child
@@ -230,7 +230,7 @@ def prepare(src: Path, face: str | None, target: Path) -> Path:
         raise fontdebs.FetchError(f"{src.name} has no face {face}")
     font = found[0]
     if "CFF " in font:
-        from annualreport.report.fontconvert import cff_passes_skipped, to_truetype
+        from annualreport.typeset.fontconvert import cff_passes_skipped, to_truetype
 
         with cff_passes_skipped(font):
             _subset(font, charset())

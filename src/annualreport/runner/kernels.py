@@ -9,9 +9,9 @@ import logging
 import threading
 from pathlib import Path
 
-from annualreport.project.errors import StageFailed
-from annualreport.project.params import Params
-from annualreport.project.paths import notebooks_dir
+from annualreport.base.errors import StageFailed
+from annualreport.base.params import Params
+from annualreport.base.paths import notebooks_dir
 
 log = logging.getLogger(__name__)
 

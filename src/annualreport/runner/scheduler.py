@@ -17,13 +17,13 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annualreport.build import cache, kernels
-from annualreport.build.cache import Store, code_digests, file_digest, key_of, tree_digests
-from annualreport.build.stages import ASKED_BY, BY_NAME, STAGES, SUMMARY_INPUTS, Stage, asks_for, declared_outputs
-from annualreport.project.catalog import combine, places
-from annualreport.project.errors import ReportError
-from annualreport.project.params import Params, check_known_datasets, previous_params
-from annualreport.project.paths import notebooks_dir
+from annualreport.base.catalog import combine, places
+from annualreport.base.errors import ReportError
+from annualreport.base.params import Params, check_known_datasets, previous_params
+from annualreport.base.paths import notebooks_dir
+from annualreport.runner import cache, kernels
+from annualreport.runner.cache import Store, code_digests, file_digest, key_of, tree_digests
+from annualreport.runner.stages import ASKED_BY, BY_NAME, STAGES, SUMMARY_INPUTS, Stage, asks_for, declared_outputs
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ class Pipeline:
         return [n for n in self.specs if self.at("accounting_part", n).exists()]
 
     def font_key(self) -> str:
-        from annualreport.report import fonts
+        from annualreport.typeset import fonts
 
         return fonts.font_key()
 

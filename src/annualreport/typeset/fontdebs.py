@@ -5,7 +5,7 @@ Bold (`fonts-noto-cjk`). `fetch()` runs once per machine from `make setup`: `apt
 <package>=<version>` (no root needed), the .deb's sha256 checked against the pin, `dpkg-deb -x` into a
 scratch folder, the face cut down to the same character set as the others and saved with the package's
 copyright file into the font cache. Without apt (or with `ANNUALREPORT_FONTS_FETCH=0`) nothing is
-fetched and the report falls back (report/fonts.py `report_faces`), with one warning line per build.
+fetched and the report falls back (typeset/fonts.py `report_faces`), with one warning line per build.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def cached(folder: Path) -> dict[str, Path]:
 
 def fetch(folder: Path, prepare, run=subprocess.run) -> tuple[dict[str, Path], list[str]]:
     """Fetch, check and prepare each pinned face not yet in `folder`. `prepare(src, face, out)` cuts
-    the face down (report/fonts.py). Returns the faces present and one line per face that failed."""
+    the face down (typeset/fonts.py). Returns the faces present and one line per face that failed."""
     problems = [line for deb in missing(folder) if (line := fetch_one(deb, folder, prepare, run))]
     return cached(folder), problems
 

@@ -21,12 +21,12 @@ import os
 import subprocess
 from pathlib import Path
 
-from annualreport.build.diff import Side, read_ledger, section_digests
-from annualreport.build.verify import read_manifest, verify
-from annualreport.project.catalog import Places
-from annualreport.project.errors import ReportError
-from annualreport.project.params import Params
-from annualreport.project.tables import atomic_write_bytes
+from annualreport.base.catalog import Places
+from annualreport.base.errors import ReportError
+from annualreport.base.params import Params
+from annualreport.base.tables import atomic_write_bytes
+from annualreport.review.diff import Side, read_ledger, section_digests
+from annualreport.review.verify import read_manifest, verify
 
 FIELDS = ("id", "value", "wording", "inputs", "definition")
 KEPT = ("section", "label", "kind", "value", "unit", "wording", "inputs", "definition")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from annualreport.project.errors import ParamsError
+from annualreport.base.errors import ParamsError
 
 DOCUMENT_SCHEMA: dict[str, tuple] = {
     "issuer": (

@@ -1,6 +1,6 @@
-"""The params reference, generated from the schema in `annualreport.project.params`.
+"""The params reference, generated from the schema in `annualreport.base.params`.
 
-`python -m annualreport.project.params_doc` writes `docs/params.md` (the reference for people) and
+`python -m annualreport.base.params_doc` writes `docs/params.md` (the reference for people) and
 `params/params.schema.json` (a JSON Schema, draft 2020-12, that editors use through the
 `# yaml-language-server: $schema=...` first line of each params file). `--check` writes nothing and
 exits 1 naming each file that differs from what it would write.
@@ -22,12 +22,12 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from annualreport.project.params import DATASET_SCHEMA, SCHEMA, TARGET_FIELDS, _Any
-from annualreport.project.paths import repo_root
+from annualreport.base.params import DATASET_SCHEMA, SCHEMA, TARGET_FIELDS, _Any
+from annualreport.base.paths import repo_root
 
 DOC_PATH = "docs/params.md"
 SCHEMA_PATH = "params/params.schema.json"
-COMMAND = "python -m annualreport.project.params_doc"
+COMMAND = "python -m annualreport.base.params_doc"
 
 # Keys whose items the schema in params.py leaves opaque (checked elsewhere): name -> ($defs name, fields).
 ITEMS = {"datasets": ("dataset", DATASET_SCHEMA), "targets": ("target", TARGET_FIELDS)}
@@ -129,7 +129,7 @@ def json_schema() -> dict:
         "title": "annualreport params file",
         "description": (
             f"params/<year>.yaml or params/institutions/<name>/<year>.yaml. Generated from "
-            f"src/annualreport/project/params.py by `{COMMAND}`; see {DOC_PATH}."
+            f"src/annualreport/base/params.py by `{COMMAND}`; see {DOC_PATH}."
         ),
         "type": "object",
         "properties": props,
@@ -176,11 +176,11 @@ def markdown() -> str:
     out = [
         "# Params files",
         "",
-        f"<!-- Generated from src/annualreport/project/params.py by `{COMMAND}`; do not edit by hand. -->",
+        f"<!-- Generated from src/annualreport/base/params.py by `{COMMAND}`; do not edit by hand. -->",
         "",
         "A build's parameters are one YAML file per report: `params/<year>.yaml`, or "
         "`params/institutions/<name>/<year>.yaml` for another institution. `load_params` "
-        "(`src/annualreport/project/params.py`) checks the whole file before anything runs: an unknown key, "
+        "(`src/annualreport/base/params.py`) checks the whole file before anything runs: an unknown key, "
         "a wrong type, a missing required key, a `year` that does not match the file name or a path outside "
         "the repository stops the build with an error naming the file and the key. An optional key left out "
         "or left empty takes its default. The first line of each params file, "

@@ -2,7 +2,7 @@
 
 Compares the published ledger and report of a year with an earlier build's: an outputs folder kept
 from the review, a git revision (built in a temporary worktree with that revision's own code, see
-`build/revision.py`) or the signoff record (`build/signoff.py`). It lists the figures whose value or
+`build/revision.py`) or the signoff record (`review/signoff.py`). It lists the figures whose value or
 wording changed, old and new, with what changed underneath each one: a raw file (the ledger's
 `inputs` carry each file's sha256), the stated-figures file, the definition, the params file or, when
 none of these did, the code; the figures that are new or gone; and the report sections whose prose
@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annualreport.project.catalog import Places
-from annualreport.project.errors import ReportError
+from annualreport.base.catalog import Places
+from annualreport.base.errors import ReportError
 
 HEADING = re.compile(r'<(h[2-5])\b[^>]*class="[^"]*\bsec\b[^"]*"[^>]*>(.*?)</\1>', re.S)
 SENTENCE = re.compile(r"(?<=[。；！？!?])")
@@ -111,7 +111,7 @@ class Diff:
 
 # -- reading a side -------------------------------------------------------------------------------
 def read_ledger(path: Path) -> dict[str, dict]:
-    from annualreport.project.tables import read_table
+    from annualreport.base.tables import read_table
 
     if not path.is_file():
         raise ReportError(f"{path}: no figure ledger there (build the year first: make report)")

@@ -1,7 +1,7 @@
 """`make diff`: the earlier build to compare with, and the reviewer's page.
 
 The earlier build is an outputs folder (one kept from the review, or a copy someone sent), a git
-revision, or the signoff record (`build/signoff.py`). A revision is built with its own code and files:
+revision, or the signoff record (`review/signoff.py`). A revision is built with its own code and files:
 the revision's files exported (`git archive`, which only reads the repository: no worktree is
 registered) into a temporary folder under `build/diff/`, where `python -m annualreport build`
 runs with that tree as the project root and its `src/` first on the path (the kernels inherit
@@ -22,11 +22,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from annualreport.build.diff import Diff, Side, compare, shown, side_from_folder
+from annualreport.base.catalog import Places
+from annualreport.base.errors import ReportError
+from annualreport.base.params import Params
 from annualreport.ingest.personal import SALT_FILE
-from annualreport.project.catalog import Places
-from annualreport.project.errors import ReportError
-from annualreport.project.params import Params
+from annualreport.review.diff import Diff, Side, compare, shown, side_from_folder
 
 
 def diff_dir(params: Params) -> Path:
@@ -104,7 +104,7 @@ def export(root: Path, commit: str, tree: Path) -> None:
 def earlier(params: Params, source: str | None, signed: bool) -> Side:
     """The earlier side: the signoff, an outputs folder, or a git revision built for the purpose."""
     if signed:
-        from annualreport.build import signoff
+        from annualreport.review import signoff
 
         data = signoff.load(params)
         if data is None:

@@ -20,7 +20,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from annualreport.project.paths import repo_root
+from annualreport.base.paths import repo_root
 
 YEAR_FILE = re.compile(r"\d{4}\.yaml")
 

@@ -38,8 +38,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from annualreport.project.errors import SpecError
-from annualreport.project.paths import load_yaml, specs_dir
+from annualreport.base.errors import SpecError
+from annualreport.base.paths import load_yaml, specs_dir
 from annualreport.report.narrative import Context, bare_numbers, fill, load_terms
 
 STATEMENT_KEYS = {"id", "section", "label", "cases", "description"}

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the build driver plans without pandas
     import pandas as pd
 
-    from annualreport.project.params import Params
+    from annualreport.base.params import Params
 
 
 @dataclass(frozen=True)
@@ -268,7 +268,7 @@ class Places:
             import pandas as pd
 
             return pd.read_parquet(path)
-        from annualreport.project.tables import read_table
+        from annualreport.base.tables import read_table
 
         frame = read_table(path)
         art = ARTEFACTS[name]
@@ -281,7 +281,7 @@ class Places:
         return frame
 
     def write(self, name: str, frame: pd.DataFrame, dataset: str | None = None, sheet: str = "figures") -> Path:
-        from annualreport.project import tables
+        from annualreport.base import tables
 
         path = self(name, dataset)
         if path.suffix == ".parquet":
@@ -294,7 +294,7 @@ class Places:
 
     def write_workbook(self, name: str, sheets: list[tuple[str, list[str], list[list]]]) -> Path:
         """An .xlsx artefact of several sheets, (title, header, rows) each (`tables.write_workbook`)."""
-        from annualreport.project import tables
+        from annualreport.base import tables
 
         path = self(name)
         tables.write_workbook(sheets, path)
@@ -318,7 +318,7 @@ def validation_outputs(p: Places, name: str) -> list[Path]:
 
 def combine(p: Places, part: str, whole: str, names: list[str]) -> Path:
     """Join per-dataset CSV pieces (e.g. `accounting_part`) into one table, in the given order."""
-    from annualreport.project.tables import concat_csv
+    from annualreport.base.tables import concat_csv
 
     out = p(whole)
     concat_csv([q for name in names if (q := p(part, name)).exists()], out)
