@@ -12,9 +12,9 @@ import yaml
 
 from annualreport.base.catalog import places
 from annualreport.base.params import load_params
-from annualreport.report.render import visible_text
 from annualreport.runner.driver import build
 from annualreport.runner.scheduler import Options, Pipeline
+from annualreport.typeset.pages import visible_text
 
 from .conftest import ROOT, copy_project
 

@@ -77,7 +77,7 @@ def test_a_new_year_from_scaffold_to_report(tmp_path):
     proc = cli(project, "build", "--year", "2022", "--format", "html", "-q")
     assert proc.returncode == 0, proc.stderr[-3000:]
     page = (project / "outputs" / "2022" / "report.html").read_text(encoding="utf-8")
-    from annualreport.report.render import visible_text
+    from annualreport.typeset.pages import visible_text
 
     text = visible_text(page)
     assert "2022年" in text
@@ -105,7 +105,7 @@ def test_a_second_institution_builds_with_its_own_name_and_outline(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = project / "outputs" / "binhai-demo" / "2020"
-    from annualreport.report.render import visible_text
+    from annualreport.typeset.pages import visible_text
 
     text = visible_text((out / "report.html").read_text(encoding="utf-8"))
     for expected in ("滨海示范职业学院", "2020年工作总结", "招生与就业", "社会培训", "2021年工作计划", "15万元"):

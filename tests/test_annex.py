@@ -8,11 +8,11 @@ import shutil
 import pytest
 
 from annualreport.base.catalog import ARTEFACTS
+from annualreport.base.outline import groups
 from annualreport.base.params import load_params
 from annualreport.base.tables import read_table
-from annualreport.report import annex
 from annualreport.report.appendices import open_items, quality_html
-from annualreport.report.render import visible_text
+from annualreport.typeset.pages import visible_text
 
 from .conftest import ROOT, copy_project
 
@@ -113,11 +113,11 @@ class TestBuiltAnnex:
         assert wanted <= set(ids), wanted - set(ids)
         assert {"chart", "previous", "change", "plan"} <= set(ledger["kind"])
         params = load_params(project / "params" / "2020.yaml", root=project)
-        headings = [h for h, _ in annex.groups(ledger, params)]
+        headings = [h for h, _ in groups(ledger, params)]
         shown = re.findall(r'<h2 class="sec annex-sec"[^>]*>([^<]+)</h2>', page)
         assert shown == headings and headings[0].startswith("一") and headings[-1] == "附：数据质量"
         # each section's table holds the rows of that section
-        for heading, rows in annex.groups(ledger, params):
+        for heading, rows in groups(ledger, params):
             start = page.index(f">{heading}</h2>")
             table = page[start : page.index("</table>", start)]
             assert re.findall(r'<tr id="fig-([^"]+)"', table) == list(rows["id"]), heading

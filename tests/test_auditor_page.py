@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from annualreport.base.glossary import RULES_ZH
 from annualreport.ingest import normalize as nz
 from annualreport.ingest.specs import load_specs
-from annualreport.validation.reasons import RULES_ZH, mask_id, person_columns, reason_zh, shown
+from annualreport.validation.reasons import mask_id, person_columns, reason_zh, shown
 
 ROOT = Path(__file__).resolve().parents[1]
 # Words of the cleaner's English reasons (ingest.cells, ingest.sheet, ingest.normalize).

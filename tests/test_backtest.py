@@ -49,7 +49,7 @@ def test_demo_quarantine_carries_every_rule(cleaned_years):
 
 
 def test_2021_tracks_all_eleven_targets_of_the_2020_plan(root, cleaned_years):
-    from annualreport.figures.targets import evaluate
+    from annualreport.figures.tracking import evaluate
 
     p2020 = cleaned_years[2020].params
     ledger_2020 = compute_all(cleaned_years[2020].frames, 2020, root=root)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from annualreport.report.narrative import bare_numbers
+from annualreport.base.terms import bare_numbers
 from annualreport_dev import bench
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,8 +12,8 @@ import pytest
 from annualreport.base.errors import StageFailed
 from annualreport.base.params import load_params
 from annualreport.base.tables import normalise_zip
-from annualreport.report.render import visible_text
 from annualreport.runner.driver import build
+from annualreport.typeset.pages import visible_text
 
 from .conftest import ROOT, copy_project
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from annualreport.runner.cache import Store, file_digest
+from annualreport.base.digests import file_digest
+from annualreport.runner.cache import Store
 
 
 @pytest.fixture
@@ -62,7 +63,7 @@ def test_the_digest_memo_spares_reading_unchanged_files_between_builds(tmp_path,
     import os
     import time
 
-    from annualreport.runner import cache
+    from annualreport.base import digests
 
     old, fresh = tmp_path / "old.csv", tmp_path / "fresh.csv"
     old.write_text("a,b\n1,2\n")
@@ -70,16 +71,16 @@ def test_the_digest_memo_spares_reading_unchanged_files_between_builds(tmp_path,
     two_minutes_ago = time.time_ns() - 120 * 10**9
     os.utime(old, ns=(two_minutes_ago, two_minutes_ago))
     memo = tmp_path / "build" / "2020" / "digests.json"
-    cache._MEMO.load(memo)
+    digests.MEMO.load(memo)
     first = file_digest(old), file_digest(fresh)
-    cache._MEMO.save()
+    digests.MEMO.save()
     assert memo.is_file()
     reads = []
-    real = cache._file_digest.__wrapped__
-    monkeypatch.setattr(cache, "_file_digest", lambda path, *a: reads.append(path) or real(path, *a))
-    cache._MEMO.load(memo)  # the next build
+    real = digests._file_digest.__wrapped__
+    monkeypatch.setattr(digests, "_file_digest", lambda path, *a: reads.append(path) or real(path, *a))
+    digests.MEMO.load(memo)  # the next build
     assert (file_digest(old), file_digest(fresh)) == first
     assert reads == [str(fresh)]  # the old file came from the memo; the racy one was read
     old.write_text("a,b\n1,3\n")  # changed: read again, new digest
     assert file_digest(old) != first[0] and reads[-1] == str(old)
-    cache._MEMO.save()
+    digests.MEMO.save()

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from annualreport.base.errors import InputError
+from annualreport.ingest.cells import CleanContext
 from annualreport.ingest.readers import read_csv, read_xlsx
-from annualreport.ingest.sheet import CleanContext, clean_sheet
+from annualreport.ingest.sheet import clean_sheet
 from annualreport.ingest.specs import load_specs
 from annualreport_dev.demo.writers import write_csv, write_xlsx
 

@@ -16,9 +16,10 @@ from annualreport.base.params import load_params
 from annualreport.base.paths import expectations_dir
 from annualreport.figures.compute import FigureDef, compute
 from annualreport.ingest import normalize as nz
+from annualreport.ingest.cells import CleanContext
 from annualreport.ingest.mismatch import ConventionError
 from annualreport.ingest.readers import read_csv
-from annualreport.ingest.sheet import CleanContext, clean_sheet
+from annualreport.ingest.sheet import clean_sheet
 from annualreport.ingest.specs import load_specs
 from annualreport.validation.suites import spec_parameters, suite_files
 from annualreport_dev.suitegen import scaffold

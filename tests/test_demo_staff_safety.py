@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 
 from annualreport.figures.compute import compute, load_definitions
+from annualreport.ingest.cells import CleanContext
 from annualreport.ingest.readers import read_xlsx
-from annualreport.ingest.sheet import CleanContext, clean_sheet
+from annualreport.ingest.sheet import clean_sheet
 from annualreport.ingest.specs import load_specs
 from annualreport_dev.demo import gen_staff_safety as gen
 from annualreport_dev.demo import generate as demo_generate

@@ -337,8 +337,9 @@ def test_generation_is_deterministic_and_matches_the_committed_files(root, tmp_p
 
 
 def test_scale_multiplies_record_counts(root, tmp_path):
+    from annualreport.ingest.cells import CleanContext
     from annualreport.ingest.readers import read_csv, read_xlsx
-    from annualreport.ingest.sheet import CleanContext, clean_sheet
+    from annualreport.ingest.sheet import clean_sheet
 
     _generate(tmp_path, 2020, scale=2)
     specs = load_specs(root)

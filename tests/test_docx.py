@@ -17,12 +17,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from annualreport.report import word_styles as ds
-from annualreport.report.render import visible_text
+from annualreport.report import word_styles as wstyles
 from annualreport.report.word import TOC_HINT, html_to_docx
+from annualreport.typeset.pages import visible_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-META = ds.DocMeta("示例学院2021年工作报告", "示例学院", 2020)
+META = wstyles.DocMeta("示例学院2021年工作报告", "示例学院", 2020)
 
 PAGE = """<!DOCTYPE html><html><head><title>不在正文</title><style>p { color: red }</style></head><body>
 <main class="report">
@@ -140,7 +140,7 @@ def test_tables_are_real_with_a_repeating_header_and_merged_spans(small):
     assert first.style.name == "Table Grid"
     assert first.rows[1].cells[1].paragraphs[0].alignment == 2  # numbers to the right
     widths = [c.width for c in first.rows[0].cells]
-    assert abs(sum(widths) - ds.TEXT_WIDTH) < 20 * 635  # fills the text width
+    assert abs(sum(widths) - wstyles.TEXT_WIDTH) < 20 * 635  # fills the text width
     merged = doc.tables[1]
     assert merged.cell(1, 0).text == merged.cell(2, 0).text == "教务处"
     assert merged.cell(1, 0)._tc is merged.cell(2, 0)._tc  # one merged cell
@@ -153,7 +153,7 @@ def test_charts_are_images_the_toc_is_a_field_and_the_closing_sits_right(small):
     assert any(i.strip().startswith("TOC") for i in instr)
     closing = [p for p in doc.paragraphs if p.style.name == "Closing"]
     assert [p.text for p in closing] == ["示例学院", "2021年3月1日"]
-    assert closing[1].paragraph_format.right_indent == ds.Pt(64)  # four characters in from the right
+    assert closing[1].paragraph_format.right_indent == wstyles.Pt(64)  # four characters in from the right
     assert [p.style.name for p in doc.paragraphs if p.text == "1.第一项。"] == ["Normal"]
 
 
@@ -174,7 +174,7 @@ def test_page_setup_footer_and_fonts_follow_gbt_9704(small):
         assert footer.text == "— 1 —"
         assert [i.text.strip() for i in footer._p.iter(f"{W}instrText")] == ["PAGE"]
     normal = doc.styles["Normal"]
-    assert normal.font.size == ds.Pt(16) and normal.paragraph_format.line_spacing == ds.LINE
+    assert normal.font.size == wstyles.Pt(16) and normal.paragraph_format.line_spacing == wstyles.LINE
     assert normal.element.rPr.find(f"{W}rFonts").get(f"{W}eastAsia") == "仿宋_GB2312"
     faces = {
         n: doc.styles[n].element.rPr.find(f"{W}rFonts").get(f"{W}eastAsia") for n in ("Heading 1", "Heading 2", "Title")

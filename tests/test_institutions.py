@@ -92,7 +92,8 @@ def test_raw_files_pass_check_inputs(generated):
 
 
 def test_narrative_has_no_typed_digits_and_its_outline_loads(generated):
-    from annualreport.report.narrative import bare_numbers, load_outline, load_terms
+    from annualreport.base.outline import load_outline
+    from annualreport.base.terms import bare_numbers, load_terms
 
     terms = load_terms(ROOT)
     for path in params_files(generated):
@@ -148,7 +149,7 @@ def test_a_generated_institution_year_builds(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = project / "outputs" / "demo-03" / "2020"
-    from annualreport.report.render import visible_text
+    from annualreport.typeset.pages import visible_text
 
     text = visible_text((out / "report.html").read_text(encoding="utf-8"))
     name = institutions.institution(3).name

@@ -226,6 +226,7 @@ def test_the_closing_ends_the_body_four_characters_in_and_the_appendix_follows_o
 @pytest.mark.build
 def test_a_table_longer_than_a_page_repeats_its_header_row(tmp_path):
     from annualreport.report import render
+    from annualreport.typeset import pages
 
     rows = "".join(f"<tr><td>第{i}项</td><td>{i}</td></tr>" for i in range(80))
     body = (
@@ -234,7 +235,7 @@ def test_a_table_longer_than_a_page_repeats_its_header_row(tmp_path):
     )
     html = tmp_path / "t.html"
     html.write_text(
-        f"<html><head><style>{render.report_font_css(body, '')}{render.stylesheet()}</style></head>"
+        f"<html><head><style>{pages.report_font_css(body, '')}{pages.stylesheet()}</style></head>"
         f'<body class="official"><main class="report">{body}</main></body></html>',
         encoding="utf-8",
     )

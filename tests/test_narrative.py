@@ -5,8 +5,11 @@ from pathlib import Path
 import pytest
 
 from annualreport.base.errors import SpecError
+from annualreport.base.outline import load_outline
+from annualreport.base.refs import REF, Context
+from annualreport.base.terms import bare_numbers, load_terms
 from annualreport.figures.compute import load_definitions
-from annualreport.report.narrative import REF, Context, bare_numbers, load_outline, load_terms, markdown_to_html
+from annualreport.report.narrative import markdown_to_html
 
 ROOT = Path(__file__).resolve().parent.parent
 NARRATIVE_FILES = sorted((ROOT / "params").rglob("narrative/**/*.md")) + sorted(
@@ -180,7 +183,7 @@ def test_item_markers_hold_no_digits_and_the_2020_plan_uses_them():
 def test_no_markdown_markup_is_left_as_text(year):
     """An unclosed ** (a bold lead-in missing its end) would print the asterisks in the report."""
     from annualreport.report.narrative import markdown_to_html
-    from annualreport.report.render import visible_text
+    from annualreport.typeset.pages import visible_text
 
     for path in sorted((ROOT / "params" / "narrative" / str(year)).glob("*.md")):
         text = visible_text(markdown_to_html(path.read_text(encoding="utf-8")))

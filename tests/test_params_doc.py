@@ -11,10 +11,10 @@ import jsonschema
 import pytest
 import yaml
 
-from annualreport.base import params_doc
+from annualreport.base import params_doc, targets
 from annualreport.base.errors import ParamsError
-from annualreport.base.params import DATASET_SCHEMA, SCHEMA, TARGET_FIELDS, load_params
-from annualreport.figures import targets
+from annualreport.base.params import DATASET_SCHEMA, SCHEMA, load_params
+from annualreport.base.targets import TARGET_FIELDS
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAMS_FILES = sorted([*(ROOT / "params").glob("*.yaml"), *(ROOT / "params" / "institutions").glob("*/*.yaml")])

@@ -4,6 +4,7 @@ import pytest
 
 from annualreport.report import render
 from annualreport.report.views import unique_svg_ids
+from annualreport.typeset import pages
 
 
 def test_sanitise_removes_scripts_handlers_and_javascript_urls():
@@ -11,10 +12,10 @@ def test_sanitise_removes_scripts_handlers_and_javascript_urls():
         '<p onclick="x()">a</p><script>alert(1)</script><img src=x onerror=alert(1)>'
         '<a href="javascript:alert(1)">b</a><svg onload=alert(1)></svg><SCRIPT src="//evil"></SCRIPT>'
     )
-    out = render.sanitise(page)
+    out = pages.sanitise(page)
     assert "script" not in out.lower() and "onerror" not in out and "onclick" not in out and "onload" not in out
     assert "javascript:" not in out and '<a href="#">b</a>' in out
-    assert render.sanitise("<p>&lt;script&gt;</p>") == "<p>&lt;script&gt;</p>"
+    assert pages.sanitise("<p>&lt;script&gt;</p>") == "<p>&lt;script&gt;</p>"
 
 
 def test_without_pango_both_builds_html_only_and_pdf_fails(tmp_path, monkeypatch):

@@ -10,13 +10,15 @@ import pandas as pd
 import pytest
 
 from annualreport.base.errors import SpecError
+from annualreport.base.outline import load_outline
+from annualreport.base.refs import XREF, Context
 from annualreport.base.wording import by_unit
 from annualreport.figures.charts import load_charts
 from annualreport.figures.comparisons import year_before_rows
 from annualreport.figures.compute import LEDGER_COLUMNS
 from annualreport.report.captions import Sources, number_blocks
-from annualreport.report.narrative import XREF, Context, load_outline, markdown_to_html
-from annualreport.report.render import visible_text
+from annualreport.report.narrative import markdown_to_html
+from annualreport.typeset.pages import visible_text
 
 from .conftest import ROOT
 

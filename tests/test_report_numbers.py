@@ -16,13 +16,14 @@ import pandas as pd
 import pytest
 
 from annualreport.base.errors import SpecError
+from annualreport.base.outline import load_outline
+from annualreport.base.terms import DATE, load_terms
 from annualreport.base.wording import STYLES, by_unit, word
 from annualreport.figures.charts import ChartDef, check_outline, load_charts, series_rows
 from annualreport.figures.comparisons import table_figures, year_before_rows
 from annualreport.figures.compute import LEDGER_COLUMNS
-from annualreport.figures.targets import assess, ledger_rows, plan_rows
-from annualreport.report.narrative import DATE, NAMES_WITH_DIGITS, load_outline
-from annualreport.report.render import visible_text
+from annualreport.figures.tracking import assess, ledger_rows, plan_rows
+from annualreport.typeset.pages import visible_text
 
 from .conftest import ROOT
 
@@ -249,7 +250,7 @@ def strip_section_numbers(body: str) -> str:
 
 def numbers(text: str) -> list[tuple[str, str]]:
     """(number, context) for every number of the text outside dates, years and names with digits."""
-    for name in NAMES_WITH_DIGITS:
+    for name in load_terms():
         text = text.replace(name, " ")
     text = CAPTION_NUMBER.sub(" ", YEARS.sub(" ", DATE.sub(" ", text)))
     return [(m.group(0), text[max(0, m.start() - 20) : m.end() + 20].replace("\n", " ")) for m in NUMBER.finditer(text)]

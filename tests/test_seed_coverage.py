@@ -66,7 +66,7 @@ def test_a_given_report_carries_the_seed():
 
 @pytest.mark.build
 def test_the_plan_tasks_are_numbered_run_in_items_in_the_seeds_order(demo_project):
-    from annualreport.report.render import visible_text
+    from annualreport.typeset.pages import visible_text
 
     page = (demo_project / "outputs" / "2020" / "report.html").read_text(encoding="utf-8")
     assert page.count('<p class="item">') == 26  # 三(三) 1.–7.: 5 + 3 + 4 + 5 + 2 + 2 + 5 items

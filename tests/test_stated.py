@@ -228,7 +228,7 @@ def _build(project, **kw):
 def test_a_stated_figure_builds_into_the_prose_and_the_ledger(project):
     from annualreport.base.catalog import places
     from annualreport.base.params import load_params
-    from annualreport.report.render import visible_text
+    from annualreport.typeset.pages import visible_text
 
     result = _build(project)
     text = visible_text(result.report.read_text(encoding="utf-8"))
@@ -250,7 +250,7 @@ def test_a_stated_figure_builds_into_the_prose_and_the_ledger(project):
 
 @pytest.mark.build
 def test_changing_only_stated_yaml_reruns_the_figures_stage(project):
-    from annualreport.report.render import visible_text
+    from annualreport.typeset.pages import visible_text
 
     _build(project)
     plan = {s.name: s for s in _build(project, dry_run=True).stages}

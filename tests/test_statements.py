@@ -128,7 +128,7 @@ def test_the_reports_say_what_the_data_say(demo_project):
     """2020's milestones: two on time, two late, one open; the sentence says so and the table has a
     status column. The year-before rows name 2019's raw files and validation; 贫困县 (a fixed list) is
     not compared."""
-    from annualreport.report.render import visible_text
+    from annualreport.typeset.pages import visible_text
 
     out = demo_project / "outputs" / "2020"
     ledger = pd.read_csv(out / "figures.csv", dtype=str, keep_default_na=False).set_index("id")

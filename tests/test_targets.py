@@ -9,7 +9,8 @@ import pytest
 
 from annualreport.base.errors import ParamsError
 from annualreport.base.params import load_params
-from annualreport.figures.targets import assess, check, evaluate, ledger_rows, plan_rows, target_texts
+from annualreport.base.targets import check, target_texts
+from annualreport.figures.tracking import assess, evaluate, ledger_rows, plan_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -149,8 +150,8 @@ def test_tracking_rows_carry_the_wording_and_the_reading():
 def test_the_tracking_table_shows_the_plan_wording_and_the_reading(monkeypatch):
     from annualreport.figures.compute import LEDGER_COLUMNS
     from annualreport.report import captions
-    from annualreport.report.render import visible_text
     from annualreport.report.views import Report
+    from annualreport.typeset.pages import visible_text
 
     monkeypatch.setattr(Report, "sources", property(lambda self: captions.Sources({}, None)))  # no project here
 

@@ -15,10 +15,11 @@ from pathlib import Path
 import pandas as pd
 
 from annualreport.base.catalog import Places, places
+from annualreport.base.glossary import RULES_ZH, SEVERITY_ZH
+from annualreport.base.outline import groups, section_codes
 from annualreport.base.params import Params, load_params, previous_params
 from annualreport.base.paths import work_path
 from annualreport.ingest import year as ingest_year
-from annualreport.validation.reasons import RULES_ZH
 
 log = logging.getLogger(__name__)
 
@@ -255,8 +256,6 @@ def validation_summary(params_file: str, work_dir: str) -> pd.DataFrame:
 def validation_failures(params_file: str, work_dir: str) -> pd.DataFrame:
     """Every failed expectation, blocking first, in words (the suites describe each in Chinese), the
     column under its header in the office's file."""
-    from annualreport.validation.page import SEVERITY_ZH
-
     params, at = _open(params_file, work_dir)
     headers = {(n, c.name): c.header for n, spec in _specs(params).items() for c in spec.canonical}
     summary = at.read("validation_summary")
@@ -310,66 +309,19 @@ def _figure_columns(ledger: pd.DataFrame) -> pd.DataFrame:
     return _columns(ledger, id="编号", label="指标", wording="表述", value="数值", unit="单位")
 
 
-def _sections(params: Params) -> list[tuple[str, int, str]]:
-    """(code, level, heading) of every outline section in reading order. The code is the section's
-    numbers as printed, joined the way the figure specs write them (`section: 一(四)2`)."""
-    from annualreport.report.narrative import REF, Context, load_outline
-
-    names = Context({}, params.year, params.institution["name"]).names  # {year}, {next_year}, ...
-    out = []
-
-    def visit(sections, prefix: str) -> None:
-        for s in sections:
-            code = prefix + s.number.translate(str.maketrans({"、": "", ".": "", "（": "(", "）": ")"}))
-            heading = REF.sub(lambda m: names.get(m.group(1), m.group(0)) if not m.group(2) else m.group(0), s.heading)
-            out.append((code, s.level, heading))
-            visit(s.children, code)
-
-    visit(load_outline(params.narrative_dir).sections, "")
-    return out
-
-
-def _within(code: str, section: str) -> bool:
-    """`code` is `section` or below it: 一(一)12 is not in 一(一)1, nor 二十 in 二."""
-    from annualreport.report.narrative import CN_NUMBERS
-
-    if not section or not code.startswith(section):
-        return False
-    if len(code) == len(section):
-        return True
-    a, b = section[-1], code[len(section)]
-    return not ((a.isdigit() and b.isdigit()) or (a in CN_NUMBERS and b in CN_NUMBERS))
-
-
 def report_sections(params_file: str) -> pd.DataFrame:
     """The report's outline: level, code (as the figure specs refer to it) and heading."""
-    rows = _sections(load_params(params_file))
+    rows = section_codes(load_params(params_file))
     return pd.DataFrame([(level, code, heading) for code, level, heading in rows], columns=["层级", "编号", "标题"])
 
 
 def figures_by_section(params_file: str, work_dir: str) -> pd.DataFrame:
-    """The ledger's figures grouped by the report section they belong to, in the report's order. A
-    figure belongs to the deepest section whose code starts its own (`三(三)7(3)` is in `三(三)7`);
-    the rest (the appendices, `附一`, or a code this year's outline lacks) follow, by their own code."""
+    """The ledger's figures grouped by the report section they belong to, in the report's order
+    (`base.outline.groups`, as the ledger annex groups them); the defined and the stated figures only
+    (bars, year-before rows etc. derive from them)."""
     params, at = _open(params_file, work_dir)
     ledger = at.read("ledger")
-    # the defined and the stated figures; bars, year-before rows etc. derive from them
     ledger = ledger[ledger["kind"].isin(("computed", "stated"))]
-    sections = _sections(params)
-    order = {code: i for i, (code, _, _) in enumerate(sections)}
-    titles = {code: heading for code, _, heading in sections}
-    others: dict[str, int] = {}
-
-    def home(code: str) -> tuple[int, str]:
-        match = max((c for c in order if _within(code, c)), key=len, default=None)
-        if match is not None:
-            return order[match], f"{match} {titles[match]}"
-        n = others.setdefault(code, len(order) + len(others))
-        if not code:
-            return n, "（未指定章节）"
-        return n, f"{code}（报告附录）" if code.startswith("附") else f"{code}（不在本年度报告大纲中）"
-
-    placed = ledger["section"].map(home)
-    frame = _figure_columns(ledger).assign(_order=placed.map(lambda p: p[0]))
-    frame.insert(0, "章节", placed.map(lambda p: p[1]))
-    return frame.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
+    parts = [_figure_columns(part).assign(章节=heading) for heading, part in groups(ledger, params)]
+    frame = pd.concat(parts, ignore_index=True) if parts else _figure_columns(ledger).assign(章节="")
+    return frame[["章节", *(c for c in frame.columns if c != "章节")]]

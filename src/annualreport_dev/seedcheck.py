@@ -156,7 +156,7 @@ def report_text(path: Path, appendices: bool = False) -> str:
     elif path.suffix.lower() == ".pdf":
         text = pdf_text(path)
     else:
-        from annualreport.report.render import visible_text
+        from annualreport.typeset.pages import visible_text
 
         html = path if path.suffix.lower() != ".pdf" else path.with_suffix(".html")
         text = visible_text(html.read_text(encoding="utf-8"))

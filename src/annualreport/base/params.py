@@ -11,7 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 
@@ -19,9 +19,10 @@ from annualreport.base import conventions
 from annualreport.base.document import DOCUMENT_DESCRIPTION, DOCUMENT_SCHEMA, check_document
 from annualreport.base.errors import ParamsError
 from annualreport.base.paths import inside, load_yaml, repo_root
+from annualreport.base.targets import check as check_targets
 
 
-class _Any:
+class AnyValue:
     """Marker: any YAML value is accepted (its shape is checked where it is used)."""
 
 
@@ -108,7 +109,7 @@ SCHEMA: dict[str, tuple] = {
         "graduates' status dates must not be later.",
     ),
     "datasets": (
-        _Any,
+        AnyValue,
         False,
         {},
         "Per-dataset settings keyed by dataset name (a spec in `specs/datasets/`): a dataset not "
@@ -157,59 +158,6 @@ SCHEMA: dict[str, tuple] = {
     ),
 }
 
-# The fields of one `targets` item: name -> (type, required, default, description). Documentation only:
-# items are checked by annualreport.figures.targets.check (TARGET_KEYS, the required fields, the
-# comparisons and bases there must agree with this; tests/test_params_doc.py checks that they do).
-TARGET_FIELDS: dict[str, tuple] = {
-    "id": (str, True, None, "Unique name of the target; the narrative prints it as `{target.<id>}`."),
-    "section": (str, False, None, "The plan section that sets the target, as numbered in that report."),
-    "label": (str, True, None, "Short name of the target, printed in the tracking table."),
-    "comparison": (
-        Literal[">=", "<=", "=="],
-        True,
-        None,
-        "How the actual figure must compare with the target: at least, at most (for a date: no "
-        "later than), or exactly.",
-    ),
-    "target": (
-        int | float | str,
-        True,
-        None,
-        "The goal: a number in `unit`, or a date (YYYY-MM-DD) when the unit is 日期 (date).",
-    ),
-    "unit": (
-        str,
-        True,
-        None,
-        "Unit of the target and of the figure, as printed (项, 元, %, 个百分点, or 日期 for a date).",
-    ),
-    "figure": (str, True, None, "Id of the figure (`specs/figures/`) whose value in next year's ledger is compared."),
-    "basis": (
-        Literal["value", "change"],
-        False,
-        "value",
-        "`value` compares the figure itself; `change` compares its change over the previous year (in "
-        "percentage points for rates).",
-    ),
-    "wording": (
-        str,
-        True,
-        None,
-        "The plan's own words for the number, as its prose prints them with `{target.<id>}` (3-4个, 3%以上, "
-        "100%, 5月31日, 为零); shown as 计划表述 in next year's tracking table. Tracking reads `comparison`, "
-        "`target`, `unit` and `basis`, not these words.",
-    ),
-    "reading": (
-        str,
-        True,
-        None,
-        "One sentence saying how `wording` is read for tracking (按下限理解：不少于3家); shown as 理解为 in next "
-        "year's tracking table. It must state the target as tracked (the number in its unit: 3家, 600万元, "
-        "2021年5月31日, 3个百分点).",
-    ),
-    "seed_wording": (str, False, None, "The plan's whole sentence that sets the target, kept for the record."),
-}
-
 
 def _type_name(t: Any) -> str:
     if isinstance(t, dict):
@@ -220,7 +168,7 @@ def _type_name(t: Any) -> str:
 
 
 def _check(value: Any, typ: Any, where: str, source: str) -> Any:
-    if typ is _Any:
+    if typ is AnyValue:
         return value
     if isinstance(typ, dict):
         if not isinstance(value, dict):
@@ -372,8 +320,6 @@ def load_params(path: str | Path, root: Path | None = None) -> Params:
     for name in checked["datasets"]:
         params.dataset(name)
     conventions.check(checked["conventions"], source)
-    from annualreport.figures.targets import check as check_targets
-
     check_targets(checked["targets"], source)
     check_document(checked, source)
     return params

@@ -22,8 +22,9 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from annualreport.base.params import DATASET_SCHEMA, SCHEMA, TARGET_FIELDS, _Any
+from annualreport.base.params import DATASET_SCHEMA, SCHEMA, AnyValue
 from annualreport.base.paths import repo_root
+from annualreport.base.targets import TARGET_FIELDS
 
 DOC_PATH = "docs/params.md"
 SCHEMA_PATH = "params/params.schema.json"
@@ -152,7 +153,7 @@ def _doc_type(typ: Any, where: str) -> str:
     if isinstance(typ, types.UnionType):
         names = [_DOC_TYPES[t] for t in typing.get_args(typ)]
         return " or ".join(dict.fromkeys(["number" if n == "integer" else n for n in names]))
-    return "any" if typ is _Any else _DOC_TYPES[typ]
+    return "any" if typ is AnyValue else _DOC_TYPES[typ]
 
 
 def _cell(text: str) -> str:
@@ -201,7 +202,7 @@ def markdown() -> str:
                 "The settings of one dataset; a dataset listed with no settings (`admissions: {}`) takes "
                 "these defaults."
                 if key == "datasets"
-                else "The fields of one target (checked by `annualreport.figures.targets.check`)."
+                else "The fields of one target (checked by `annualreport.base.targets.check`)."
             )
             out += [f"## `{where}`", "", intro, "", *_table(fields, where)]
     out += ["## Example", "", "```yaml", EXAMPLE.rstrip("\n"), "```", ""]

@@ -27,7 +27,7 @@ from annualreport.figures.compute import FigureDef, compute, describe
 if TYPE_CHECKING:
     import pandas as pd
 
-    from annualreport.report.narrative import Outline
+    from annualreport.base.outline import Outline
 
 CHARTS_FILE = "charts.yaml"
 WHERE = f"specs/{CHARTS_FILE}"

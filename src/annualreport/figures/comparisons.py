@@ -27,7 +27,7 @@ from annualreport.base.wording import by_unit, plain, round_half_up
 if TYPE_CHECKING:
     import pandas as pd
 
-    from annualreport.report.narrative import Outline
+    from annualreport.base.outline import Outline
 
 RATE_UNITS = {"%"}
 POINTS = "个百分点"

@@ -12,7 +12,7 @@ The ledger's rows, by `kind` (in this order):
 - `previous`, `change`: for each figure a table of the year's outline lists, the year before's value
   and the change (`<id>.previous`, `<id>.change`, `<id>.change_pct`; `figures/comparisons.py`);
 - `target`: last year's plan tracked this year (`target.<target_id>.plan|target|actual|gap|status` and the
-  counts `target.count|met|missed|nodata`; `figures/targets.py`);
+  counts `target.count|met|missed|nodata`; `figures/tracking.py`);
 - `plan`: this year's plan for the next year as its prose prints it (`plan.<target_id>`);
 - `quality`: the data-quality appendix's counts (`figures/quality.py`).
 
@@ -24,6 +24,7 @@ from __future__ import annotations
 import pandas as pd
 
 from annualreport.base.catalog import Places
+from annualreport.base.outline import load_outline
 from annualreport.base.params import Params, previous_params
 from annualreport.figures.charts import check_outline, load_charts, outline_charts, series_rows
 from annualreport.figures.comparisons import table_figures, year_before_rows
@@ -31,9 +32,8 @@ from annualreport.figures.compute import LEDGER_COLUMNS, compute_all, load_defin
 from annualreport.figures.phrases import load_statements, statement_rows
 from annualreport.figures.quality import quality_rows
 from annualreport.figures.stated import load_stated, stated_path, stated_rows
-from annualreport.figures.targets import assess, evaluate, ledger_rows, plan_rows
+from annualreport.figures.tracking import assess, evaluate, ledger_rows, plan_rows
 from annualreport.figures.workbook import write_ledger_workbook
-from annualreport.report.narrative import load_outline
 
 
 def input_digests(accounting: pd.DataFrame) -> dict[str, str]:

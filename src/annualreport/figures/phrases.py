@@ -40,7 +40,8 @@ from pathlib import Path
 
 from annualreport.base.errors import SpecError
 from annualreport.base.paths import load_yaml, specs_dir
-from annualreport.report.narrative import Context, bare_numbers, fill, load_terms
+from annualreport.base.refs import Context, fill_text
+from annualreport.base.terms import bare_numbers, load_terms
 
 STATEMENT_KEYS = {"id", "section", "label", "cases", "description"}
 CASE_KEYS = {"when", "text"}
@@ -202,7 +203,7 @@ def statement_rows(statements: dict[str, StatementDef], figures: dict[str, dict]
             note = f"no value for {', '.join(missing)}"
         else:
             i = choose(st, figures)
-            text = fill(st.cases[i].text, ctx, f"statement {st.id}", markup=False)
+            text = fill_text(st.cases[i].text, ctx, f"statement {st.id}")
             note = st.description
         rows.append(
             {

@@ -3,12 +3,12 @@ ledger's CSV (the `ledger` artefact), which keeps its English column names for m
 people:
 
 - sheet 台账: every ledger row, in the report's order (by section, as the ledger annex groups them,
-  `report/annex.py` `groups`), Chinese headers, the value a number wherever it is one, kinds in Chinese;
+  `base/outline.py` `groups`), Chinese headers, the value a number wherever it is one, kinds in Chinese;
 - sheet 所用行: for every computed figure, chart bar and year-before value, the raw file (and sheet) it came
   from and the physical rows of that file it used, as ranges ("3-17, 20"): the clean frames' `source_row`;
 - sheet 说明: what the columns and kinds mean.
 
-Header frozen, auto filters, fitted column widths, fixed bytes (`project/tables.write_workbook`).
+Header frozen, auto filters, fitted column widths, fixed bytes (`base/tables.write_workbook`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from annualreport.base.glossary import KIND_ZH, KINDS_EXPLAINED
+from annualreport.base.outline import groups
 from annualreport.figures.compute import compact_rows
 
 if TYPE_CHECKING:
@@ -64,8 +66,6 @@ def raw_files(inputs: str) -> list[tuple[str, str]]:
 
 
 def ledger_sheet(ledger: pd.DataFrame, params: Params) -> tuple[str, list[str], list[list]]:
-    from annualreport.report.annex import KIND_ZH, groups
-
     rows = []
     for heading, part in groups(ledger, params):
         for r in part.to_dict("records"):
@@ -78,8 +78,6 @@ def rows_sheet(
     ledger: pd.DataFrame, params: Params, sources: dict[str, tuple[int, ...]], previous: pd.DataFrame | None
 ) -> tuple[str, list[str], list[list]]:
     """One line per raw file of every computed figure, chart bar and year-before value, in the report's order."""
-    from annualreport.report.annex import KIND_ZH, groups
-
     prev = (
         {}
         if previous is None or "source_rows" not in previous
@@ -105,8 +103,6 @@ def rows_sheet(
 
 
 def notes_sheet() -> tuple[str, list[str], list[list]]:
-    from annualreport.report.annex import KINDS_EXPLAINED
-
     rows = [
         ["台账", "报告中出现的每一个数字，按报告章节排序；数值为数字时以数字存储（精确值，未经舍入显示）。"],
         ["所用行", "每个计算指标、图表数值和上年数所用的原始文件（及工作表）和其中的行号。"],

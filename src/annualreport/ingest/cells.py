@@ -1,17 +1,16 @@
-"""Reading one cell by its column spec: the value, or a `RowError` carrying the quarantine rule."""
+"""Reading one cell by its column spec: the value, or a `RowError` carrying the quarantine rule; `CleanContext`,
+what a spec's rules need beyond the sheet."""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
 import pandas as pd
 
+from annualreport.base import conventions as conv
 from annualreport.ingest import normalize as nz
 from annualreport.ingest.specs import ColumnSpec
-
-if TYPE_CHECKING:
-    from annualreport.ingest.sheet import CleanContext
 
 
 class RowError(Exception):
@@ -20,6 +19,43 @@ class RowError(Exception):
     def __init__(self, rule: str, column: str, reason: str, setting: str | None = None):
         super().__init__(reason)
         self.rule, self.column, self.reason, self.setting = rule, column, reason, setting
+
+
+@dataclass
+class CleanContext:
+    """What a spec's rules need beyond the sheet: the year's date range, reference tables and the
+    college's conventions (params `conventions:`; absent keys take the schema's defaults)."""
+
+    year: int
+    date_min: pd.Timestamp
+    date_max: pd.Timestamp
+    reference: dict[str, pd.DataFrame] = field(default_factory=dict)
+    conventions: dict = field(default_factory=dict)
+    params_file: str = "the params file"
+    _values: dict = field(default_factory=dict, repr=False)
+
+    def convention(self, key: str) -> str:
+        """The pattern of convention `key` (a params `conventions` key)."""
+        return self.conventions.get(key) or conv.SCHEMA[key][2]
+
+    @property
+    def mismatch(self) -> tuple[float, int]:
+        """(share, minimum data rows) at or above which one failing rule stops the run."""
+        get = self.conventions.get
+        return (
+            get("mismatch_share") or conv.SCHEMA["mismatch_share"][2],
+            get("mismatch_min_rows") or conv.SCHEMA["mismatch_min_rows"][2],
+        )
+
+    def reference_values(self, table: str, column: str) -> set | None:
+        """The set of a reference table's column (None when that table is not loaded), built once."""
+        frame = self.reference.get(table)
+        if frame is None:
+            return None
+        key = (table, column, id(frame))
+        if key not in self._values:
+            self._values[key] = set(frame[column])
+        return self._values[key]
 
 
 def check_id(col: ColumnSpec, value: str, key: str, ctx: CleanContext) -> None:

@@ -119,7 +119,7 @@ def _check_xlsx(path: Path, label: str) -> None:
         raise InputError(f"is a truncated or damaged .xlsx ({exc})", file=label) from None
 
 
-def _workbook(path: Path, label: str):
+def open_workbook(path: Path, label: str):
     """Open a workbook with calamine (Rust; ~10x faster than openpyxl on office-sized sheets)."""
     from python_calamine import CalamineWorkbook
 
@@ -131,7 +131,7 @@ def _workbook(path: Path, label: str):
 
 
 def xlsx_sheet_names(path: Path, label: str) -> list[str]:
-    return list(_workbook(path, label).sheet_names)
+    return list(open_workbook(path, label).sheet_names)
 
 
 def _cell(v):
@@ -153,7 +153,7 @@ def _cell(v):
 
 def read_xlsx(path: Path, label: str, sheet: str | None) -> RawSheet:
     """Read one sheet (the first when `sheet` is None). Values as Excel stored them; physical row numbers."""
-    wb = _workbook(path, label)
+    wb = open_workbook(path, label)
     names = list(wb.sheet_names)
     if not names:
         raise InputError("has no sheets", file=label)

@@ -22,11 +22,11 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annualreport.base.digests import file_digest
 from annualreport.base.errors import InputError, ReportError
 from annualreport.ingest import normalize as nz
 from annualreport.ingest.readers import decode_csv_bytes, find_input, refusal
 from annualreport.ingest.specs import DatasetSpec
-from annualreport.runner.cache import file_digest
 
 HEAD_ROWS = 30  # the rows header.py searches for the header row
 SUFFIXES = (".csv", ".xlsx")
@@ -86,9 +86,9 @@ def head_rows(path: Path) -> dict[str | None, list[set[str]]]:
                 raise InputError(f"is not a well-formed CSV: {exc}", file=path.name) from None
             _HEADS[key] = {None: [_texts(r) for r in rows]}
         else:
-            from annualreport.ingest.readers import _workbook
+            from annualreport.ingest.readers import open_workbook
 
-            wb = _workbook(path, path.name)
+            wb = open_workbook(path, path.name)
             sheets = {}
             for name in wb.sheet_names:
                 try:

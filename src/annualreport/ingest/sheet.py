@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from annualreport.base import conventions as conv
 from annualreport.base.errors import InputError, SpecError
 from annualreport.ingest import mismatch
 from annualreport.ingest import normalize as nz
-from annualreport.ingest.cells import RowError, check_row_conventions, parse_cell
+from annualreport.ingest.cells import CleanContext, RowError, check_row_conventions, parse_cell
 from annualreport.ingest.header import find_header, is_note
 from annualreport.ingest.personal import person_key
 from annualreport.ingest.readers import RawSheet
@@ -79,43 +78,6 @@ class CleanResult:
     quarantine: pd.DataFrame
     accounting: Accounting
     ignored_columns: list[str] = field(default_factory=list)
-
-
-@dataclass
-class CleanContext:
-    """What a spec's rules need beyond the sheet: the year's date range, reference tables and the
-    college's conventions (params `conventions:`; absent keys take the schema's defaults)."""
-
-    year: int
-    date_min: pd.Timestamp
-    date_max: pd.Timestamp
-    reference: dict[str, pd.DataFrame] = field(default_factory=dict)
-    conventions: dict = field(default_factory=dict)
-    params_file: str = "the params file"
-    _values: dict = field(default_factory=dict, repr=False)
-
-    def convention(self, key: str) -> str:
-        """The pattern of convention `key` (a params `conventions` key)."""
-        return self.conventions.get(key) or conv.SCHEMA[key][2]
-
-    @property
-    def mismatch(self) -> tuple[float, int]:
-        """(share, minimum data rows) at or above which one failing rule stops the run."""
-        get = self.conventions.get
-        return (
-            get("mismatch_share") or conv.SCHEMA["mismatch_share"][2],
-            get("mismatch_min_rows") or conv.SCHEMA["mismatch_min_rows"][2],
-        )
-
-    def reference_values(self, table: str, column: str) -> set | None:
-        """The set of a reference table's column (None when that table is not loaded), built once."""
-        frame = self.reference.get(table)
-        if frame is None:
-            return None
-        key = (table, column, id(frame))
-        if key not in self._values:
-            self._values[key] = set(frame[column])
-        return self._values[key]
 
 
 DTYPES = {

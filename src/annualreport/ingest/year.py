@@ -21,9 +21,10 @@ import pandas as pd
 from annualreport.base.catalog import clean_outputs, combine, places
 from annualreport.base.errors import InputError, SpecError
 from annualreport.base.params import Params, check_known_datasets
+from annualreport.ingest.cells import CleanContext
 from annualreport.ingest.derive import DERIVATIONS
 from annualreport.ingest.readers import read_csv, read_xlsx, refusal, sha256_file
-from annualreport.ingest.sheet import CleanContext, CleanResult, clean_sheet, relative_label
+from annualreport.ingest.sheet import CleanResult, clean_sheet, relative_label
 from annualreport.ingest.specs import DatasetSpec, load_specs
 
 log = logging.getLogger(__name__)

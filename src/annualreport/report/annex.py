@@ -13,6 +13,9 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
+from annualreport.base.glossary import KIND_ZH, KINDS_EXPLAINED
+from annualreport.base.outline import groups
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -23,62 +26,8 @@ if TYPE_CHECKING:
 ANNEX_TITLE = "附件：数据来源与指标台账"
 PAGE_CLASS = "annex"
 
-# The ledger's kinds in Chinese, in the order the intro explains them.
-KIND_ZH = {
-    "computed": "计算",
-    "stated": "陈述",
-    "statement": "按数据选择的表述",
-    "previous": "上年数",
-    "change": "同比变化",
-    "chart": "图表数值",
-    "target": "目标跟踪",
-    "plan": "计划目标",
-    "quality": "数据质量",
-}
-KINDS_EXPLAINED = (
-    ("计算（来自部门数据）", "按 specs/figures/ 中的定义，从各部门提交并经清洗、校验的数据计算得出。"),
-    ("陈述（分析员登记，注明来源）", "没有部门数据文件可依的数字，由分析人员登记来源和日期（stated.yaml）。"),
-    (
-        "按数据选择的表述",
-        "正文中陈述进展或状态的措辞（如“按项目计划推进”），按 specs/figures/ 中声明的条件由数据选定。",
-    ),
-    ("上年数 / 同比变化", "正文表格中的上一年度数值（按现行定义从上年原始数据重算）及其变化。"),
-    ("图表数值", "正文图表中每一根柱子的数值。"),
-    ("目标跟踪", "上一年度工作报告提出的本年度目标：目标值、实际值、差距与完成情况。"),
-    ("计划目标", "本报告提出的下一年度可量化目标。"),
-    ("数据质量", "报告“附：数据质量”引用的文件数、行数和校验结果。"),
-)
 COLUMNS = ("编号", "指标", "类别", "报告中的表述", "精确值", "单位", "数据集", "定义", "所用行数", "校验")
 STATED_PREFIX = "分析员陈述："
-
-
-def groups(ledger: pd.DataFrame, params: Params) -> list[tuple[str, pd.DataFrame]]:
-    """(heading, rows) per report section that has ledger rows, in the report's order; then the target
-    counts, codes this year's outline lacks, and the data-quality counts."""
-    from annualreport.entrypoints import _sections, _within
-
-    sections = _sections(params)
-    order = {code: i for i, (code, _, _) in enumerate(sections)}
-    titles = {code: heading for code, _, heading in sections}
-    n = len(order)
-
-    def home(row: dict) -> tuple[float, str]:
-        code = row["section"]
-        match = max((c for c in order if _within(code, c)), key=len, default=None)
-        if match is not None:
-            return order[match], f"{match} {titles[match]}"
-        if code.startswith("附"):
-            return n + 3, "附：数据质量"
-        if not code and row["kind"] == "target":
-            return n + 1, f"{params.year}年目标完成情况（汇总）"
-        if not code:
-            return n + 2, "未指定章节"
-        return n + 2, f"{code}（不在本年度报告大纲中）"
-
-    placed = [home(r) for r in ledger.to_dict("records")]
-    frame = ledger.assign(_order=[p[0] for p in placed], _heading=[p[1] for p in placed])
-    frame = frame.sort_values(["_order", "_heading"], kind="stable")
-    return [(heading, part) for heading, part in frame.groupby("_heading", sort=False)]
 
 
 def _cells(r: dict) -> list[str]:
@@ -131,7 +80,7 @@ def annex_body(ledger: pd.DataFrame, params: Params, report_title: str, files: d
 def write_annex(params: Params, work: Path, out: Path, report_title: str) -> Path:
     """Read the ledger of the build whose work folder is `work` and write the annex page to `out`."""
     from annualreport.base.catalog import places
-    from annualreport.report.render import render_page
+    from annualreport.typeset.pages import render_page
 
     at = places(params, work)
     files = {name: at.relative(name) for name in ("report_html", "ledger", "ledger_xlsx")}

@@ -75,13 +75,10 @@ def number_blocks(outline, with_targets: bool) -> Numbers:
     return out
 
 
-def ref_text(numbers: dict[str, tuple[str, str]], key: str, where: str, markup: bool) -> str:
-    """`{ref:<key>}` as printed: 图N / 表N, with markup a link to the caption."""
-    if key not in numbers:
-        known = ", ".join(sorted(numbers)) or "none"
-        raise SpecError(f"{where}: unknown reference '{{ref:{key}}}' (charts and tables with an id: {known})")
-    label, anchor = numbers[key]
-    return f'<a class="xref" href="#{anchor}">{label}</a>' if markup else label
+def ref_text(label: tuple[str, str]) -> str:
+    """A chart's or table's number (图N / 表N, `base.refs.ref_label`) as a link to its caption."""
+    number, anchor = label
+    return f'<a class="xref" href="#{anchor}">{number}</a>'
 
 
 class Sources:

@@ -1,10 +1,8 @@
 """Render the executed report notebook to a self-contained HTML page with nbconvert, and the PDF.
 
-The custom template (`templates/report/`) keeps only the outputs; the CJK faces are subset to the
-characters the page uses and inlined as base64, so the page needs no network and no installed
-font. The same notebook outputs give the same bytes. `report.css` is the shared look (the auditor's
-page uses it too); `official.css` lays the report and its annex out as an official document
-(GB/T 9704-2012 style; docs/fonts.md). Its font lists name an office PC's faces first (仿宋_GB2312,
+The custom template (`templates/report/`) keeps only the outputs; the stylesheets, the inlined CJK faces and
+the sanitising pass are the pages every HTML output shares (`typeset/pages.py`). The same notebook outputs give
+the same bytes. `official.css`'s font lists name an office PC's faces first (仿宋_GB2312,
 黑体, 楷体, 方正小标宋) so a browser there prints with them; the PDF is laid out with `PDF_CSS` on
 top, which names only the embedded faces, so WeasyPrint never picks a font installed on the machine.
 """
@@ -12,7 +10,6 @@ top, which names only the embedded faces, so WeasyPrint never picks a font insta
 from __future__ import annotations
 
 import copy
-import html
 import logging
 import os
 import re
@@ -24,7 +21,7 @@ import nbformat
 
 from annualreport.base.paths import templates_dir
 from annualreport.base.tables import atomic_write_bytes
-from annualreport.typeset import fonts
+from annualreport.typeset.pages import h1_text, report_font_css, sanitise, stylesheet, visible_text
 
 VOLATILE_CELL_METADATA = ("papermill", "execution", "ExecuteTime")
 
@@ -50,9 +47,6 @@ def scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-# Characters the stylesheet itself prints (page numbers, list markers), kept in every subset.
-CSS_TEXT = "—–·•0123456789 \u00a0\u3000"
-
 PANGO_HINT = "apt-get install libpango-1.0-0 libpangoft2-1.0-0 (Debian: the pango packages WeasyPrint needs)"
 
 
@@ -65,30 +59,6 @@ PDF_CSS = """
 :root { --f-body: "Report Body", serif; --f-hei: "Report Hei", sans-serif; --f-kai: "Report Kai", "Report Body", serif;
   --f-bold: "Report Bold", serif; --f-title: "Report Title", serif; --f-number: "Report Body", serif; }
 """
-STYLESHEETS = ("report.css", "official.css")
-
-
-def stylesheet() -> str:
-    return "\n".join((templates_dir() / "report" / name).read_text(encoding="utf-8") for name in STYLESHEETS)
-
-
-def report_font_css(text: str, title_text: str) -> str:
-    """@font-face rules of the official layout's faces (fonts.report_faces), each cut down to `text`
-    (the title's face to `title_text`, the only text it sets)."""
-    faces = []
-    for face in fonts.report_faces():
-        data = fonts.subset_base64(face.path, (title_text if face.only_h1 else text) + CSS_TEXT)
-        faces.append(
-            f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; font-style: normal; '
-            f'src: url(data:font/ttf;base64,{data}) format("truetype"); }}'
-        )
-    return "\n".join(faces)
-
-
-def h1_text(page: str) -> str:
-    return visible_text("".join(re.findall(r"<h1\b.*?</h1>", page, flags=re.S)))
-
-
 # A heading's number form gives its face (一、 黑体, （一） 楷体, 1. bold, （1） plain), whatever its depth.
 _NUMBER_FORMS = (r"[一二三四五六七八九十]+、", r"（[一二三四五六七八九十]+）", r"\d+[.．]", r"（\d+）")
 _HEADING = re.compile(
@@ -106,25 +76,6 @@ def mark_heading_forms(page: str) -> str:
     return _HEADING.sub(mark, page)
 
 
-def font_css(text: str) -> str:
-    """The Noto Sans SC faces cut down to `text` (the auditor's page keeps this look)."""
-    faces = []
-    for style, weight in fonts.WEIGHTS.items():
-        data = fonts.subset_base64(style, text + CSS_TEXT)
-        faces.append(
-            f'@font-face {{ font-family: "{fonts.FAMILY}"; font-weight: {weight}; font-style: normal; '
-            f'src: url(data:font/ttf;base64,{data}) format("truetype"); }}'
-        )
-    return "\n".join(faces)
-
-
-def visible_text(page: str) -> str:
-    """Characters a reader can see: text outside tags, minus inline SVG (charts are paths)."""
-    page = re.sub(r"<svg.*?</svg>", "", page, flags=re.S)
-    page = re.sub(r"<style.*?</style>", "", page, flags=re.S)
-    return html.unescape(re.sub(r"<[^>]+>", "", page))
-
-
 def render_html(executed: Path, out: Path, title: str, colophon: str = "") -> Path:
     """The report page; no colophon footer unless one is given (the report carries no tool colophon)."""
     from nbconvert import HTMLExporter
@@ -137,43 +88,6 @@ def render_html(executed: Path, out: Path, title: str, colophon: str = "") -> Pa
     page, _ = exporter.from_notebook_node(nb, resources=resources)
     atomic_write_bytes(out, sanitise(mark_heading_forms(page)).encode("utf-8"))
     return out
-
-
-def render_page(title: str, body_html: str, out: Path, colophon: str = "", page_class: str = "") -> Path:
-    """A standalone page in the report's look (its stylesheet, the CJK font subset to the page's
-    characters and inlined): `body_html` (built with every value escaped) inside `<main>`. No date, no
-    path: the same body gives the same bytes."""
-    text = visible_text(body_html) + title + colophon
-    faces = report_font_css(text, h1_text(body_html))
-    page = (
-        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        '<meta name="generator" content="annualreport">\n'
-        f"<title>{html.escape(title)}</title>\n<style>\n{faces}\n{stylesheet()}\n</style>\n</head>\n"
-        f'<body class="{html.escape(page_class)}">\n<main class="report {html.escape(page_class)}">\n'
-        f"{body_html}\n</main>\n"
-        + (f'<footer class="colophon">{html.escape(colophon)}</footer>\n' if colophon else "")
-        + "</body>\n</html>\n"
-    )
-    atomic_write_bytes(out, sanitise(page).encode("utf-8"))
-    return out
-
-
-_SCRIPT = re.compile(r"<script\b.*?</script\s*>|<script\b[^>]*/?>", re.S | re.I)
-_EVENT_ATTR = re.compile(r"""(<[^>]*?)\s+on[a-z]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
-_JS_URL = re.compile(r"""(href|src|xlink:href)\s*=\s*(["'])\s*javascript:[^"']*\2""", re.I)
-
-
-def sanitise(page: str) -> str:
-    """Last line of defence after rendering: no script element, no on* handler, no javascript: URL.
-    Outputs are built with every data value escaped, so this normally changes nothing."""
-    page = _SCRIPT.sub("", page)
-    while True:
-        cleaned = _EVENT_ATTR.sub(r"\1", page)
-        if cleaned == page:
-            break
-        page = cleaned
-    return _JS_URL.sub(r'\1="#"', page)
 
 
 def weasyprint_module():

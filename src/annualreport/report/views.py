@@ -25,14 +25,16 @@ import pandas as pd
 from annualreport.base.catalog import places
 from annualreport.base.document import closing
 from annualreport.base.errors import SpecError
+from annualreport.base.outline import Outline, Section, load_outline, numbering
 from annualreport.base.params import Params, load_params
+from annualreport.base.refs import Context
 from annualreport.base.wording import by_unit
 from annualreport.figures.charts import ChartDef, check_outline, load_charts
 from annualreport.figures.compute import _mask, load_definitions
 from annualreport.ingest.year import load_clean
 from annualreport.report import appendices, captions
 from annualreport.report.annex import ANNEX_TITLE
-from annualreport.report.narrative import Context, Outline, Section, fill, load_outline, render_body
+from annualreport.report.narrative import fill, render_body
 
 RATE_UNITS = {"%"}
 
@@ -241,8 +243,6 @@ class Report:
         return count is not None and count["value"] not in ("", "0")
 
     def targets_heading(self) -> str:
-        from annualreport.report.narrative import numbering
-
         return f"{numbering(1, len(self.outline.sections) + 1)}{self.params.year}年目标完成情况"
 
     def targets_html(self) -> str:

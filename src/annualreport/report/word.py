@@ -16,11 +16,11 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annualreport.report import word_styles as ds
+from annualreport.report import word_styles as wstyles
+from annualreport.report.word_tree import SKIP, SPACE, Node, parse, trim
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,99 +28,21 @@ if TYPE_CHECKING:
     from annualreport.base.params import Params
 
 TOC_HINT = "（目录由 Word 生成：打开文档时选择更新域，或右键单击目录选择“更新域”，即显示页码。）"
-VOID = {"br", "img", "hr", "meta", "link", "input", "col", "wbr", "source"}
-SKIP = {"style", "script", "svg", "title", "head"}  # no visible text (a chart's SVG is drawn again as PNG)
 INLINE = {"a", "strong", "b", "em", "i", "span", "sup", "sub", "code", "small", "br", "u", "mark", "abbr"}
-CHART_WIDTH = ds.Mm(150)
-SPACE = re.compile(r"[ \t\r\n\f]+")
-
-
-# ---------------------------------------------------------------------- the page as a tree
+CHART_WIDTH = wstyles.Mm(150)
 APPENDIX_IDS = {"quality"}  # the headings after the closing (附：数据质量), each on a new page
-
-
-class Node:
-    __slots__ = ("attrs", "children", "parent", "tag")
-
-    def __init__(self, tag: str, attrs: dict[str, str], parent: Node | None = None):
-        self.tag, self.attrs, self.children, self.parent = tag, attrs, [], parent
-
-    @property
-    def classes(self) -> set[str]:
-        return set(self.attrs.get("class", "").split())
-
-    def elements(self) -> list[Node]:
-        return [c for c in self.children if isinstance(c, Node)]
-
-    def find(self, tag: str) -> Node | None:
-        for c in self.elements():
-            if c.tag == tag:
-                return c
-            found = c.find(tag)
-            if found is not None:
-                return found
-        return None
-
-    def text(self) -> str:
-        """Visible text, whitespace collapsed as a browser does."""
-        return SPACE.sub(" ", "".join(_texts(self))).strip()
-
-
-def _texts(node: Node):
-    for c in node.children:
-        if isinstance(c, str):
-            yield c
-        elif c.tag == "br":
-            yield "\n"
-        elif c.tag not in SKIP:
-            yield from _texts(c)
-
-
-class _TreeBuilder(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#root", {})
-        self.cur = self.root
-
-    def handle_starttag(self, tag, attrs):
-        node = Node(tag, {k: v or "" for k, v in attrs}, self.cur)
-        self.cur.children.append(node)
-        if tag not in VOID:
-            self.cur = node
-
-    def handle_startendtag(self, tag, attrs):
-        self.cur.children.append(Node(tag, {k: v or "" for k, v in attrs}, self.cur))
-
-    def handle_endtag(self, tag):
-        node = self.cur
-        while node is not self.root and node.tag != tag:  # close what was left open inside it
-            node = node.parent
-        if node is not self.root:
-            self.cur = node.parent
-
-    def handle_data(self, data):
-        self.cur.children.append(data)
-
-
-def parse(page: str) -> Node:
-    """The page's <main> (or the whole page) as a tree."""
-    builder = _TreeBuilder()
-    builder.feed(page)
-    builder.close()
-    main = builder.root.find("main")
-    return main if main is not None else builder.root
 
 
 # ---------------------------------------------------------------------- HTML -> Word
 class Writer:
-    def __init__(self, png_for: Callable[[str, str], bytes | None], meta: ds.DocMeta):
+    def __init__(self, png_for: Callable[[str, str], bytes | None], meta: wstyles.DocMeta):
         import docx
 
         self.doc = docx.Document()
         self.png_for, self.meta = png_for, meta
-        ds.define_styles(self.doc)
-        ds.declare_fonts(self.doc)
-        ds.page_setup(self.doc.sections[0])
+        wstyles.define_styles(self.doc)
+        wstyles.declare_fonts(self.doc)
+        wstyles.page_setup(self.doc.sections[0])
         self.sectioned = False
 
     # ------------------------------------------------------------ blocks
@@ -144,7 +66,7 @@ class Writer:
         elif tag == "div" and "closing" in cls:
             self.closing(node)
         elif tag == "p" and cls & {"source", "note"}:
-            p = self.paragraph(node, ds.SOURCE_NOTE if "source" in cls else ds.TABLE_TEXT)
+            p = self.paragraph(node, wstyles.SOURCE_NOTE if "source" in cls else wstyles.TABLE_TEXT)
             if p is not None and "note" in cls:  # 说明： stays with the notes under it
                 p.paragraph_format.keep_with_next = True
         elif tag in ("ul", "ol"):
@@ -178,7 +100,7 @@ class Writer:
             self.paragraph(holder, "Normal")
 
     def stray(self, node: Node) -> None:
-        """Text directly inside a list or table that no item holds."""
+        """Text directly inside a list or table that no item holwstyles."""
         self._flush([c for c in node.children if isinstance(c, str)], node)
 
     def _has_blocks(self, node: Node) -> bool:
@@ -216,10 +138,10 @@ class Writer:
     def cover(self, node: Node) -> None:
         first = True
         for c in node.elements():
-            style = "Title" if c.tag == "h1" else ("Subtitle" if "cover-sub" in c.classes else ds.COVER_TEXT)
+            style = "Title" if c.tag == "h1" else ("Subtitle" if "cover-sub" in c.classes else wstyles.COVER_TEXT)
             p = self.paragraph(c, style)
             if p is not None and first:
-                p.paragraph_format.space_before = ds.Pt(160)
+                p.paragraph_format.space_before = wstyles.Pt(160)
                 first = False
         self.stray(node)
 
@@ -227,23 +149,27 @@ class Writer:
         """目录 as a Word TOC field over heading levels 1–3; until Word updates it, the field shows the
         page's entries and how to update (TOC_HINT)."""
         title = next((c for c in node.elements() if c.tag in ("h1", "h2", "h3")), None)
-        p = self.paragraph(title, ds.TOC_TITLE) if title is not None else self.doc.add_paragraph(style=ds.TOC_TITLE)
+        p = (
+            self.paragraph(title, wstyles.TOC_TITLE)
+            if title is not None
+            else self.doc.add_paragraph(style=wstyles.TOC_TITLE)
+        )
         p.paragraph_format.page_break_before = True
         entries = []
         for li in _all(node, "li"):
             level = next((int(c[len("toc-l") :]) for c in li.classes if re.fullmatch(r"toc-l\d", c)), 1)
             entries.append((self.doc.add_paragraph(style=f"toc {min(level, 3)}"), li.text()))
-        hint = self.doc.add_paragraph(style=ds.SOURCE_NOTE)
-        ds.field_begin(entries[0][0] if entries else hint, ' TOC \\o "1-3" \\h \\z \\u ')
+        hint = self.doc.add_paragraph(style=wstyles.SOURCE_NOTE)
+        wstyles.field_begin(entries[0][0] if entries else hint, ' TOC \\o "1-3" \\h \\z \\u ')
         for para, text in entries:
             para.add_run(text)
         hint.add_run(TOC_HINT)
-        ds.field_end(hint)
+        wstyles.field_end(hint)
         for c in node.elements():  # anything else the contents carry (not its title or list)
             if c is not title and c.tag not in ("ul", "ol"):
                 self.block(c)
         if not self.sectioned:
-            ds.new_body_section(self.doc)
+            wstyles.new_body_section(self.doc)
             self.sectioned = True
 
     # ------------------------------------------------------------ tables, charts, closing
@@ -257,7 +183,7 @@ class Writer:
         title = caption.text() if caption is not None else ""
         png = self.png_for(node.attrs.get("data-chart", ""), re.sub(r"^图\d+\s*", "", title))
         if png is not None:
-            p = self.doc.add_paragraph(style=ds.TABLE_TEXT)
+            p = self.doc.add_paragraph(style=wstyles.TABLE_TEXT)
             p.alignment = 1
             p.paragraph_format.keep_with_next = True
             p.add_run().add_picture(io.BytesIO(png), width=CHART_WIDTH)
@@ -270,29 +196,29 @@ class Writer:
     def closing(self, node: Node) -> None:
         first = True
         for c in node.elements():
-            p = self.paragraph(c, ds.CLOSING)
+            p = self.paragraph(c, wstyles.CLOSING)
             if p is None:
                 continue
             if first:
-                p.paragraph_format.space_before = ds.LINE
+                p.paragraph_format.space_before = wstyles.LINE
                 first = False
             if "date" in c.classes:  # the date four characters in from the right (GB/T 9704)
-                p.paragraph_format.right_indent = ds.Pt(4 * ds.BODY_PT)
+                p.paragraph_format.right_indent = wstyles.Pt(4 * wstyles.BODY_PT)
             else:
-                p.paragraph_format.right_indent = ds.Pt(2 * ds.BODY_PT)
+                p.paragraph_format.right_indent = wstyles.Pt(2 * wstyles.BODY_PT)
         self.stray(node)
 
     # ------------------------------------------------------------ the document
     def finish(self) -> bytes:
-        ds.page_numbers(self.doc)
-        ds.update_fields_on_open(self.doc)
-        ds.core_properties(self.doc, self.meta)
+        wstyles.page_numbers(self.doc)
+        wstyles.update_fields_on_open(self.doc)
+        wstyles.core_properties(self.doc, self.meta)
         buf = io.BytesIO()
         self.doc.save(buf)
-        return ds.stable_zip(buf.getvalue(), self.meta.when)
+        return wstyles.stable_zip(buf.getvalue(), self.meta.when)
 
 
-def html_to_docx(page: str, meta: ds.DocMeta, png_for: Callable[[str, str], bytes | None] | None = None) -> bytes:
+def html_to_docx(page: str, meta: wstyles.DocMeta, png_for: Callable[[str, str], bytes | None] | None = None) -> bytes:
     """The report page as .docx bytes; `png_for(chart_id, title)` gives a chart's image (None: no image)."""
     writer = Writer(png_for or (lambda _id, _title: None), meta)
     writer.children(parse(page))
@@ -312,21 +238,13 @@ def write_docx(params: Params, html_path: Path, ledger: pd.DataFrame, out: Path,
         chart = charts.get(chart_id) or by_title.get(caption_title)
         return chart_png(chart, ledger) if chart is not None else None
 
-    meta = ds.DocMeta(title, params.institution["name"], params.year)
+    meta = wstyles.DocMeta(title, params.institution["name"], params.year)
     data = html_to_docx(html_path.read_text(encoding="utf-8"), meta, png_for)
     atomic_write_bytes(out, data)
     return out
 
 
 # ---------------------------------------------------------------------- helpers
-def trim(p) -> None:
-    """No leading or trailing space in a paragraph (HTML's whitespace between tags)."""
-    runs = [r for r in p.runs if r.text]
-    if runs:
-        runs[0].text = runs[0].text.lstrip(" ")
-        runs[-1].text = runs[-1].text.rstrip(" ")
-
-
 def _all(node: Node, tag: str):
     for c in node.elements():
         if c.tag == tag:

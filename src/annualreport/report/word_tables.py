@@ -4,20 +4,17 @@ span rows or columns merged, the header rows marked to repeat on each page, colu
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
-from annualreport.report import word_styles as ds
-from annualreport.report.word import trim
-
-if TYPE_CHECKING:
-    from annualreport.report.word import Node, Writer
+from annualreport.report import word_styles as wstyles
+from annualreport.report.word_tree import Node, trim
 
 NUMERIC = re.compile(r"[+\-−]?[\d.,]+(%|个百分点)?(（[+\-−]?[\d.,]+%?）)?|—")
 
 
-def write_table(w: Writer, node: Node) -> None:
+def write_table(w, node: Node) -> None:
     """A table of the page as a real Word table: caption above (Caption style), header rows repeating on
-    each page, spans merged, numbers right-aligned, widths by content filling the text width."""
+    each page, spans merged, numbers right-aligned, widths by content filling the text width. `w` is the
+    `word.Writer` writing the document (its `doc` and `paragraph`)."""
     caption = next((c for c in node.elements() if c.tag == "caption"), None)
     if caption is not None and caption.text():
         w.paragraph(caption, "Caption")
@@ -39,16 +36,16 @@ def write_table(w: Writer, node: Node) -> None:
             if rows > 1 or cols > 1:
                 cell = cell.merge(table.cell(i + rows - 1, j + cols - 1))
             para = cell.paragraphs[0]
-            para.style = w.doc.styles[ds.TABLE_TEXT]
+            para.style = w.doc.styles[wstyles.TABLE_TEXT]
             header = i < len(head) or cell_node.tag == "th"
             para.alignment = 1 if header else (2 if j in numeric else 0)
             w.runs(para, cell_node, bold=header)  # block content inside a cell runs on
             trim(para)
     for n, r in enumerate(table.rows):  # a row stays on one page; the header rows repeat on each
         tr_pr = r._tr.get_or_add_trPr()
-        tr_pr.append(ds.OxmlElement("w:cantSplit"))
+        tr_pr.append(wstyles.OxmlElement("w:cantSplit"))
         if n < len(head):
-            tr_pr.append(ds.OxmlElement("w:tblHeader"))
+            tr_pr.append(wstyles.OxmlElement("w:tblHeader"))
     _widths(table, grid, ncols, len(head), numeric)
 
 
@@ -113,8 +110,8 @@ def _widths(table, grid: list[list], ncols: int, nhead: int, numeric: set[int]) 
     longest value) on one line; the rest of the width goes to the columns whose text would wrap, by how
     much of it there is."""
     pad = 2 * 5.4  # Word's default cell margins, pt
-    size = ds.TABLE_PT
-    avail = ds.TEXT_WIDTH.pt - pad * ncols
+    size = wstyles.TABLE_PT
+    avail = wstyles.TEXT_WIDTH.pt - pad * ncols
     need, want = [], []
     for j in range(ncols):
         cells = [(i, r[j][1].text()) for i, r in enumerate(grid) if r[j] is not None and r[j][3] == 1]
@@ -129,7 +126,7 @@ def _widths(table, grid: list[list], ncols: int, nhead: int, numeric: set[int]) 
     else:
         extra = [w - n for w, n in zip(want, need, strict=True)]
         widths = [n + e * (avail - sum(need)) / sum(extra) for n, e in zip(need, extra, strict=True)]
-    emu = [int(ds.Pt(w + pad)) for w in widths]
+    emu = [int(wstyles.Pt(w + pad)) for w in widths]
     table.autofit = False
     for j, col in enumerate(table.columns):
         col.width = emu[j]

@@ -214,7 +214,7 @@ def _norm(text: str) -> str:
 
 def _text(fragment: str) -> str:
     """Visible text, one line per block (paragraph, table row, list item), whitespace collapsed."""
-    from annualreport.report.render import visible_text
+    from annualreport.typeset.pages import visible_text
 
     marked = BLOCK_END.sub(lambda m: m.group(0) + "\x00", re.sub(r"</t[dh]\s*>", r"\g<0> ", fragment, flags=re.I))
     return "\n".join(t for t in (_norm(x) for x in visible_text(marked).split("\x00")) if t)
@@ -222,7 +222,7 @@ def _text(fragment: str) -> str:
 
 def sections(page: str) -> dict[str, str]:
     """{heading: visible text up to the next section heading} (h2–h5 with class `sec`)."""
-    from annualreport.report.render import visible_text
+    from annualreport.typeset.pages import visible_text
 
     marks = list(HEADING.finditer(page))
     out = {OPENING: _text(page[: marks[0].start()] if marks else page)}

@@ -156,7 +156,7 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
 
 
 def write_page(d: Diff, out: Path, params: Params) -> Path:
-    from annualreport.report.render import render_page
+    from annualreport.typeset.pages import render_page
 
     title = f"{params.institution['name']}{params.year}年报告：与审阅稿相比的变化"
     parts = [f"<style>{STYLE}</style>", f"<h1>{_e(title)}</h1>", "<h2 class='sec'>比较对象</h2>"]

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annualreport.base.catalog import ARTEFACTS, Places
+from annualreport.base.digests import file_digest
 from annualreport.base.errors import ReportError
 from annualreport.base.paths import inside
-from annualreport.runner.cache import file_digest
 
 # Folders of a published build that the manifest does not hash (catalog artefacts, by name).
 UNHASHED = ("executed", "logs", "data_docs")

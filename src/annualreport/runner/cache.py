@@ -16,107 +16,18 @@ Nothing here imports pandas, GX or Jupyter: the driver plans a build in a fracti
 from __future__ import annotations
 
 import ast
-import hashlib
 import json
 import os
 import shutil
 import sys
 import threading
-import time
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
+from annualreport.base.digests import MEMO, content_digest, file_digest, text_digest
+
 PACKAGE = Path(__file__).resolve().parents[1]  # src/annualreport
-_CHUNK = 1 << 20
-
-
-@lru_cache(maxsize=4096)
-def _file_digest(path: str, size: int, mtime_ns: int, inode: int) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(_CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def file_digest(path: Path) -> str:
-    """sha256 of a file's content (memoised within a process by path, size, mtime and inode, and across
-    builds by the digest memo: see DigestMemo)."""
-    st = os.stat(path)
-    name = str(path)
-    known = _MEMO.entries.get(name)
-    if known is not None and known[:3] == [st.st_size, st.st_mtime_ns, st.st_ino]:
-        return known[3]
-    digest = _file_digest(name, st.st_size, st.st_mtime_ns, st.st_ino)
-    _MEMO.note(name, st, digest)
-    return digest
-
-
-class DigestMemo:
-    """The sha256 of files a build read, by path, size, mtime (ns) and inode, kept in `build/<id>/digests.json`
-    between builds, so a build where nothing changed stats its inputs instead of reading them (as git's index
-    does). A file written less than two seconds before it was hashed is not remembered (it could change again
-    within the same timestamp). Cache blobs never use it: they are hashed whenever they are restored."""
-
-    RACY_NS = 2_000_000_000
-
-    def __init__(self):
-        self.entries: dict[str, list] = {}
-        self.imports: dict[str, list[str]] = {}  # "module@digest of its source" -> the modules it imports
-        self.path: Path | None = None
-        self.changed = False
-
-    def remember_imports(self, key: str, found: list[str]) -> None:
-        self.imports[key] = found
-        self.changed = self.path is not None
-
-    def note(self, name: str, st: os.stat_result, digest: str) -> None:
-        if self.path is not None and time.time_ns() - st.st_mtime_ns > self.RACY_NS:
-            self.entries[name] = [st.st_size, st.st_mtime_ns, st.st_ino, digest]
-            self.changed = True
-
-    def load(self, path: Path) -> None:
-        self.path, self.changed = path, False
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            self.entries, imports = dict(data["files"]), dict(data["imports"])
-        except (OSError, ValueError, KeyError, TypeError):
-            self.entries, imports = {}, {}
-        self.imports.update(imports)
-
-    def save(self) -> None:
-        """Write the memo (atomically) and stop remembering."""
-        if self.path is not None and self.changed:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-            data = {"files": self.entries, "imports": self.imports}
-            tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, self.path)
-        self.path, self.entries, self.changed = None, {}, False  # the imports stay known in this process
-
-
-_MEMO = DigestMemo()
-
-
-def text_digest(value) -> str:
-    """sha256 of a JSON-able value in canonical form (params slices, options)."""
-    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
-
-
-def tree_digests(root: Path, rel: str, label: str | None = None) -> dict[str, str]:
-    """{label/relative path: digest} for a file or every file under a folder (missing: empty)."""
-    base = root / rel
-    label = label or rel
-    if base.is_file():
-        return {label: file_digest(base)}
-    if not base.is_dir():
-        return {}
-    return {
-        f"{label}/{p.relative_to(base).as_posix()}": file_digest(p)
-        for p in sorted(base.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts
-    }
 
 
 def _module_path(module: str) -> Path | None:
@@ -133,10 +44,10 @@ def _imports(module: str) -> set[str]:
     source's digest (in this process, and between builds in the digest memo)."""
     path = _module_path(module)
     key = f"{module}@{file_digest(path)}"
-    found = _MEMO.imports.get(key)
+    found = MEMO.imports.get(key)
     if found is None:
         found = sorted(_parse_imports(module, path))
-        _MEMO.remember_imports(key, found)
+        MEMO.remember_imports(key, found)
     return set(found)
 
 
@@ -276,7 +187,7 @@ class Store:
             here = self.root / rel
             if here.is_file() and file_digest(here) == digest:
                 continue
-            if _content_digest(blob) != digest:
+            if content_digest(blob) != digest:
                 blob.unlink(missing_ok=True)
                 return self._drop(scope, stage, path, f"cached {Path(rel).name} is damaged (sha256 mismatch)")
         return rec
@@ -320,15 +231,6 @@ class Store:
             )
         except (OSError, json.JSONDecodeError):
             return None
-
-
-def _content_digest(path: Path) -> str:
-    """sha256 of a file read now (not memoised: a blob is checked against its name as it is)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(_CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _write_json(path: Path, data) -> None:

@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annualreport.base.catalog import PUBLISHED, UNPUBLISHED_DIRS, Places, places
+from annualreport.base.digests import MEMO, file_digest
 from annualreport.base.errors import ReportError
 from annualreport.base.params import Params, load_params, params_path_for
 from annualreport.base.paths import repo_root
-from annualreport.runner.cache import file_digest, key_of
+from annualreport.runner.cache import key_of
 from annualreport.runner.scheduler import Options, Pipeline, StageResult
 
 log = logging.getLogger(__name__)
@@ -182,14 +183,13 @@ def _fonts_alongside(needed: bool):
 
 @contextmanager
 def _digest_memo(path: Path):
-    """The files' digests remembered between builds (cache.DigestMemo), kept only when the build ends."""
-    from annualreport.runner.cache import _MEMO
+    """The files' digests remembered between builds (base.digests.DigestMemo), kept only when the build ends."""
 
-    _MEMO.load(path)
+    MEMO.load(path)
     try:
         yield
     finally:
-        _MEMO.save()
+        MEMO.save()
 
 
 @contextmanager

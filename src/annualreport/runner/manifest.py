@@ -67,7 +67,7 @@ def versions() -> dict:
 
 
 def sha256(path: Path) -> str:
-    from annualreport.runner.cache import file_digest
+    from annualreport.base.digests import file_digest
 
     return file_digest(path)
 

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annualreport.base.catalog import combine, places
+from annualreport.base.digests import file_digest, tree_digests
 from annualreport.base.errors import ReportError
 from annualreport.base.params import Params, check_known_datasets, previous_params
 from annualreport.base.paths import notebooks_dir
 from annualreport.runner import cache, kernels
-from annualreport.runner.cache import Store, code_digests, file_digest, key_of, tree_digests
+from annualreport.runner.cache import Store, code_digests, key_of
 from annualreport.runner.stages import ASKED_BY, BY_NAME, STAGES, SUMMARY_INPUTS, Stage, asks_for, declared_outputs
 
 log = logging.getLogger(__name__)
@@ -385,7 +386,7 @@ def report_title(params: Params) -> str:
     """The page title: `institution.report_title` from the params, else the narrative outline's title."""
     if params.institution.get("report_title"):
         return params.institution["report_title"]
-    from annualreport.report.narrative import load_outline
+    from annualreport.base.outline import load_outline
 
     title = load_outline(params.narrative_dir).title
     for key, value in (

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annualreport.base.catalog import clean_outputs, validation_outputs
+from annualreport.base.digests import text_digest
 from annualreport.base.errors import ReportError
-from annualreport.runner.cache import text_digest
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -18,9 +18,10 @@ import io
 from pathlib import Path
 
 from annualreport.base.catalog import places
+from annualreport.base.glossary import RULES_ZH
 from annualreport.base.params import Params
 from annualreport.base.tables import atomic_write_bytes, normalise_zip
-from annualreport.validation.reasons import RULES_ZH, fix_zh, raw_value, reason_zh
+from annualreport.validation.reasons import fix_zh, raw_value, reason_zh
 
 SHEET = "待更正"
 # (header, width in characters)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from annualreport.base.catalog import places
 from annualreport.base.params import Params
-from annualreport.validation.run import _gx
+from annualreport.validation.run import gx_context
 from annualreport.validation.suites import suite_files
 
 SEVERITIES = ("blocking", "warning")
@@ -101,7 +101,7 @@ def build_data_docs(params: Params, work_dir: Path, datasets: list[str], out_dir
     and a dataset whose validation was reused from the cache still has its page. The run is named
     after the year with a fixed time, so the same results give the same pages. One suite per severity
     per dataset; the pages load nothing from the network (see the module's docstring)."""
-    gx, ctx = _gx()  # a fresh ephemeral context, progress bars off
+    gx, ctx = gx_context()  # a fresh ephemeral context, progress bars off
     from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResultSchema
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import (

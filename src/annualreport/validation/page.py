@@ -17,12 +17,12 @@ from pathlib import Path
 import pandas as pd
 
 from annualreport.base.catalog import places
+from annualreport.base.glossary import RULES_ZH, SEVERITY_ZH
 from annualreport.base.params import Params
 from annualreport.base.paths import templates_dir
 from annualreport.base.tables import atomic_write_bytes
-from annualreport.validation.reasons import RULES_ZH, reason_zh, shown
+from annualreport.validation.reasons import reason_zh, shown
 
-SEVERITY_ZH = {"blocking": "阻断", "warning": "警告"}
 MAX_ROWS = 20
 
 
@@ -142,7 +142,7 @@ def render_page(params: Params, work: Path, out: Path | None = None) -> Path:
     """Write the auditor's page into the build's work folder (or `out`)."""
     import jinja2
 
-    from annualreport.report.render import font_css, visible_text
+    from annualreport.typeset.pages import font_css, visible_text
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir() / "validation")), autoescape=True, keep_trailing_newline=True

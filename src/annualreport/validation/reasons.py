@@ -15,20 +15,8 @@ from __future__ import annotations
 import re
 
 from annualreport.base.conventions import PERSON_IDS
+from annualreport.base.glossary import RULES_ZH
 from annualreport.ingest.specs import ColumnSpec, DatasetSpec
-
-RULES_ZH = {  # quarantine rule ids (ingest.sheet.RULES) in the offices' words
-    "missing_required": "必填项为空",
-    "not_in_set": "取值不在允许范围内",
-    "bad_value": "无法识别的值（数字、日期等）",
-    "bad_id": "编号格式不符",
-    "negative": "出现负数",
-    "out_of_range": "数值超出允许范围",
-    "date_out_of_range": "日期不在本年度",
-    "not_in_reference": "不在参考表中",
-    "key_conflict": "主键冲突（同一主键的不同行）",
-    "too_long": "单元格内容过长",
-}
 
 # What the office should change, one short instruction per rule.
 FIX_ZH = {

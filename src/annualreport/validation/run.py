@@ -46,7 +46,7 @@ SUMMARY_COLUMNS = [
 ]
 
 
-def _gx():
+def gx_context():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -91,7 +91,7 @@ def run_suite(suite: SuiteFile, frame: pd.DataFrame, parameters: dict) -> tuple[
     """Run one suite on one frame. Returns (stripped result in the suite file's order, GX's raw result)."""
     _cache = _CONTEXT
     if "gx" not in _cache:
-        _cache["gx"], _cache["ctx"] = _gx()
+        _cache["gx"], _cache["ctx"] = gx_context()
         _cache["n"] = 0
     gx, ctx = _cache["gx"], _cache["ctx"]
     _cache["n"] += 1

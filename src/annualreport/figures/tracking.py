@@ -5,11 +5,7 @@ from the plan section of that year's report). The report of the following year r
 the previous year's params, looks up each target's figure in this year's ledger and says
 达成 / 未达成 / 无数据, with the gap.
 
-A target is `{id, section, label, comparison (>=, <=, ==), target, unit, figure, basis, wording, reading,
-seed_wording}`. The plan states a target in its own words and the params keep them: `wording` is the plan's
-words for the number as its prose prints them ("3-4个", "3%以上", "100%", "5月31日", "为零"); `comparison`,
-`target`, `unit` and `basis` are what tracking compares, and `reading` says in one sentence how the words are
-read for that ("按下限理解：不少于3家"; it must state the target as tracked, e.g. "3家", so the two cannot drift).
+A target's fields, their check and the words a target is printed in are `base/targets.py`.
 `basis: change` compares the change of the figure over the previous year (in 百分点 for rates):
 "初次就业率较上年提升3%以上" is read as +3 percentage points over the previous year's rate.
 Date targets (`unit: 日期`) compare the figure's date (e.g. when a milestone was done) with the target date.
@@ -24,85 +20,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from annualreport.base.errors import ParamsError
-from annualreport.base.wording import plain, round_half_up
+from annualreport.base.targets import compare, in_words, reading_text, target_text, target_texts, target_value
+from annualreport.base.wording import plain
+
+COLUMNS = ["id", "section", "label", "wording", "reading", "target", "actual", "status", "gap", "figure", "note"]
 
 if TYPE_CHECKING:  # params load targets to check them; the build driver stays free of pandas
     import pandas as pd
-
-REQUIRED = ("id", "label", "comparison", "target", "unit", "figure", "wording", "reading")
-TARGET_KEYS = {*REQUIRED, "section", "basis", "seed_wording"}
-TEXTS = ("id", "section", "label", "unit", "figure", "wording", "reading", "seed_wording")  # strings if given
-COMPARISONS = {">=": "不低于", "<=": "不高于", "==": "等于"}
-COLUMNS = ["id", "section", "label", "wording", "reading", "target", "actual", "status", "gap", "figure", "note"]
-
-
-def check(targets: list[dict], source: str) -> list[dict]:
-    for i, t in enumerate(targets):
-        where = f"{source}: targets[{i}] ({t.get('id', '?')})"
-        unknown = set(t) - TARGET_KEYS
-        if unknown:
-            hint = " ('note' is now 'reading': how the plan's wording is read)" if "note" in unknown else ""
-            raise ParamsError(f"{where}: unknown key(s) {sorted(unknown)}{hint}")
-        for k in REQUIRED:
-            if k not in t:
-                raise ParamsError(f"{where}: missing '{k}'")
-        for k in TEXTS:
-            if k in t and not (isinstance(t[k], str) and t[k].strip()):
-                raise ParamsError(f"{where}: '{k}' must be a non-empty string, got {t[k]!r}")
-        if t["comparison"] not in COMPARISONS:
-            raise ParamsError(f"{where}: comparison must be one of {', '.join(COMPARISONS)}")
-        if t.get("basis", "value") not in ("value", "change"):
-            raise ParamsError(f"{where}: basis must be 'value' or 'change'")
-        try:
-            stated = _fmt(_value(t["target"], t["unit"]), t["unit"])
-        except (ValueError, InvalidOperation):
-            kind = "a date YYYY-MM-DD" if t["unit"] == "日期" else "a number"
-            raise ParamsError(f"{where}: target must be {kind}, got {t['target']!r}") from None
-        if stated not in t["reading"]:
-            raise ParamsError(f"{where}: reading must state the target as tracked ('{stated}'), got {t['reading']!r}")
-    return targets
-
-
-def _value(v: str, unit: str):
-    if v in ("", None) or (isinstance(v, float) and v != v):  # NaN
-        return None
-    if unit == "日期":
-        return dt.date.fromisoformat(str(v))
-    return Decimal(str(v))
-
-
-def _compare(actual, op: str, target) -> bool:
-    return {">=": actual >= target, "<=": actual <= target, "==": actual == target}[op]
-
-
-def _fmt(v, unit: str) -> str:
-    if isinstance(v, dt.date):
-        return f"{v.year}年{v.month}月{v.day}日"
-    if unit == "元" and abs(v) >= 10000:
-        return f"{plain(round_half_up(v / 10000, 2))}万元"
-    return f"{plain(v)}{unit}"
-
-
-def _target_text(op: str, goal, unit: str) -> str:
-    if op == "==":
-        return _fmt(goal, unit)
-    word = "不晚于" if unit == "日期" and op == "<=" else COMPARISONS[op]
-    return f"{word}{_fmt(goal, unit)}"
-
-
-def target_texts(targets: list[dict]) -> dict[str, str]:
-    """Each target as the plan prints it, for {target.<id>}: its `wording` (3-4个, 3%以上, 5月31日); for a
-    target without one (checked params always have one), the number in its unit (20项, 600万元)."""
-    return {t["id"]: t.get("wording") or _fmt(_value(t["target"], t["unit"]), t["unit"]) for t in targets}
-
-
-def reading_text(t: dict, target_text: str) -> str:
-    """How the tracking table reads the target: its `reading`, or the comparison as the code words it."""
-    return t.get("reading") or target_text
 
 
 @dataclass(frozen=True)
@@ -142,11 +69,11 @@ def assess(targets: list[dict], ledger: pd.DataFrame, previous: pd.DataFrame | N
     out = []
     for t in targets:
         unit, fid, op, basis = t["unit"], t["figure"], t["comparison"], t.get("basis", "value")
-        goal = _value(t["target"], unit)
-        actual = _value(cur.loc[fid, "value"], unit) if fid in cur.index else None
+        goal = target_value(t["target"], unit)
+        actual = target_value(cur.loc[fid, "value"], unit) if fid in cur.index else None
         note = ""
         if basis == "change":
-            before = _value(prev.loc[fid, "value"], unit) if prev is not None and fid in prev.index else None
+            before = target_value(prev.loc[fid, "value"], unit) if prev is not None and fid in prev.index else None
             if actual is not None and before is not None:
                 note = f"按较上年提升的百分点计：上年{plain(before)}%，本年{plain(actual)}%"
                 actual = actual - before
@@ -156,19 +83,19 @@ def assess(targets: list[dict], ledger: pd.DataFrame, previous: pd.DataFrame | N
         if actual is None:
             status, gap_text = "无数据", ""
         else:
-            status = "达成" if _compare(actual, op, goal) else "未达成"
+            status = "达成" if compare(actual, op, goal) else "未达成"
             if isinstance(actual, dt.date):
                 gap = (actual - goal).days
                 gap_text = "按期" if gap == 0 else (f"提前{-gap}天" if gap < 0 else f"延后{gap}天")
             else:
                 gap = actual - goal
                 gap_text = (
-                    "—" if gap == 0 else ("+" if gap > 0 else "") + _fmt(gap, "个百分点" if unit == "%" else unit)
+                    "—" if gap == 0 else ("+" if gap > 0 else "") + in_words(gap, "个百分点" if unit == "%" else unit)
                 )
         actual_text = (
-            "—" if actual is None else (("+" if basis == "change" and actual > 0 else "") + _fmt(actual, unit))
+            "—" if actual is None else (("+" if basis == "change" and actual > 0 else "") + in_words(actual, unit))
         )
-        out.append(Assessment(t, goal, actual, status, gap, _target_text(op, goal, unit), actual_text, gap_text, note))
+        out.append(Assessment(t, goal, actual, status, gap, target_text(op, goal, unit), actual_text, gap_text, note))
     return out
 
 
@@ -328,7 +255,7 @@ def plan_rows(targets: list[dict], ledger: pd.DataFrame, year: int) -> list[dict
                 "id": f"plan.{t['id']}",
                 "section": t.get("section", ""),
                 "label": t["label"],
-                "value": _text(_value(t["target"], t["unit"])),
+                "value": _text(target_value(t["target"], t["unit"])),
                 "unit": t["unit"],
                 "display": texts[t["id"]],
                 "wording": texts[t["id"]],
