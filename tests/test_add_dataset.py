@@ -10,10 +10,10 @@ import sys
 import pytest
 import yaml
 
-from annualreport.base.catalog import places
 from annualreport.base.params import load_params
+from annualreport.base.places import places
 from annualreport.runner.driver import build
-from annualreport.runner.scheduler import Options, Pipeline
+from annualreport.runner.scheduler import Build, Options
 from annualreport.typeset.pages import visible_text
 
 from .conftest import ROOT, copy_project
@@ -97,8 +97,8 @@ def test_other_years_params_need_no_edit_and_the_build_says_so_once(project, mon
         "library_loans"
         not in yaml.safe_load((project / "params" / "2019.yaml").read_text(encoding="utf-8"))["datasets"]
     )
-    pipe = Pipeline(load_params(project / "params" / "2019.yaml", project), Options(dry_run=True))
-    notes = [n for n in pipe.notes if "library_loans" in n]
+    run = Build(load_params(project / "params" / "2019.yaml", project), Options(dry_run=True))
+    notes = [n for n in run.notes if "library_loans" in n]
     assert len(notes) == 1 and "absent this year" in notes[0]
 
 

@@ -13,9 +13,9 @@ import shutil
 import openpyxl
 import pytest
 
-from annualreport.base.catalog import places
 from annualreport.base.errors import ReportError
 from annualreport.base.params import load_params
+from annualreport.base.places import places
 from annualreport.figures.compute import compute_all
 from annualreport.ingest import normalize as nz
 from annualreport.runner.driver import build

@@ -208,13 +208,18 @@ def test_chart_png_is_deterministic_and_unmarked():
 
 
 def test_format_all_asks_for_every_output_and_both_keeps_its_meaning():
-    from annualreport.runner.stages import FORMATS, asks_for
+    from annualreport.runner.graph import BY_NAME, asked
+    from annualreport.runner.stages import FORMATS
+
+    def asks_for(formats, stage):
+        return asked(BY_NAME[stage], formats)
 
     assert FORMATS[-1] == "all"
     assert asks_for(("all",), "pdf") and asks_for(("all",), "docx")
     assert asks_for(("both",), "pdf") and not asks_for(("both",), "docx")
     assert asks_for(("docx",), "docx") and not asks_for(("docx",), "pdf")
     assert not asks_for(("html",), "pdf") and not asks_for(("html",), "docx")
+    assert asks_for(("html",), "html") and asks_for(("pdf",), "annex")
 
 
 # ---------------------------------------------------------------------- the demo's builds
@@ -253,10 +258,10 @@ def test_the_demo_report_as_word(demo_project, root, year):
 
 @pytest.mark.build
 def test_the_demo_word_document_rebuilds_byte_identical(demo_project, tmp_path, monkeypatch):
-    from annualreport.base.catalog import places
     from annualreport.base.params import load_params
+    from annualreport.base.places import places
+    from annualreport.report.outputs import report_title
     from annualreport.report.word import write_docx
-    from annualreport.runner.scheduler import report_title
 
     monkeypatch.setenv("ANNUALREPORT_ROOT", str(demo_project))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1609459200")

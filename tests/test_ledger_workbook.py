@@ -9,8 +9,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from annualreport.base.catalog import places
 from annualreport.base.params import load_params, previous_params
+from annualreport.base.places import places
 from annualreport.figures import ledger as figures_ledger
 from annualreport.figures.compute import compact_rows, compute_all
 from annualreport.figures.workbook import number, raw_files

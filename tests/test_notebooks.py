@@ -1,4 +1,4 @@
-"""The notebooks an analyst reads: Chinese markdown, thin code cells calling `entrypoints`, no
+"""The notebooks an analyst reads: Chinese markdown, thin code cells calling their stage's entry module, no
 absolute paths, no log lines in the outputs (a link to the stage's log file instead), and each
 stage's summary with Chinese headers. One build of 2020 (with 2019 as the year before) in a
 temporary copy of the project serves every test here."""
@@ -12,7 +12,14 @@ import nbformat
 import pandas as pd
 import pytest
 
-from annualreport import entrypoints as ep
+from annualreport.base import notebook as nb
+from annualreport.base.glossary import RULES_ZH
+from annualreport.base.outline import within
+from annualreport.figures import previous
+from annualreport.figures import stage as figures_stage
+from annualreport.ingest import stage as clean_stage
+from annualreport.runner.stages import STEPS
+from annualreport.validation import stage as validation_stage
 
 from .conftest import ROOT, copy_project
 
@@ -29,8 +36,13 @@ HEADERS = {
     "25-data-docs": ["数据文档"],
     "30-figures": ["层级", "编号", "标题", "章节", "指标", "表述", "数值", "单位"],
 }
-# A thin code cell: the import, or one call into the entry points (optionally assigned).
-THIN = re.compile(r"from annualreport import entrypoints as ep|(\w+ = )?ep\.\w+\(.*\)")
+# A thin code cell: the imports (the notebooks' shared helpers, the stage's entry module), or one call into
+# them (optionally assigned).
+THIN = re.compile(
+    r"from annualreport\.base import notebook as nb|from annualreport\.\w+(\.\w+)? import \w+"
+    r"|(\w+(, \w+)* = )?\w+\.\w+\(.*\)"
+)
+STEP = {step.notebook: step for step in STEPS if step.notebook}
 
 
 @pytest.fixture(scope="session")
@@ -78,8 +90,12 @@ def test_committed_notebooks_are_chinese_thin_without_outputs_or_year(name):
     )
     for cell in nb.cells:
         assert not re.search(r"(?<![\w.])/(home|tmp|work|root|Users)/", cell.source), cell.id
+    assert f'nb.start(params_file, work_dir, "{name}")' in code[1].source
+    module, _, function = STEP[name].run.partition(":")  # the notebook calls the entry its step declares
+    leaf = module.rsplit(".", 1)
+    assert f"from annualreport.{leaf[0]} import {leaf[1]}" in code[1].source, name
+    assert any(f"{leaf[1]}.{function}" in c.source for c in code[1:]), name
     if name != "40-report":
-        assert f'ep.setup_logging(work_dir, "{name}")' in code[1].source
         for cell in code[1:]:
             for line in filter(None, (line.strip() for line in cell.source.splitlines())):
                 assert THIN.fullmatch(line), f"{name} {cell.id}: {line}"
@@ -137,7 +153,7 @@ def test_the_report_notebook_shows_only_the_report_and_its_markdown_stays_out_of
 
 # ------------------------------------------------------------------------ the summary functions
 def test_clean_and_quarantine_summaries_account_for_every_row(at_project):
-    clean = ep.clean_summary(PARAMS, WORK)
+    clean = clean_stage.clean_summary(PARAMS, WORK)
     assert list(clean.columns) == ["处室", "数据集", "名称", "文件数", "数据行", "清洗后", "隔离", "重复", "是否平衡"]
     body, total = clean.iloc[:-1], clean.iloc[-1]
     assert total["处室"] == "合计" and total["是否平衡"] == "是"
@@ -147,43 +163,43 @@ def test_clean_and_quarantine_summaries_account_for_every_row(at_project):
     assert offices == sorted(offices, key=offices.index), "one office's datasets together"
     assert {"招生就业处", "教务处", "人事处"} <= set(offices)
 
-    quarantine = ep.quarantine_summary(PARAMS, WORK)
+    quarantine = clean_stage.quarantine_summary(PARAMS, WORK)
     assert list(quarantine.columns) == ["处室", "数据集", "文件", "问题", "字段", "行数", "行号（前5个）"]
     per_dataset = quarantine.groupby("数据集")["行数"].sum()
     for _, row in body[body["隔离"] > 0].iterrows():
         assert per_dataset[row["数据集"]] == row["隔离"], row["数据集"]
     assert not quarantine["文件"].str.startswith("/").any()
-    assert set(quarantine["问题"]) <= set(ep.RULES_ZH.values())
+    assert set(quarantine["问题"]) <= set(RULES_ZH.values())
     admissions = quarantine[quarantine["数据集"] == "admissions"]
     assert (admissions["处室"] == "招生就业处").all() and (admissions["文件"] == "data/raw/2020/admissions.csv").all()
 
 
 def test_validation_summary_by_dataset(at_project):
-    summary = ep.validation_summary(PARAMS, WORK)
+    summary = validation_stage.validation_summary(PARAMS, WORK)
     assert list(summary.columns) == ["数据集", "名称", "阻断项未通过", "警告项未通过", "通过", "共计", "状态"]
     assert (summary["共计"] == summary["阻断项未通过"] + summary["警告项未通过"] + summary["通过"]).all()
     assert (summary["阻断项未通过"] == 0).all()  # the build passed the gate
     warned = summary[summary["警告项未通过"] > 0]
     assert not warned.empty and warned["状态"].str.startswith("通过（").all()
-    failures = ep.validation_failures(PARAMS, WORK)
+    failures = validation_stage.validation_failures(PARAMS, WORK)
     assert list(failures.columns) == ["数据集", "级别", "检查项", "字段", "不符合行数"]
     assert len(failures) == summary["警告项未通过"].sum() and set(failures["级别"]) == {"警告"}
     assert failures["字段"].map(lambda c: bool(CJK.search(c))).all(), "columns under the office file's headers"
 
 
 def test_figures_grouped_by_the_report_sections_in_report_order(at_project):
-    sections = ep.report_sections(PARAMS)
+    sections = figures_stage.report_sections(PARAMS)
     assert list(sections.columns) == ["层级", "编号", "标题"]
     assert sections.iloc[0].tolist() == [1, "一", "2020年工作回顾"]
     assert "（" not in "".join(sections["编号"]) and "{" not in "".join(sections["标题"])
-    figures = ep.figures_by_section(PARAMS, WORK)
+    figures = figures_stage.figures_by_section(PARAMS, WORK)
     assert list(figures.columns) == ["章节", "编号", "指标", "表述", "数值", "单位"]
     ledger = pd.read_csv(at_project / WORK / "figures.csv", dtype=str, keep_default_na=False)
     computed = ledger[ledger["kind"].isin(("computed", "stated"))]  # derived rows are not listed
     assert len(figures) == len(computed) and figures["编号"].is_unique
     order = list(sections["编号"])
-    in_outline = ~figures["章节"].str.endswith("（报告附录）")  # the appendices are not in sections.yaml
-    assert in_outline.any() and list(in_outline) == sorted(in_outline, reverse=True), "appendices last"
+    in_outline = figures["章节"].str.split(" ").str[0].isin(order)  # the rest (appendices, none) is not
+    assert in_outline.any() and list(in_outline) == sorted(in_outline, reverse=True), "the outline's first"
     codes = [c.split(" ", 1)[0] for c in figures.loc[in_outline, "章节"]]
     assert all(c in order for c in codes), "every other 2020 figure belongs to a section of the outline"
     positions = [order.index(c) for c in codes]
@@ -194,26 +210,26 @@ def test_figures_grouped_by_the_report_sections_in_report_order(at_project):
 
 
 def test_section_codes_match_whole_numbers_only():
-    assert ep._within("三(三)7(3)", "三(三)7") and ep._within("一(四)2", "一(四)2")
-    assert not ep._within("一(一)12", "一(一)1") and not ep._within("二十", "二") and not ep._within("一", "")
+    assert within("三(三)7(3)", "三(三)7") and within("一(四)2", "一(四)2")
+    assert not within("一(一)12", "一(一)1") and not within("二十", "二") and not within("一", "")
 
 
 def test_previous_year_summary(at_project):
-    note = ep.previous_summary(PARAMS, WORK).data
+    note = previous.previous_summary(PARAMS, WORK).data
     assert note.startswith("上一年度：2019年") and f"`{WORK}/" in note and str(at_project) not in note
-    assert list(ep.previous_figures(PARAMS, WORK).columns) == ["编号", "指标", "表述", "数值", "单位"]
+    assert list(previous.previous_figures(PARAMS, WORK).columns) == ["编号", "指标", "表述", "数值", "单位"]
 
 
 def test_previous_year_summary_without_a_year_before(tmp_path, monkeypatch):
     project = copy_project(tmp_path, years=(2020,))
     monkeypatch.setenv("ANNUALREPORT_ROOT", str(project))
-    assert ep.previous_summary(PARAMS, WORK).data.startswith("没有上一年度的参数文件（2019年）")
-    assert ep.previous_figures(PARAMS, WORK).empty
+    assert previous.previous_summary(PARAMS, WORK).data.startswith("没有上一年度的参数文件（2019年）")
+    assert previous.previous_figures(PARAMS, WORK).empty
 
 
 def test_links_are_relative_to_the_notebook(at_project, monkeypatch):
     log = f"{WORK}/logs/10-clean.log"
-    assert ep.link("运行日志", log, WORK).data == f"运行日志：[`{log}`](../logs/10-clean.log)"
+    assert nb.link("运行日志", log, WORK).data == f"运行日志：[`{log}`](../logs/10-clean.log)"
     monkeypatch.chdir(at_project / "notebooks")  # Jupyter starts a kernel beside its notebook
-    assert ep.link("运行日志", log, WORK).data.endswith(f"(../{log})")
-    assert os.path.isabs(str(at_project)) and str(at_project) not in ep.link("x", log, WORK).data
+    assert nb.link("运行日志", log, WORK).data.endswith(f"(../{log})")
+    assert os.path.isabs(str(at_project)) and str(at_project) not in nb.link("x", log, WORK).data

@@ -157,9 +157,11 @@ def test_a_renamed_sheet_of_a_workbook_taken_by_name_is_recognised_by_its_header
 
 
 def test_the_clean_stage_key_names_the_file_and_sheet_used(tmp_path, monkeypatch):
+    from annualreport.base.digests import file_digest, text_digest
     from annualreport.base.params import load_params
-    from annualreport.runner.scheduler import Options, Pipeline
-    from annualreport.runner.stages import clean_inputs
+    from annualreport.runner.graph import BY_NAME
+    from annualreport.runner.inputs import key_inputs
+    from annualreport.runner.scheduler import Build, Options
 
     from .conftest import copy_project
 
@@ -168,13 +170,13 @@ def test_the_clean_stage_key_names_the_file_and_sheet_used(tmp_path, monkeypatch
     raw.mkdir(parents=True)
     shutil.copy(RAW / "staff.xlsx", raw / "人事处-2020年度人事台账.xlsx")
     monkeypatch.setenv("ANNUALREPORT_ROOT", str(project))
-    pipe = Pipeline(load_params(project / "params" / "2020.yaml", project), Options(dry_run=True))
-    key = clean_inputs(pipe, "experts")
+    run = Build(load_params(project / "params" / "2020.yaml", project), Options(dry_run=True))
+    key = key_inputs(run, BY_NAME["clean"], "experts")
     assert "raw:data/raw/2020/人事处-2020年度人事台账.xlsx[专家与特派员]" in key
-    assert key["raw:data/raw/2020/人事处-2020年度人事台账.xlsx[专家与特派员]"] == pipe.digest(
+    assert key["raw:data/raw/2020/人事处-2020年度人事台账.xlsx[专家与特派员]"] == file_digest(
         raw / "人事处-2020年度人事台账.xlsx"
     )
-    assert clean_inputs(pipe, "training")["raw:training"] == "absent"
+    assert key_inputs(run, BY_NAME["clean"], "training")["raw:training"] == text_digest("absent")
 
 
 def test_the_clean_stage_logs_files_that_matched_nothing(tmp_path, monkeypatch, caplog):

@@ -226,8 +226,8 @@ def _build(project, **kw):
 
 @pytest.mark.build
 def test_a_stated_figure_builds_into_the_prose_and_the_ledger(project):
-    from annualreport.base.catalog import places
     from annualreport.base.params import load_params
+    from annualreport.base.places import places
     from annualreport.typeset.pages import visible_text
 
     result = _build(project)

@@ -15,6 +15,15 @@ import sys
 from pathlib import Path
 
 from annualreport.base.errors import ReportError
+from annualreport.base.params import load_params, params_path_for
+from annualreport.review.diff import lines
+from annualreport.review.earlier import run
+from annualreport.review.signoff import record
+from annualreport.review.verify import report_lines, verify
+from annualreport.runner.batch import build_all
+from annualreport.runner.driver import build
+from annualreport.runner.newyear import check_inputs, format_check, scaffold
+from annualreport.runner.stages import FORMATS
 
 
 def _where(path: Path) -> str:
@@ -32,7 +41,6 @@ def print_stages(result, quiet: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from annualreport.runner.stages import FORMATS
 
     ap = argparse.ArgumentParser(prog="python -m annualreport", description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="command", required=True)
@@ -92,8 +100,6 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
     if args.command == "reports":
-        from annualreport.runner.batch import build_all
-
         return build_all(
             formats=(args.format,),
             strict=args.strict,
@@ -106,7 +112,6 @@ def main(argv: list[str] | None = None) -> int:
         return year_tools(args)
     if args.command in ("verify", "diff", "signoff"):
         return review_tools(args)
-    from annualreport.runner.driver import build
 
     dry = args.command == "plan" or args.dry_run
     try:
@@ -144,8 +149,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def year_tools(args) -> int:
-    from annualreport.base.params import load_params, params_path_for
-    from annualreport.runner.newyear import check_inputs, format_check, scaffold
 
     try:
         if args.command == "new-year":
@@ -198,23 +201,16 @@ def review_tools(args) -> int:
     1 something changed, 2 an error. signoff: 0 recorded."""
     try:
         if args.command == "verify":
-            from annualreport.review.verify import report_lines, verify
-
             folder = Path(args.folder)
             result = verify(folder)
             print("\n".join(report_lines(result, args.folder.rstrip("/"))))
             return 0 if result.ok else 1
-        from annualreport.base.params import load_params, params_path_for
 
         params = load_params(args.params or params_path_for(args.year))
         if args.command == "signoff":
-            from annualreport.review.signoff import record
-
             path = record(params, by=args.by, note=args.note)
             print(f"{args.year}: signed off {_where(params.outputs_dir)} in {_where(path)} (commit it)")
             return 0
-        from annualreport.review.diff import lines
-        from annualreport.review.earlier import run
 
         d, page = run(params, args.source, args.signed)
     except ReportError as exc:

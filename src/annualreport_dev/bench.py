@@ -227,8 +227,8 @@ def build_cmd(year: int = YEAR, *extra: str) -> list[str]:
 
 
 def places_for(project: Path):
-    from annualreport.base.catalog import places
     from annualreport.base.params import load_params
+    from annualreport.base.places import places
 
     return places(load_params(project / "params" / f"{YEAR}.yaml", project))
 
@@ -345,15 +345,17 @@ def case_naive(project: Path, run_no: int = 1) -> tuple[float, int]:
 
 FLOOR = """
 from annualreport.ingest import year as cleaning
-from annualreport import entrypoints as stages
+from annualreport.figures.previous import run_previous
+from annualreport.figures.stage import run_figures
+from annualreport.ingest.specs import load_specs
 from annualreport.validation import run as validate
 from annualreport.validation.data_docs import build_data_docs
 from annualreport.report import render
 from annualreport.validation.page import render_page
 from annualreport.base.params import load_params
 from annualreport.report.views import Report
-from annualreport.runner.scheduler import report_title
-from annualreport.base.catalog import places
+from annualreport.report.outputs import report_title
+from annualreport.base.places import places
 from annualreport.report.annex import write_annex
 import nbformat
 p = load_params("params/{year}.yaml")
@@ -361,13 +363,13 @@ at = places(p)
 work = p.work_dir
 work.mkdir(parents=True, exist_ok=True)
 cleaning.clean_year(p, work)
-stages.run_previous(str(p.path), str(work))
-frames = stages.clean_frames(p, work)
+run_previous(str(p.path), str(work))
+frames = {{n: cleaning.load_clean(p, n) for n in cleaning.present(at, load_specs(p.root))}}
 validate.validate_year(p, work, frames)
 summary = validate.combine_summary(p, work, list(frames))
 render_page(p, work)
 build_data_docs(p, work, list(frames), at("data_docs"))
-stages.run_figures(str(p.path), str(work))
+run_figures(str(p.path), str(work))
 nb = Report.load(str(p.path), str(work)).as_notebook()
 nbformat.write(nb, str(work / "report.ipynb"))
 render.render_html(work / "report.ipynb", at("report_html"), report_title(p), "floor")

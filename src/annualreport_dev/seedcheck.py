@@ -318,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     root = repo_root()
     if args.report is None:
-        from annualreport.base.catalog import Places
+        from annualreport.base.places import Places
 
         args.report = Places(root / "outputs" / str(args.year), root)("report_pdf")
     if not args.report.exists():

@@ -1,221 +1,245 @@
-"""The artefact catalog: every file a stage writes or reads, named once, with its writer and readers.
+"""The catalog: every file or value a stage reads or writes, named once.
 
-A build has two places (`Places`): its work folder `build/<id>/work/` and the processed-data folder
-`data/processed/<id>/`. Every artefact is a path pattern under one of them; `{dataset}` stands for a
-dataset's name and `{notebook}` for a notebook's. Code asks the catalog for a path
-(`places(params)("ledger")`) or a typed table (`places(params).read("validation_summary")`) and never
-spells a file name itself; the build driver uses the same entries to decide what to cache and what to
-publish. Light module: pandas is imported only when a table is read or written.
+Stages (`runner/stages.py`) declare what they read and write by these names, and everything else follows
+from those declarations: the order of the stages, their cache keys, who reads and writes each entry, what is
+published. Code asks for a path by name (`places(params)("ledger")`, `source_path("outline", params)`) and
+never spells a file name itself (a test fails when it does).
+
+Kinds of entries:
+
+- `Artefact`: a file (or folder) a stage writes, in the build's work folder `{work}` (`build/<id>/work/`), its
+  processed-data folder `{processed}` (`data/processed/<id>/`) or the published outputs `{outputs}`;
+- `Source`: a file or folder of the project the analyst or the developers keep: specs, suites, templates,
+  notebooks, the year's params file and narrative, the year before's params and raw files. `{root}` is the
+  project, `{params}` the year's params file, `{narrative}`, `{raw}` and `{reference}` the year's folders
+  (params `paths:`), `{previous_params}`, `{previous_raw}` and `{previous_reference}` the year before's;
+- `Delivered`: an office's file for a dataset, found by name or by its headers (`ingest/recognise.py`);
+- `Setting`: a slice of the year's params or an option of the build (`make report ALLOW_WARNINGS=0`): read
+  from the params file, which every setting covers;
+- `Machine`: what this machine holds beside the project: the report's CJK faces, the person-hashing salt.
+
+`{dataset}` stands for a dataset's name and `{notebook}` for a notebook's. A stage names an entry plainly (its
+own dataset's in a per-dataset stage, every present dataset's otherwise), as `name@reference` (the reference
+tables': majors, poverty counties) or as `name[value]` (the one placeholder fixed: `executed[40-report]`).
+Light module: nothing beyond the standard library.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # the build driver plans without pandas
-    import pandas as pd
-
+if TYPE_CHECKING:
     from annualreport.base.params import Params
 
 
 @dataclass(frozen=True)
 class Artefact:
     name: str
-    pattern: str  # "{work}/…" or "{processed}/…"
-    writer: str  # the stage that writes it ("publish" for the build driver)
-    readers: tuple[str, ...]
+    pattern: str  # "{work}/…", "{processed}/…" or "{outputs}/…"; a trailing "/" is a folder
     what: str
     published: bool = False  # copied into outputs/<year>/ (work-folder artefacts only)
     bools: tuple[str, ...] = ()  # columns read back as bool (a CSV holds True/False)
     ints: tuple[str, ...] = ()  # columns read back as int
 
 
+@dataclass(frozen=True)
+class Source:
+    name: str
+    pattern: str  # "{root}/…", "{params}", "{narrative}/…", "{previous_raw}/" …; a trailing "/" is a folder
+    what: str
+
+
+@dataclass(frozen=True)
+class Delivered:
+    name: str
+    what: str
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    what: str
+    value: Callable[[Params, str | None, Any], Any]  # (params, dataset, build options) -> a JSON-able value
+    per_dataset: bool = False  # one value per dataset
+    option: bool = False  # an option of the build, not of the params: a notebook gets it as a parameter
+
+
+@dataclass(frozen=True)
+class Machine:
+    name: str
+    what: str
+
+
+Entry = Artefact | Source | Delivered | Setting | Machine
+
+_ACCOUNTING_INTS = (
+    "physical_rows",
+    "title_rows",
+    "header_row",
+    "blank_rows",
+    "note_rows",
+    "data_rows",
+    "clean_rows",
+    "quarantined_rows",
+    "duplicate_rows",
+)
+
 ARTEFACTS: dict[str, Artefact] = {
     a.name: a
     for a in (
-        Artefact(
-            "clean_data",
-            "{processed}/{dataset}.parquet",
-            "clean",
-            ("validate", "figures", "report"),
-            "a dataset's clean rows, no personal columns",
-        ),
+        Artefact("clean_data", "{processed}/{dataset}.parquet", "a dataset's clean rows, no personal columns"),
         Artefact(
             "quarantine",
             "{processed}/quarantine/{dataset}.csv",
-            "clean",
-            ("validate",),
             "a dataset's quarantined rows: file, sheet, row, column, rule, reason",
         ),
-        Artefact(
-            "accounting_part",
-            "{work}/accounting/{dataset}.csv",
-            "clean",
-            ("validate",),
-            "one dataset's row accounting lines (one per file and sheet)",
-        ),
+        Artefact("accounting_part", "{work}/accounting/{dataset}.csv", "one dataset's row accounting lines"),
         Artefact(
             "accounting",
             "{work}/row_accounting.csv",
-            "clean",
-            ("validate", "figures", "report", "publish"),
             "row accounting of every file and sheet: data rows = clean + quarantined + duplicates",
             published=True,
             bools=("balanced",),
-            ints=(
-                "physical_rows",
-                "title_rows",
-                "header_row",
-                "blank_rows",
-                "note_rows",
-                "data_rows",
-                "clean_rows",
-                "quarantined_rows",
-                "duplicate_rows",
-            ),
+            ints=_ACCOUNTING_INTS,
         ),
         Artefact(
             "validation_result",
             "{work}/validation/{dataset}.json",
-            "validate",
-            ("validate", "data-docs"),
             "a dataset's GX validation result, ids and times stripped (stable bytes)",
             published=True,
         ),
-        Artefact(
-            "validation_raw",
-            "{work}/validation/raw/{dataset}.json",
-            "validate",
-            ("data-docs",),
-            "GX's own result object, for Data Docs",
-        ),
+        Artefact("validation_raw", "{work}/validation/raw/{dataset}.json", "GX's own result object, for Data Docs"),
         Artefact(
             "validation_part",
             "{work}/validation/summary/{dataset}.csv",
-            "validate",
-            ("validate",),
             "a dataset's summary lines, one per expectation",
         ),
         Artefact(
             "validation_summary",
             "{work}/validation/summary.csv",
-            "validate",
-            ("figures", "report"),
             "every expectation of every dataset: severity, success, unexpected count",
             published=True,
             bools=("success",),
         ),
-        Artefact(
-            "validation_page",
-            "{work}/validation.html",
-            "validate",
-            ("publish",),
-            "the auditor's page (Chinese, offline)",
-            published=True,
-        ),
+        Artefact("validation_page", "{work}/validation.html", "the auditor's page (Chinese, offline)", published=True),
         Artefact(
             "corrections",
             "{work}/corrections/{dataset}.xlsx",
-            "validate",
-            ("publish",),
-            "corrections back to the offices: one workbook per office (the {dataset} slot holds the "
-            "spec's office) listing its quarantined rows, the reason in Chinese and what to change",
+            "corrections back to the offices: one workbook per office (the {dataset} slot holds the spec's office) "
+            "listing its quarantined rows, the reason in Chinese and what to change",
             published=True,
         ),
-        Artefact(
-            "data_docs",
-            "{work}/validation/data_docs",
-            "data-docs",
-            ("publish",),
-            "GX Data Docs (a folder)",
-            published=True,
-        ),
+        Artefact("data_docs", "{work}/validation/data_docs/", "GX Data Docs (a folder)", published=True),
         Artefact(
             "previous",
             "{work}/figures_previous.csv",
-            "previous",
-            ("figures", "report"),
             "the year before's figures, from its raw files",
             published=True,
         ),
         Artefact(
             "ledger",
             "{work}/figures.csv",
-            "figures",
-            ("report", "publish"),
             "the figure ledger: every number the report shows, with its definition and inputs",
             published=True,
         ),
+        Artefact("ledger_xlsx", "{work}/figures.xlsx", "the ledger as an Excel workbook", published=True),
+        Artefact("targets", "{work}/targets.csv", "last year's plan against this year's figures", published=True),
         Artefact(
-            "ledger_xlsx",
-            "{work}/figures.xlsx",
-            "figures",
-            ("publish",),
-            "the ledger as an Excel workbook",
-            published=True,
-        ),
-        Artefact(
-            "targets",
-            "{work}/targets.csv",
-            "figures",
-            ("report",),
-            "last year's plan against this year's figures",
-            published=True,
+            "row_tables",
+            "{work}/row_tables.csv",
+            "the rows the outline's row tables list (e.g. construction milestones), cell by cell as printed",
         ),
         Artefact(
             "executed",
             "{work}/notebooks/{notebook}.ipynb",
-            "*",
-            ("html", "publish"),
             "an executed notebook (the report's is rendered to HTML)",
             published=True,
         ),
         Artefact(
             "logs",
             "{work}/logs/{notebook}.log",
-            "*",
-            ("analyst",),
             "a notebook's log lines (the notebook links it instead of printing them)",
             published=True,
         ),
-        Artefact("report_html", "{work}/report.html", "html", ("pdf", "docx", "publish"), "the report", published=True),
-        Artefact("report_pdf", "{work}/report.pdf", "pdf", ("publish",), "the report as PDF", published=True),
+        Artefact("report_html", "{work}/report.html", "the report", published=True),
+        Artefact("report_pdf", "{work}/report.pdf", "the report as PDF", published=True),
         Artefact(
             "report_docx",
             "{work}/report.docx",
-            "docx",
-            ("publish",),
             "the report as a Word document, for the office to edit and circulate",
             published=True,
         ),
         Artefact(
             "ledger_annex",
             "{work}/ledger.html",
-            "annex",
-            ("annex-pdf", "publish"),
             "the ledger annex (附件：数据来源与指标台账): every number the report shows, by section; "
             "the report's figures link to its rows",
             published=True,
         ),
-        Artefact(
-            "ledger_annex_pdf",
-            "{work}/ledger.pdf",
-            "annex-pdf",
-            ("publish",),
-            "the ledger annex as PDF",
-            published=True,
-        ),
+        Artefact("ledger_annex_pdf", "{work}/ledger.pdf", "the ledger annex as PDF", published=True),
         Artefact(
             "manifest",
             "{outputs}/manifest.json",
-            "publish",
-            ("verify",),
             "what a published build was made from: params, raw inputs, versions, hashes",
         ),
     )
 }
+
+INPUTS: dict[str, Source | Delivered | Setting | Machine] = {
+    e.name: e
+    for e in (
+        # the project's own files
+        Source("dataset_spec", "{root}/specs/datasets/{dataset}.yaml", "a dataset's spec: headers, types, rules"),
+        Source("suite", "{root}/expectations/{dataset}.json", "a dataset's Great Expectations suite"),
+        Source("specs", "{root}/specs/", "every spec: datasets, figures, charts, reviewed terms"),
+        Source("suites", "{root}/expectations/", "every suite"),
+        Source("figure_specs", "{root}/specs/figures/", "the figures' definitions, sets and status phrases"),
+        Source("charts", "{root}/specs/charts.yaml", "the charts' declarations"),
+        Source("terms", "{root}/specs/terms.yaml", "the reviewed names with digits"),
+        Source("report_templates", "{root}/templates/report/", "the report's page template and stylesheets"),
+        Source("page_style", "{root}/templates/report/report.css", "the shared stylesheet of every page"),
+        Source("validation_templates", "{root}/templates/validation/", "the auditor's page template"),
+        Source("data_docs_assets", "{root}/templates/data_docs/", "the pinned scripts and styles Data Docs load"),
+        Source("notebook", "{root}/notebooks/{notebook}.ipynb", "a stage's notebook"),
+        Source("lock", "{root}/requirements.lock", "the pinned dependencies"),
+        # the year's files
+        Source("params_file", "{params}", "the year's params file, whole"),
+        Source("narrative", "{narrative}/", "the year's outline and prose"),
+        Source("outline", "{narrative}/sections.yaml", "the year's outline"),
+        Source("stated", "{narrative}/stated.yaml", "the figures the analyst states with their sources"),
+        Source("previous_params_file", "{previous_params}", "the year before's params file"),
+        Source("previous_raw", "{previous_raw}/", "the year before's delivered files"),
+        Source("previous_reference", "{previous_reference}/", "the year before's reference tables"),
+        Delivered("raw", "a dataset's delivered file (and sheet), found by name or by its headers"),
+        # slices of the params and the build's options
+        Setting("year", "the report year", lambda p, d, o: p.year),
+        Setting(
+            "dataset_settings",
+            "whether the params list the dataset, and its settings (optional, expected rows)",
+            lambda p, d, o: {"listed": p.lists(d), "settings": p.dataset(d) if p.lists(d) else None},
+            per_dataset=True,
+        ),
+        Setting("file_limits", "the largest delivered file read", lambda p, d, o: p.data["build"]["max_file_mb"]),
+        Setting("conventions", "the college's ID formats", lambda p, d, o: p.data["conventions"]),
+        Setting(
+            "employment_cutoff", "the initial employment rate's cut-off", lambda p, d, o: p.data["employment_cutoff"]
+        ),
+        Setting("institution", "the college's names", lambda p, d, o: p.institution),
+        Setting("allow_warnings", "whether failed warnings pass the gate", lambda p, d, o: p.allow_warnings),
+        Setting(
+            "strict", "warnings block too (make report ALLOW_WARNINGS=0)", lambda p, d, o: bool(o.strict), option=True
+        ),
+        # this machine
+        Machine("fonts", "the report's CJK faces, made once per machine (~/.cache/annualreport/fonts)"),
+        Machine("salt", "the salt persons are hashed with (its digest, never the salt)"),
+    )
+}
+
+CATALOG: dict[str, Entry] = {**ARTEFACTS, **INPUTS}
+if len(CATALOG) != len(ARTEFACTS) + len(INPUTS):  # pragma: no cover - a name given twice
+    raise ValueError("catalog: an input and an artefact share a name")
 
 # The top-level names under the work folder that publishing copies (files, or folders whole).
 PUBLISHED: tuple[str, ...] = tuple(
@@ -233,93 +257,26 @@ UNPUBLISHED_DIRS: tuple[str, ...] = tuple(
 )
 
 
-class Places:
-    """Where one build's artefacts live."""
-
-    def __init__(self, work: Path, processed: Path, outputs: Path | None = None):
-        self.work, self.processed, self.outputs = Path(work), Path(processed), outputs
-
-    def __call__(self, name: str, dataset: str | None = None, notebook: str | None = None) -> Path:
-        pattern = ARTEFACTS[name].pattern
-        base, _, rest = pattern.partition("/")
-        root = {"{work}": self.work, "{processed}": self.processed, "{outputs}": self.outputs}[base]
-        if root is None:
-            raise ValueError(f"artefact '{name}' lives in the outputs folder, which these places do not know")
-        if ("{dataset}" in rest) != (dataset is not None) or ("{notebook}" in rest) != (notebook is not None):
-            raise ValueError(f"artefact '{name}' ({pattern}) needs exactly its own placeholders")
-        return root / rest.format(dataset=dataset, notebook=notebook)
-
-    def folder(self, name: str) -> Path:
-        """The folder holding every instance of a patterned artefact (e.g. the executed notebooks)."""
-        return self(
-            name, **{k: "_" for k in ("dataset", "notebook") if "{" + k + "}" in ARTEFACTS[name].pattern}
-        ).parent
-
-    def relative(self, name: str, **kw) -> str:
-        """The artefact's path relative to the work folder (its place in outputs/<year>/)."""
-        return self(name, **kw).relative_to(self.work).as_posix()
-
-    def read(self, name: str, dataset: str | None = None, missing_ok: bool = False) -> pd.DataFrame | None:
-        """A table the suite wrote, with its declared columns typed (everything else stays text)."""
-        path = self(name, dataset)
-        if missing_ok and not path.exists():
-            return None
-        if path.suffix == ".parquet":
-            import pandas as pd
-
-            return pd.read_parquet(path)
-        from annualreport.base.tables import read_table
-
-        frame = read_table(path)
-        art = ARTEFACTS[name]
-        for col in art.bools:
-            if col in frame:
-                frame[col] = frame[col].str.lower() == "true"
-        for col in art.ints:
-            if col in frame:
-                frame[col] = frame[col].map(lambda v: int(v) if v != "" else 0)
-        return frame
-
-    def write(self, name: str, frame: pd.DataFrame, dataset: str | None = None, sheet: str = "figures") -> Path:
-        from annualreport.base import tables
-
-        path = self(name, dataset)
-        if path.suffix == ".parquet":
-            tables.write_parquet(frame, path)
-        elif path.suffix == ".xlsx":
-            tables.write_xlsx(frame, path, sheet)
-        else:
-            tables.write_csv(frame, path)
-        return path
-
-    def write_workbook(self, name: str, sheets: list[tuple[str, list[str], list[list]]]) -> Path:
-        """An .xlsx artefact of several sheets, (title, header, rows) each (`tables.write_workbook`)."""
-        from annualreport.base import tables
-
-        path = self(name)
-        tables.write_workbook(sheets, path)
-        return path
+def parse_read(read: str) -> tuple[str, str, str | None]:
+    """A stage's read as (entry, selector, fixed value): `clean_data` -> ("clean_data", "", None),
+    `raw@reference` -> ("raw", "reference", None), `executed[40-report]` -> ("executed", "", "40-report")."""
+    name, fixed = read, None
+    if read.endswith("]") and "[" in read:
+        name, fixed = read[:-1].split("[", 1)
+    name, _, selector = name.partition("@")
+    if name not in CATALOG:
+        raise KeyError(f"'{read}' names no catalog entry")
+    if selector not in ("", "reference"):
+        raise KeyError(f"'{read}': unknown selector @{selector}")
+    return name, selector, fixed
 
 
-def places(params: Params, work: Path | None = None) -> Places:
-    """The places of the build `params` describes (its work folder, unless another is given)."""
-    return Places(work if work is not None else params.work_dir, params.processed_dir, params.outputs_dir)
+def placeholders(entry: Entry) -> set[str]:
+    """The placeholders of an entry's path pattern: {dataset}, {notebook}."""
+    pattern = getattr(entry, "pattern", "")
+    return {k for k in ("dataset", "notebook") if "{" + k + "}" in pattern}
 
 
-def clean_outputs(p: Places, name: str) -> list[Path]:
-    """The clean stage's files for one dataset."""
-    return [p("clean_data", name), p("quarantine", name), p("accounting_part", name)]
-
-
-def validation_outputs(p: Places, name: str) -> list[Path]:
-    """The validation of one dataset: result (stable bytes), GX's raw result (for Data Docs), summary lines."""
-    return [p("validation_result", name), p("validation_raw", name), p("validation_part", name)]
-
-
-def combine(p: Places, part: str, whole: str, names: list[str]) -> Path:
-    """Join per-dataset CSV pieces (e.g. `accounting_part`) into one table, in the given order."""
-    from annualreport.base.tables import concat_csv
-
-    out = p(whole)
-    concat_csv([q for name in names if (q := p(part, name)).exists()], out)
-    return out
+def per_dataset(entry: Entry) -> bool:
+    """One per dataset: a pattern with {dataset}, a delivered file, or the dataset's settings."""
+    return "dataset" in placeholders(entry) or isinstance(entry, Delivered) or getattr(entry, "per_dataset", False)

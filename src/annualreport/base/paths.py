@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import yaml
+
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # src/annualreport
 
 
@@ -58,6 +60,5 @@ def work_path(work_dir: str | Path) -> Path:
 
 def load_yaml(text: str):
     """YAML with libyaml's C loader when present (several times faster than the pure-Python one)."""
-    import yaml
 
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

@@ -6,6 +6,7 @@ never sees half a file.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -140,7 +141,6 @@ def write_workbook(sheets: list[tuple[str, list[str], list[list]]], path: Path, 
     neutralised like the CSV, the header is bold and frozen, every sheet has an auto filter and column
     widths fitted to its content (capped). Fixed document properties and zip times: the same cells
     give the same bytes."""
-    import datetime as dt
 
     from openpyxl import Workbook
     from openpyxl.styles import Font

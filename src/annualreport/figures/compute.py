@@ -155,7 +155,7 @@ def _flag(v, where: str) -> bool:
     return v
 
 
-def _mask(frame: pd.DataFrame, where: dict, sets: dict, year: int, what: str) -> pd.Series:
+def row_mask(frame: pd.DataFrame, where: dict, sets: dict, year: int, what: str) -> pd.Series:
     mask = pd.Series(True, index=frame.index)
     for col, cond in where.items():
         if col not in frame.columns:
@@ -203,7 +203,7 @@ def compute(
 ) -> Figure:
     """One figure from its dataset's clean frame (`frames`: all datasets, for measures that need another)."""
     what = f"specs/figures {defn.id}"
-    rows = frame[_mask(frame, defn.where, sets, year, what)]
+    rows = frame[row_mask(frame, defn.where, sets, year, what)]
     m = defn.measure
     note = ""
     if m == "count":
@@ -218,7 +218,7 @@ def compute(
         elif op == "rate":
             if len(rows) == 0:
                 return Figure(defn, None, 0, "no rows: rate undefined")
-            num = int(_mask(rows, arg, sets, year, what).sum())
+            num = int(row_mask(rows, arg, sets, year, what).sum())
             value = Decimal(num) * 100 / Decimal(len(rows))
         elif op in ("max", "min"):
             col = rows[arg].dropna()

@@ -23,14 +23,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from annualreport.base.catalog import Places
 from annualreport.base.outline import load_outline
 from annualreport.base.params import Params, previous_params
+from annualreport.base.places import Places
 from annualreport.figures.charts import check_outline, load_charts, outline_charts, series_rows
 from annualreport.figures.comparisons import table_figures, year_before_rows
 from annualreport.figures.compute import LEDGER_COLUMNS, compute_all, load_definitions
 from annualreport.figures.phrases import load_statements, statement_rows
 from annualreport.figures.quality import quality_rows
+from annualreport.figures.rows import row_tables
 from annualreport.figures.stated import load_stated, stated_path, stated_rows
 from annualreport.figures.tracking import assess, evaluate, ledger_rows, plan_rows
 from annualreport.figures.workbook import write_ledger_workbook
@@ -45,9 +46,16 @@ def input_digests(accounting: pd.DataFrame) -> dict[str, str]:
     return inputs
 
 
+def figure_columns(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Ledger rows as the notebooks show them: id, label, wording, value (无数据 when blank), unit, in Chinese."""
+    shown = ledger.assign(value=ledger["value"].map(lambda v: v if v != "" else "无数据"))
+    names = {"id": "编号", "label": "指标", "wording": "表述", "value": "数值", "unit": "单位"}
+    return shown[list(names)].rename(columns=names).reset_index(drop=True)
+
+
 def build(params: Params, at: Places, frames: dict[str, pd.DataFrame], status: dict[str, str]) -> pd.DataFrame:
-    """Compute and write the ledger (CSV, and the auditor's workbook: `figures/workbook.py`) and the targets
-    table; return the ledger."""
+    """Compute and write the ledger (CSV, and the auditor's workbook: `figures/workbook.py`), the targets
+    table and the rows of the outline's row tables (`figures/rows.py`); return the ledger."""
     outline = load_outline(params.narrative_dir)
     charts = load_charts(params.root)
     check_outline(outline, charts)
@@ -80,6 +88,7 @@ def build(params: Params, at: Places, frames: dict[str, pd.DataFrame], status: d
     rows += quality_rows(accounting, at.read("validation_summary"), inputs, status)
     ledger = pd.concat([figures, pd.DataFrame(rows, columns=LEDGER_COLUMNS)], ignore_index=True)
     at.write("ledger", ledger)
+    at.write("row_tables", row_tables(outline, frames, sets, params.year))
     # from the CSV as written (all text, as the annex reads it), so both show the same cells
     write_ledger_workbook(at, at.read("ledger"), params, sources, previous)
     return ledger

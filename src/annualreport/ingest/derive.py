@@ -12,8 +12,6 @@ import pandas as pd
 
 from annualreport.ingest import normalize as nz
 
-PROVINCE_SUFFIXES = ("省", "自治区", "市", "维吾尔", "壮族", "回族")
-
 
 def _county_keys(province: str, county: str) -> list[str]:
     p, c = nz.compact(province), nz.compact(county)
@@ -61,9 +59,6 @@ def match_poverty_counties(frame: pd.DataFrame, ctx) -> pd.DataFrame:
     frame["poverty_county"] = pd.array(matched, dtype="string")
     frame["home_county_status"] = pd.array(status, dtype="string")
     return frame
-
-
-MILESTONE_STATUSES = ("按期", "滞后", "未完成", "未到期")
 
 
 def milestone_status(frame: pd.DataFrame, ctx) -> pd.DataFrame:

@@ -16,7 +16,10 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from python_calamine import CalamineWorkbook
+
 from annualreport.base.errors import InputError
+from annualreport.base.paths import inside
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, or an encrypted (password) .xlsx
@@ -121,8 +124,6 @@ def _check_xlsx(path: Path, label: str) -> None:
 
 def open_workbook(path: Path, label: str):
     """Open a workbook with calamine (Rust; ~10x faster than openpyxl on office-sized sheets)."""
-    from python_calamine import CalamineWorkbook
-
     _check_xlsx(path, label)
     try:
         return CalamineWorkbook.from_path(str(path))
@@ -174,7 +175,6 @@ def read_xlsx(path: Path, label: str, sheet: str | None) -> RawSheet:
 def refusal(path: Path, root: Path, max_mb: int) -> str | None:
     """Why a delivered file must not be read at all (a link leaving the repository, not a regular
     file, empty, over the size limit), or None. Decided without opening the file."""
-    from annualreport.base.paths import inside
 
     if path.is_symlink() and not inside(path, root):
         return "is a link to a file outside the repository; copy the file in instead"

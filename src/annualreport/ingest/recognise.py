@@ -25,7 +25,7 @@ from pathlib import Path
 from annualreport.base.digests import file_digest
 from annualreport.base.errors import InputError, ReportError
 from annualreport.ingest import normalize as nz
-from annualreport.ingest.readers import decode_csv_bytes, find_input, refusal
+from annualreport.ingest.readers import decode_csv_bytes, find_input, open_workbook, refusal
 from annualreport.ingest.specs import DatasetSpec
 
 HEAD_ROWS = 30  # the rows header.py searches for the header row
@@ -86,8 +86,6 @@ def head_rows(path: Path) -> dict[str | None, list[set[str]]]:
                 raise InputError(f"is not a well-formed CSV: {exc}", file=path.name) from None
             _HEADS[key] = {None: [_texts(r) for r in rows]}
         else:
-            from annualreport.ingest.readers import open_workbook
-
             wb = open_workbook(path, path.name)
             sheets = {}
             for name in wb.sheet_names:

@@ -116,11 +116,6 @@ class DatasetSpec:
         return [c for c in self.columns if c.name]
 
     @property
-    def flag_columns(self) -> list[str]:
-        """The companion columns of `count` columns (true where the value is a lower bound)."""
-        return [c.name + AT_LEAST for c in self.canonical if c.type == "count"]
-
-    @property
     def personal(self) -> list[ColumnSpec]:
         return [c for c in self.columns if c.personal]
 

@@ -18,16 +18,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from annualreport.base.catalog import clean_outputs, combine, places
 from annualreport.base.errors import InputError, SpecError
 from annualreport.base.params import Params, check_known_datasets
+from annualreport.base.places import Places, combine, places
 from annualreport.ingest.cells import CleanContext
 from annualreport.ingest.derive import DERIVATIONS
 from annualreport.ingest.readers import read_csv, read_xlsx, refusal, sha256_file
+from annualreport.ingest.recognise import resolve_for
 from annualreport.ingest.sheet import CleanResult, clean_sheet, relative_label
 from annualreport.ingest.specs import DatasetSpec, load_specs
 
 log = logging.getLogger(__name__)
+
+DATASET_OUTPUTS = ("clean_data", "quarantine", "accounting_part")  # what cleaning one dataset writes
 
 
 @dataclass
@@ -41,7 +44,6 @@ class Source:
 def locate_match(spec: DatasetSpec, params: Params):
     """The raw file (and sheet) of a dataset for the year, by name or by its headers (ingest/recognise.py),
     checked for the things that must stop a run; None when no file holds it."""
-    from annualreport.ingest.recognise import resolve_for
 
     match = resolve_for(params, load_specs(params.root), spec.reference).match(spec.name, params.root)
     if match is None:
@@ -140,7 +142,6 @@ def clean_year(params: Params, work_dir: Path, datasets: list[str] | None = None
 
 def log_unmatched(params: Params, specs: dict[str, DatasetSpec]) -> None:
     """Name, in the run's log, each delivered file or sheet that matched no dataset (ingest/recognise.py)."""
-    from annualreport.ingest.recognise import resolve_for
 
     for reference in (True, False):
         for path, sheet, why in resolve_for(params, specs, reference).unmatched:
@@ -157,8 +158,9 @@ def write_dataset_outputs(params: Params, work_dir: Path, name: str, result: Cle
 
 def remove_outputs(params: Params, work_dir: Path, name: str) -> None:
     """An optional dataset with no file this year: no stale outputs from an earlier run stay behind."""
-    for path in clean_outputs(places(params, work_dir), name):
-        path.unlink(missing_ok=True)
+    p = places(params, work_dir)
+    for artefact in DATASET_OUTPUTS:
+        p(artefact, name).unlink(missing_ok=True)
 
 
 def clean_in_memory(params: Params) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
@@ -178,9 +180,14 @@ def clean_in_memory(params: Params) -> tuple[dict[str, pd.DataFrame], pd.DataFra
     return frames, pd.DataFrame(accounting)
 
 
+def present(at: Places, specs: dict[str, DatasetSpec]) -> list[str]:
+    """The datasets the clean stage produced this year (their outputs are in place), in the specs' order."""
+    return [n for n in specs if all(at(a, n).exists() for a in DATASET_OUTPUTS)]
+
+
 def load_clean(params: Params, name: str) -> pd.DataFrame:
     """A clean dataset as the clean stage wrote it."""
     path = places(params)("clean_data", name)
     if not path.exists():
         raise InputError(f"clean data for '{name}' not found: run the clean stage first", file=str(path))
-    return pd.read_parquet(path)
+    return places(params).read("clean_data", name)

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from annualreport.base.glossary import KIND_ZH, KINDS_EXPLAINED
 from annualreport.base.outline import groups
+from annualreport.base.places import places
+from annualreport.typeset.pages import render_page
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -79,8 +81,6 @@ def annex_body(ledger: pd.DataFrame, params: Params, report_title: str, files: d
 
 def write_annex(params: Params, work: Path, out: Path, report_title: str) -> Path:
     """Read the ledger of the build whose work folder is `work` and write the annex page to `out`."""
-    from annualreport.base.catalog import places
-    from annualreport.typeset.pages import render_page
 
     at = places(params, work)
     files = {name: at.relative(name) for name in ("report_html", "ledger", "ledger_xlsx")}

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from annualreport.base.errors import SpecError
+from annualreport.ingest.specs import load_specs
 
 KEY = re.compile(r"[a-z][a-z0-9_]*")
 TARGETS_KEY = "targets"
@@ -95,7 +96,6 @@ class Sources:
 
     @classmethod
     def load(cls, params, at) -> Sources:
-        from annualreport.ingest.specs import load_specs
 
         try:
             accounting = at.read("accounting")

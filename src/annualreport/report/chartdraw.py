@@ -9,6 +9,7 @@ import io
 from typing import TYPE_CHECKING
 
 from annualreport.base.wording import by_unit
+from annualreport.typeset import fonts
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,7 +24,6 @@ PNG_DPI = 200  # the Word export's images: sharp in print, about 60 KB a chart
 def draw_chart(chart: ChartDef, ledger: pd.DataFrame) -> Figure:
     """A bar chart of specs/charts.yaml, its bars the ledger rows `chart.<id>.<n>`. The caller saves
     the figure and closes it (`matplotlib.pyplot.close`)."""
-    from annualreport.typeset import fonts
 
     fonts.setup_matplotlib()
     import matplotlib.pyplot as plt

@@ -28,9 +28,11 @@ import html
 import re
 from pathlib import Path
 
-from annualreport.base.catalog import Places
+import mistune
+
 from annualreport.base.errors import SpecError
 from annualreport.base.outline import Outline, Section, numbering
+from annualreport.base.places import Places
 from annualreport.base.refs import HELD, REF, XREF, Context, figure_text, fill_text, ref_label
 from annualreport.report.captions import ref_text
 
@@ -86,7 +88,6 @@ def markdown_to_html(md: str, ctx: Context | None = None, where: str = "", item_
     """Markdown to HTML with raw HTML escaped (narrative never becomes markup); figure and year
     references are swapped for placeholders first and filled in after, so only our links are tags.
     Paragraphs starting with `（#）` become numbered run-in items at `item_level` (see the module doc)."""
-    import mistune
 
     refs: list[str] = []
 

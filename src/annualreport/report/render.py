@@ -19,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 
+from annualreport.base import tracing
 from annualreport.base.paths import templates_dir
 from annualreport.base.tables import atomic_write_bytes
 from annualreport.typeset.pages import h1_text, report_font_css, sanitise, stylesheet, visible_text
@@ -120,7 +121,7 @@ def pdf_or_note(
 def render_pdf_in_child(html_path: Path, out: Path) -> Path:
     """render_pdf in a child process (same bytes: SOURCE_DATE_EPOCH is inherited)."""
     cmd = [sys.executable, "-m", "annualreport.report.render", str(html_path), str(out)]
-    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=tracing.child_env())
     if proc.returncode == PDF_UNAVAILABLE_EXIT:
         raise PdfUnavailable(proc.stderr.strip().splitlines()[-1])
     if proc.returncode != 0:

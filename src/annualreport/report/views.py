@@ -2,8 +2,8 @@
 
 The report computes nothing: every number it shows is a row of the figure ledger the figures stage
 wrote (figures, chart bars, year-before values and changes, targets, data-quality counts; see
-`figures/ledger.py`), looked up by id and printed as the ledger words it. Only the construction
-milestones table (`rows`) lists a clean dataset's rows (names and dates) as they are.
+`figures/ledger.py`), looked up by id and printed as the ledger words it. The row tables (`rows`, e.g.
+the construction milestones) print cells the figures stage wrote (`figures/rows.py`).
 
 Everything shown is built here with values escaped: headings and prose from the narrative
 (Markdown, raw HTML escaped), tables through pandas' Styler with `escape="html"`, charts as SVG
@@ -21,19 +21,21 @@ from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
+from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from annualreport.base.catalog import places
 from annualreport.base.document import closing
 from annualreport.base.errors import SpecError
 from annualreport.base.outline import Outline, Section, load_outline, numbering
 from annualreport.base.params import Params, load_params
+from annualreport.base.paths import work_path
+from annualreport.base.places import places
 from annualreport.base.refs import Context
 from annualreport.base.wording import by_unit
 from annualreport.figures.charts import ChartDef, check_outline, load_charts
-from annualreport.figures.compute import _mask, load_definitions
-from annualreport.ingest.year import load_clean
+from annualreport.figures.rows import row_blocks
 from annualreport.report import appendices, captions
 from annualreport.report.annex import ANNEX_TITLE
+from annualreport.report.chartdraw import draw_chart
 from annualreport.report.narrative import fill, render_body
 
 RATE_UNITS = {"%"}
@@ -49,7 +51,6 @@ class Report:
 
     @classmethod
     def load(cls, params_file: str, work_dir: str) -> Report:
-        from annualreport.base.paths import work_path
 
         params = load_params(params_file)
         at = places(params, work_path(work_dir))
@@ -70,6 +71,11 @@ class Report:
     @property
     def at(self):
         return places(self.params, self.work_dir)
+
+    @cached_property
+    def row_keys(self) -> dict[int, str]:
+        """Each row table's key (`figures/rows.py`), by the outline block it is."""
+        return {id(spec): key for key, spec in row_blocks(self.outline)}
 
     @cached_property
     def numbers(self) -> captions.Numbers:
@@ -164,7 +170,7 @@ class Report:
             note = self.sources.note([chart.dataset])
             return "html", captions.chart_figure(self.chart(chart), label, anchor, chart.title, note, chart.id)
         if "rows" in block:
-            return "html", self.rows_table(block["rows"], label, anchor)
+            return "html", self.rows_table(self.row_keys[id(block["rows"])], block["rows"], label, anchor)
         raise SpecError(f"sections.yaml: section '{s.heading}': a block is a table, chart or rows, got {block}")
 
     # ---------------------------------------------------------------- tables
@@ -206,24 +212,29 @@ class Report:
         also uses), its bars the ledger rows `chart.<id>.<n>`."""
         import matplotlib.pyplot as plt
 
-        from annualreport.report.chartdraw import draw_chart
-
         fig = draw_chart(chart, self.ledger)
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
         plt.close(fig)
         return unique_svg_ids(buf.getvalue(), chart.svg_prefix)
 
-    def rows_table(self, spec: dict, label: str = "", anchor: str = "") -> str:
-        """Rows of a clean dataset as a table (e.g. construction milestones planned vs done).
-        `{dataset, columns: {column: 中文标题}, where, sort, title}`; dates print as 2021年5月31日, blanks as —."""
-        _, sets = load_definitions(self.params.root)
-        frame = load_clean(self.params, spec["dataset"])
-        frame = frame[_mask(frame, spec.get("where") or {}, sets, self.params.year, "sections.yaml rows")]
-        if spec.get("sort"):
-            frame = frame.sort_values(spec["sort"], kind="stable")
-        cols = spec["columns"]
-        out = pd.DataFrame({title: frame[col].map(_cell) for col, title in cols.items()})
+    @cached_property
+    def row_cells(self) -> dict[str, pd.DataFrame]:
+        """The cells of the outline's row tables as the figures stage wrote them (`figures/rows.py`), by key."""
+        cells = self.at.read("row_tables")
+        return {key: cells[cells["table"] == key] for key in dict.fromkeys(cells["table"])}
+
+    def rows_table(self, key: str, spec: dict, label: str = "", anchor: str = "") -> str:
+        """A row table (e.g. construction milestones planned vs done), its cells as the figures stage printed
+        them; the columns in the outline's order."""
+        cells = self.row_cells.get(key)
+        titles = list(spec["columns"].values())
+        if cells is None or cells.empty:
+            out = pd.DataFrame(columns=titles)
+        else:
+            out = cells.pivot(index="row", columns="column", values="value")
+            out = out.set_axis(out.index.astype(int)).sort_index()[titles].reset_index(drop=True)
+            out.columns.name = None
         title = spec.get("title", "")
         html_table = (
             out.style.hide(axis="index")
@@ -342,7 +353,6 @@ class Report:
 
     def as_notebook(self):
         """The blocks as an executed notebook, without a kernel (the benchmark's in-process floor)."""
-        from nbformat.v4 import new_code_cell, new_notebook, new_output
 
         cell = new_code_cell("report.show_all()")
         cell.outputs = [new_output("display_data", data={mime: payload}) for mime, payload in self.blocks()]
@@ -357,16 +367,6 @@ def unique_svg_ids(svg: str, prefix: str) -> str:
     do not define the same glyph or clip-path id twice."""
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', svg)
     return re.sub(r'(href="#|url\(#)([^")]+)', lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
-
-
-def _cell(v) -> str:
-    if v is None or (not isinstance(v, str) and pd.isna(v)):
-        return "—"
-    if isinstance(v, pd.Timestamp):
-        return f"{v.year}年{v.month}月{v.day}日"
-    if isinstance(v, (bool,)):
-        return "是" if v else "否"
-    return str(v)
 
 
 def _num(v: str, unit: str) -> str:

@@ -19,7 +19,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annualreport.base.tables import atomic_write_bytes
+from annualreport.figures.charts import load_charts
 from annualreport.report import word_styles as wstyles
+from annualreport.report.chartdraw import chart_png
+from annualreport.report.word_tables import write_table
 from annualreport.report.word_tree import SKIP, SPACE, Node, parse, trim
 
 if TYPE_CHECKING:
@@ -174,7 +178,6 @@ class Writer:
 
     # ------------------------------------------------------------ tables, charts, closing
     def table(self, node: Node) -> None:
-        from annualreport.report.word_tables import write_table
 
         write_table(self, node)
 
@@ -227,9 +230,6 @@ def html_to_docx(page: str, meta: wstyles.DocMeta, png_for: Callable[[str, str],
 
 def write_docx(params: Params, html_path: Path, ledger: pd.DataFrame, out: Path, title: str) -> Path:
     """The docx stage: the report page and the ledger's chart rows -> the Word document (atomic write)."""
-    from annualreport.base.tables import atomic_write_bytes
-    from annualreport.figures.charts import load_charts
-    from annualreport.report.chartdraw import chart_png
 
     charts = load_charts(params.root)
     by_title = {c.title: c for c in charts.values()}

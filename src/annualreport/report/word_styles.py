@@ -22,6 +22,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
+from lxml import etree
 
 # Face -> (alternative Word tries when the face is absent, panose, family, pitch). charset 86 = GB2312.
 FONTS = {
@@ -173,7 +174,6 @@ def declare_fonts(doc) -> None:
                 f'<w:charset w:val="86"/><w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>'
             )
         )
-    from lxml import etree
 
     part._blob = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)
 

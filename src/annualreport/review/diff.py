@@ -14,12 +14,16 @@ published folder, so the published folder and its manifest stay as they were.
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annualreport.base.catalog import Places
 from annualreport.base.errors import ReportError
+from annualreport.base.places import Places
+from annualreport.base.tables import read_table
+from annualreport.typeset.pages import visible_text
 
 HEADING = re.compile(r'<(h[2-5])\b[^>]*class="[^"]*\bsec\b[^"]*"[^>]*>(.*?)</\1>', re.S)
 SENTENCE = re.compile(r"(?<=[。；！？!?])")
@@ -111,7 +115,6 @@ class Diff:
 
 # -- reading a side -------------------------------------------------------------------------------
 def read_ledger(path: Path) -> dict[str, dict]:
-    from annualreport.base.tables import read_table
 
     if not path.is_file():
         raise ReportError(f"{path}: no figure ledger there (build the year first: make report)")
@@ -120,7 +123,6 @@ def read_ledger(path: Path) -> dict[str, dict]:
 
 def side_from_folder(folder: Path, label: str) -> Side:
     """A published (or copied) outputs folder: its ledger, its manifest's params and commit, its page."""
-    import json
 
     at = Places(folder, folder, folder)
     rows = read_ledger(at("ledger"))
@@ -214,7 +216,6 @@ def _norm(text: str) -> str:
 
 def _text(fragment: str) -> str:
     """Visible text, one line per block (paragraph, table row, list item), whitespace collapsed."""
-    from annualreport.typeset.pages import visible_text
 
     marked = BLOCK_END.sub(lambda m: m.group(0) + "\x00", re.sub(r"</t[dh]\s*>", r"\g<0> ", fragment, flags=re.I))
     return "\n".join(t for t in (_norm(x) for x in visible_text(marked).split("\x00")) if t)
@@ -222,7 +223,6 @@ def _text(fragment: str) -> str:
 
 def sections(page: str) -> dict[str, str]:
     """{heading: visible text up to the next section heading} (h2–h5 with class `sec`)."""
-    from annualreport.typeset.pages import visible_text
 
     marks = list(HEADING.finditer(page))
     out = {OPENING: _text(page[: marks[0].start()] if marks else page)}
@@ -276,7 +276,6 @@ def compare(old: Side, new: Side, root: Path) -> Diff:
 
 def section_digests(page: str) -> dict[str, str]:
     """{heading: sha256 of its visible text}: enough to say which sections changed, not how."""
-    import hashlib
 
     return {h: hashlib.sha256(t.encode("utf-8")).hexdigest() for h, t in sections(page).items()}
 

@@ -16,17 +16,21 @@ manifest lists).
 from __future__ import annotations
 
 import html
+import io
 import os
 import shutil
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
-from annualreport.base.catalog import Places
 from annualreport.base.errors import ReportError
 from annualreport.base.params import Params
+from annualreport.base.places import Places
 from annualreport.ingest.personal import SALT_FILE
+from annualreport.review import signoff
 from annualreport.review.diff import Diff, Side, compare, shown, side_from_folder
+from annualreport.typeset.pages import render_page
 
 
 def diff_dir(params: Params) -> Path:
@@ -91,8 +95,6 @@ def build_revision(params: Params, rev: str) -> Path:
 def export(root: Path, commit: str, tree: Path) -> None:
     """The files of `commit` (as `git archive` gives them) into `tree`: the repository is only read,
     no worktree is registered, nothing in the checkout changes."""
-    import io
-    import tarfile
 
     done = subprocess.run(["git", "archive", "--format=tar", commit], cwd=root, capture_output=True, timeout=300)
     if done.returncode != 0:
@@ -104,8 +106,6 @@ def export(root: Path, commit: str, tree: Path) -> None:
 def earlier(params: Params, source: str | None, signed: bool) -> Side:
     """The earlier side: the signoff, an outputs folder, or a git revision built for the purpose."""
     if signed:
-        from annualreport.review import signoff
-
         data = signoff.load(params)
         if data is None:
             raise ReportError(
@@ -156,7 +156,6 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
 
 
 def write_page(d: Diff, out: Path, params: Params) -> Path:
-    from annualreport.typeset.pages import render_page
 
     title = f"{params.institution['name']}{params.year}年报告：与审阅稿相比的变化"
     parts = [f"<style>{STYLE}</style>", f"<h1>{_e(title)}</h1>", "<h2 class='sec'>比较对象</h2>"]

@@ -21,9 +21,9 @@ import os
 import subprocess
 from pathlib import Path
 
-from annualreport.base.catalog import Places
 from annualreport.base.errors import ReportError
 from annualreport.base.params import Params
+from annualreport.base.places import Places
 from annualreport.base.tables import atomic_write_bytes
 from annualreport.review.diff import Side, read_ledger, section_digests
 from annualreport.review.verify import read_manifest, verify

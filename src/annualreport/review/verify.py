@@ -17,10 +17,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annualreport.base.catalog import ARTEFACTS, Places
+from annualreport.base.catalog import ARTEFACTS
 from annualreport.base.digests import file_digest
 from annualreport.base.errors import ReportError
 from annualreport.base.paths import inside
+from annualreport.base.places import Places
 
 # Folders of a published build that the manifest does not hash (catalog artefacts, by name).
 UNHASHED = ("executed", "logs", "data_docs")

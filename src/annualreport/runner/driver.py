@@ -21,13 +21,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annualreport.base.catalog import PUBLISHED, UNPUBLISHED_DIRS, Places, places
+import psutil
+
+from annualreport.base.catalog import PUBLISHED, UNPUBLISHED_DIRS
 from annualreport.base.digests import MEMO, file_digest
 from annualreport.base.errors import ReportError
 from annualreport.base.params import Params, load_params, params_path_for
 from annualreport.base.paths import repo_root
+from annualreport.base.places import Places, places
+from annualreport.review.signoff import build_notes
 from annualreport.runner.cache import key_of
-from annualreport.runner.scheduler import Options, Pipeline, StageResult
+from annualreport.runner.graph import writer_of
+from annualreport.runner.manifest import write_manifest
+from annualreport.runner.scheduler import Build, Options, StageResult
+from annualreport.typeset import fonts
 
 log = logging.getLogger(__name__)
 
@@ -171,8 +178,6 @@ def _fonts_alongside(needed: bool):
     child process while the build's first stages run (typeset/fonts.py prepare_in_background)."""
     child = None
     if needed:
-        from annualreport.typeset import fonts
-
         child = fonts.prepare_in_background()
     try:
         yield
@@ -197,7 +202,6 @@ def _no_kernel_left():
     """Every notebook kernel this build started is gone when it ends: one still running (a warm kernel whose
     start timed out, a shutdown that failed) is killed, so nothing outlives the build holding its files or
     its output pipe."""
-    import psutil
 
     before = {p.pid for p in psutil.Process().children(recursive=True)}
     try:
@@ -251,11 +255,11 @@ def build(
         _fonts_alongside(not (dry_run or clean_only)),
         _no_kernel_left(),
     ):
-        pipe = Pipeline(params, options)
-        stages = pipe.run(("validate",) if clean_only else None)
+        run = Build(params, options)
+        stages = run.run((writer_of("validation_summary"),) if clean_only else None)
         work = params.work_dir
         if dry_run or clean_only:
-            return BuildResult(year, work, None, time.monotonic() - started, notes=tuple(pipe.notes), stages=stages)
+            return BuildResult(year, work, None, time.monotonic() - started, notes=tuple(run.notes), stages=stages)
         key = publication_key(places(params), formats)
         final = params.outputs_dir
         at = places(params)
@@ -263,7 +267,6 @@ def build(
         docx = final / at.relative("report_docx") if at("report_docx").exists() else None
 
         def result(notes: tuple[str, ...] = (), cached: bool = False) -> BuildResult:
-            from annualreport.review.signoff import build_notes  # one warning line when signed figures changed
 
             return BuildResult(
                 year,
@@ -271,7 +274,7 @@ def build(
                 final / at.relative("report_html"),
                 time.monotonic() - started,
                 pdf,
-                tuple(pipe.notes) + notes + build_notes(params),
+                tuple(run.notes) + notes + build_notes(params),
                 cached=cached,
                 stages=stages,
                 docx=docx,
@@ -280,7 +283,6 @@ def build(
         if published_is_current(params, key):
             ran = any(s.status == "ran" for s in stages)
             return result(() if ran else ("nothing changed since the published build (--force rebuilds)",), not ran)
-        from annualreport.runner.manifest import write_manifest
 
         statuses = {s.name: s.status for s in stages}
         stage_and_publish(

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import sys
 import threading
 from pathlib import Path
+
+import nbformat
+from jupyter_core.utils import run_sync
 
 from annualreport.base.errors import StageFailed
 from annualreport.base.params import Params
@@ -32,7 +37,6 @@ class WarmKernel:
     def start(cls, root: Path, code: str) -> WarmKernel | None:
         with _IMPORTS:
             from jupyter_client.manager import AsyncKernelManager
-            from jupyter_core.utils import run_sync
         _ensure_kernel_once()
 
         async def boot():
@@ -66,8 +70,6 @@ class WarmKernel:
         return self.km
 
     def shutdown(self) -> None:
-        from jupyter_core.utils import run_sync
-
         async def stop():
             if self.km.has_kernel:
                 await self.km.shutdown_kernel(now=True)
@@ -103,8 +105,6 @@ slots = _KernelSlots()
 
 def ensure_kernel() -> None:
     """The notebooks run on kernel 'annualreport' = this interpreter. Register it if missing."""
-    import json
-    import sys
 
     from jupyter_client.kernelspec import KernelSpecManager
 
@@ -197,7 +197,6 @@ def _never_started(exc: Exception) -> bool:
 def _relative_paths(executed: Path, root: Path) -> None:
     """papermill records the notebook's input and output paths as given (absolute): keep them
     relative to the project, so executed and published notebooks name no machine's folders."""
-    import nbformat
 
     if not executed.exists():
         return

@@ -15,8 +15,10 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-from annualreport.base.catalog import Places
+from annualreport import __version__
+from annualreport.base.digests import file_digest
 from annualreport.base.params import Params
+from annualreport.base.places import Places
 from annualreport.base.tables import atomic_write_bytes
 
 PACKAGES = (
@@ -60,14 +62,11 @@ def versions() -> dict:
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
-            from annualreport import __version__
-
             out[name] = __version__ if name == "annualreport" else None
     return out
 
 
 def sha256(path: Path) -> str:
-    from annualreport.base.digests import file_digest
 
     return file_digest(path)
 

@@ -22,7 +22,9 @@ from pathlib import Path
 from annualreport.base.errors import ParamsError, ReportError
 from annualreport.base.params import Params, load_params
 from annualreport.base.paths import repo_root
+from annualreport.ingest.recognise import resolve_for
 from annualreport.ingest.specs import DatasetSpec, load_specs
+from annualreport.ingest.year import clean_dataset, context_for
 
 
 def params_dir_for(root: Path, institution: str | None) -> Path:
@@ -125,8 +127,6 @@ def check_inputs(params: Params) -> tuple[list[dict], bool]:
     `ingest/recognise.py`), with its rows; missing, unreadable, or AMBIGUOUS (two candidate files); then
     one line per delivered file or sheet that matched no dataset. Reads each file as the build would;
     writes nothing. Returns (lines, every required dataset usable)."""
-    from annualreport.ingest.recognise import resolve_for
-    from annualreport.ingest.year import clean_dataset, context_for
 
     ctx = context_for(params)
     specs = load_specs(params.root)

@@ -14,16 +14,23 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import fcntl
 import hashlib
 import io
 import logging
+import multiprocessing
 import os
+import subprocess
+import sys
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import distribution
 from pathlib import Path
 
 from annualreport.base.paths import cache_dir
 from annualreport.typeset import fontdebs
+from annualreport.typeset.fontconvert import cff_passes_skipped, to_truetype
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +59,7 @@ def serif_source() -> Path:
     return path
 
 
-def licence_text() -> str:
-    return (source_font().parent / "OFL.txt").read_text(encoding="utf-8")
-
-
 def serif_licence_text() -> str:
-    from importlib.metadata import distribution
 
     return distribution("pylopdf-fonts-zh-cn").read_text("licenses/LICENSE") or ""
 
@@ -127,7 +129,6 @@ def _jobs(fetch: bool) -> list[tuple]:
 
 @contextlib.contextmanager
 def _locked():
-    import fcntl
 
     lock = font_paths()["Regular"].parent.parent / ".lock"
     lock.parent.mkdir(parents=True, exist_ok=True)
@@ -146,9 +147,6 @@ def _ensure_locked(fetch: bool) -> dict[str, Path]:
     log.warning("preparing the report's CJK faces once for this machine (%d of them, about 20 s)", len(jobs))
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             results = list(pool.map(_make, jobs))
     else:
@@ -165,16 +163,14 @@ def prepare_in_background():
     None when every face is there."""
     if not _jobs(fetch=True):
         return None
-    import subprocess
-    import sys
 
-    code = "from annualreport.typeset import fonts; fonts._background_child()"
+    code = "from annualreport.typeset import fonts; fonts.prepare_as_child()"
     child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     child.stdout.readline()  # "locked" (or nothing, when the child failed: the stages make the faces then)
     return child
 
 
-def _background_child() -> None:
+def prepare_as_child() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     with _locked():
         print("locked", flush=True)
@@ -230,8 +226,6 @@ def prepare(src: Path, face: str | None, target: Path) -> Path:
         raise fontdebs.FetchError(f"{src.name} has no face {face}")
     font = found[0]
     if "CFF " in font:
-        from annualreport.typeset.fontconvert import cff_passes_skipped, to_truetype
-
         with cff_passes_skipped(font):
             _subset(font, charset())
         to_truetype(font)

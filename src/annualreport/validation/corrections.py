@@ -17,10 +17,11 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from annualreport.base.catalog import places
 from annualreport.base.glossary import RULES_ZH
 from annualreport.base.params import Params
+from annualreport.base.places import places
 from annualreport.base.tables import atomic_write_bytes, normalise_zip
+from annualreport.ingest.specs import load_specs
 from annualreport.validation.reasons import fix_zh, raw_value, reason_zh
 
 SHEET = "待更正"
@@ -41,7 +42,6 @@ COLUMNS: tuple[tuple[str, int], ...] = (
 def office_rows(params: Params, work: Path, names: list[str]) -> dict[str, list[list]]:
     """{office: lines} for the quarantined rows of the datasets `names`, offices and lines in the
     specs' order, then file, sheet and row."""
-    from annualreport.ingest.specs import load_specs
 
     specs = load_specs(params.root)
     titles = {n: s.title for n, s in specs.items()}

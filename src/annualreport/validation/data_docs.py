@@ -20,8 +20,11 @@ import re
 import shutil
 from pathlib import Path
 
-from annualreport.base.catalog import places
+from annualreport.base import notebook as nb
 from annualreport.base.params import Params
+from annualreport.base.places import places
+from annualreport.ingest.specs import load_specs
+from annualreport.ingest.year import present
 from annualreport.validation.run import gx_context
 from annualreport.validation.suites import suite_files
 
@@ -93,6 +96,13 @@ def _suite_part(data: dict, name: str, severity: str) -> dict:
     part["name"] = f"{name}.{severity}"
     part["expectations"] = [e for e in part["expectations"] if (e.get("meta") or {}).get("severity") == severity]
     return part
+
+
+def run_data_docs(params_file: str, work_dir: str) -> str:
+    """The data-docs stage's entry point (notebook `25-data-docs`): GX Data Docs from the results the validation
+    kept; returns the index page, relative to the project."""
+    params, at = nb.open_year(params_file, work_dir)
+    return nb.relative(build_data_docs(params, at.work, present(at, load_specs(params.root)), at("data_docs")))
 
 
 def build_data_docs(params: Params, work_dir: Path, datasets: list[str], out_dir: Path) -> Path:

@@ -14,13 +14,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jinja2
 import pandas as pd
 
-from annualreport.base.catalog import places
 from annualreport.base.glossary import RULES_ZH, SEVERITY_ZH
 from annualreport.base.params import Params
 from annualreport.base.paths import templates_dir
+from annualreport.base.places import places
 from annualreport.base.tables import atomic_write_bytes
+from annualreport.ingest.specs import load_specs
+from annualreport.typeset.pages import font_css, visible_text
 from annualreport.validation.reasons import reason_zh, shown
 
 MAX_ROWS = 20
@@ -50,7 +53,6 @@ def _examples(result: dict, spec=None, column: str = "") -> str:
 
 
 def page_data(params: Params, work: Path) -> dict:
-    from annualreport.ingest.specs import load_specs
 
     specs = load_specs(params.root)
     at = places(params, work)
@@ -140,9 +142,6 @@ def page_data(params: Params, work: Path) -> dict:
 
 def render_page(params: Params, work: Path, out: Path | None = None) -> Path:
     """Write the auditor's page into the build's work folder (or `out`)."""
-    import jinja2
-
-    from annualreport.typeset.pages import font_css, visible_text
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir() / "validation")), autoescape=True, keep_trailing_newline=True

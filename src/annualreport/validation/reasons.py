@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from annualreport.base.conventions import PERSON_IDS
+from annualreport.base.conventions import PERSON_IDS, mask
 from annualreport.base.glossary import RULES_ZH
 from annualreport.ingest.specs import ColumnSpec, DatasetSpec
 
@@ -46,7 +46,6 @@ TYPE_ZH = {
 
 def mask_id(value) -> str:
     """A person's ID as shown to readers: `project.conventions.mask` (one rule everywhere)."""
-    from annualreport.base.conventions import mask
 
     return mask(value)
 

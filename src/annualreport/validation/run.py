@@ -19,14 +19,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from annualreport.base.catalog import combine, places, validation_outputs
 from annualreport.base.errors import SpecError
 from annualreport.base.params import Params
+from annualreport.base.places import combine, places
 from annualreport.base.tables import atomic_write_bytes, write_csv
 from annualreport.validation.suites import SuiteFile, describe, suite_files, suite_parameters
 
 log = logging.getLogger(__name__)
 
+# what validating one dataset writes: its result (stable bytes), GX's raw result (for Data Docs), its summary lines
+DATASET_OUTPUTS = ("validation_result", "validation_raw", "validation_part")
 RESULT_FORMAT = {
     "result_format": "SUMMARY",
     "unexpected_index_column_names": ["source_row"],
@@ -176,7 +178,8 @@ def validate_year(
             raise SpecError(f"dataset '{name}' has no suite: add expectations/{name}.json")
         suite = suites[name]
         result, raw = run_suite(suite, frame, suite_parameters(params, name, frames))
-        result_path, raw_path, summary_path = validation_outputs(places(params, Path(work_dir)), name)
+        at = places(params, Path(work_dir))
+        result_path, raw_path, summary_path = (at(a, name) for a in DATASET_OUTPUTS)
         text = json.dumps(result, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n"
         atomic_write_bytes(result_path, text.encode("utf-8"))
         atomic_write_bytes(raw_path, json.dumps(raw, ensure_ascii=False, sort_keys=True).encode("utf-8"))
