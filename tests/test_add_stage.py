@@ -59,7 +59,9 @@ def project(tmp_path_factory) -> Path:
     package = project / "src" / "annualreport"
     catalog = package / "base" / "catalog.py"
     text = catalog.read_text(encoding="utf-8")
-    text = text.replace('        Artefact(\n            "manifest",', ARTEFACT + '        Artefact(\n            "manifest",', 1)
+    text = text.replace(
+        '        Artefact(\n            "manifest",', ARTEFACT + '        Artefact(\n            "manifest",', 1
+    )
     text = text.replace('        Delivered("raw",', INPUT + '        Delivered("raw",', 1)
     catalog.write_text(text, encoding="utf-8")
     stages = package / "runner" / "stages.py"
@@ -92,7 +94,11 @@ def test_the_plan_and_the_docs_tables_know_it(project, first):
     assert done.returncode == 0 and "cached    brief" in done.stdout
     env = {**os.environ, "PYTHONPATH": str(project / "src")}
     table = subprocess.run(
-        [sys.executable, "-c", "import sys; sys.path.insert(0, 'tools'); import stage_table; print(stage_table.stage_table())"],
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.path.insert(0, 'tools'); import stage_table; print(stage_table.stage_table())",
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -42,7 +42,7 @@ def traced(tmp_path_factory):
 
 
 def test_every_step_was_traced(traced):
-    run, trace = traced
+    _, trace = traced
     assert set(trace) == {step.name for step in graph.STEPS}
     assert all(trace.values())
 
