@@ -105,7 +105,9 @@ def scaffold(spec: DatasetSpec, derived: list[str] | None = None) -> dict:
         ),
     ]
     if spec.min_rows:
-        exps.append(_exp("expect_table_row_count_to_be_between", "blocking", "表不能为空", min_value=spec.min_rows))
+        exps.append(
+            _exp("expect_table_row_count_to_be_between", "blocking", "表不能为空", min_value=_param("min_rows"))
+        )
     for c in spec.canonical:
         exps.append(
             _exp(
