@@ -11,6 +11,7 @@ import pytest
 
 from annualreport.ingest.specs import load_spec, load_specs
 from annualreport.validation.suites import suite_files
+from annualreport_dev import suitegen
 from annualreport_dev.suitegen import check, derived_columns, disagreements, scaffold, year_parameters
 
 from .conftest import ROOT
@@ -183,3 +184,39 @@ def test_a_spec_parameter_used_on_another_column_is_reported(pair):
         f"expectations/hazards.json #{n} expect_column_values_to_be_in_set (category): parameter 'allowed_status' is "
         "specs/datasets/hazards.yaml's rule for value_set of status, used here as value_set of category"
     ]
+
+
+# ---------------------------------------------------------------------------------------- --check
+def test_check_exits_0_on_the_project(capsys):
+    assert suitegen.main(["--check"]) == 0
+    assert "no disagreement between suites and specs" in capsys.readouterr().err
+
+
+def test_check_exits_1_listing_each_disagreement(tmp_path, monkeypatch, capsys):
+    for d in ("specs", "expectations"):
+        shutil.copytree(ROOT / d, tmp_path / d)
+    (tmp_path / "params").mkdir()
+    shutil.copy(ROOT / "params" / "2020.yaml", tmp_path / "params")
+    suite = tmp_path / "expectations" / "staff_changes.json"
+    data = json.loads(suite.read_text(encoding="utf-8"))
+    data["expectations"] = [e for e in data["expectations"] if e["kwargs"].get("column") != "effective_on"]
+    suite.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "expectations" / "hazards_old.json").write_text(
+        (ROOT / "expectations" / "hazards.json").read_text(encoding="utf-8").replace('"hazards"', '"hazards_old"'),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("ANNUALREPORT_ROOT", str(tmp_path))
+    assert suitegen.main(["--check"]) == 1
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert lines[-1] == "expectations/hazards_old.json: no spec specs/datasets/hazards_old.yaml (a suite of no dataset)"
+    assert sum("expectations/staff_changes.json" in line for line in lines) == 3  # type, not null, in the year
+    assert f"{len(lines)} disagreement(s)" in err
+    assert suitegen.main(["--check", "majors"]) == 0
+
+
+def test_a_draft_includes_the_derived_columns_and_agrees(capsys):
+    assert suitegen.main(["graduates"]) == 0
+    draft = json.loads(capsys.readouterr().out)
+    assert {"poverty_county", "home_county_status"} <= set(draft["expectations"][0]["kwargs"]["column_set"])
+    assert disagreements(load_specs(ROOT)["graduates"], draft) == []

@@ -1,6 +1,7 @@
 """Draft a GX suite from a dataset spec, and check that the committed suites agree with their specs.
 
     python -m annualreport_dev.suitegen <dataset> [--write]     # print (or write) the draft suite
+    python -m annualreport_dev.suitegen --check [<dataset> ...]   # exit 1 listing every disagreement
 
 The committed `expectations/<dataset>.json` is the source of truth and is edited by hand
 afterwards (dataset-specific checks, severities, wording); this only writes the checks every spec
@@ -11,7 +12,7 @@ A rule is written once: the checks of rules the spec holds (ID patterns, from th
 "pattern_<column>"}`, `allowed_<column>`, `min_<column>`, `max_<column>`, `min_rows`) that
 `annualreport.validation.suites.spec_parameters` fills from the spec and the params at validation time.
 
-After the draft, nothing else keeps a suite and its spec together; `disagreements` (and
+After the draft, nothing else keeps a suite and its spec together; `disagreements` (and `--check`, and
 tests/test_suite_spec_agreement.py) does. A suite agrees with its spec when
 1. every check the spec implies (`spec_checks`, the draft's checks) is in the suite with the same type and
    kwargs (kwargs that GX reads as sets compared as sets; a None kwarg is an absent one) and severity
@@ -544,12 +545,34 @@ def check(root: Path | None = None, datasets: list[str] | None = None) -> list[s
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("dataset")
-    ap.add_argument("--derived", nargs="*", default=[], help="columns added by derive functions")
+    ap.add_argument("dataset", nargs="*", help="the dataset to draft a suite for; with --check, those to check")
+    ap.add_argument("--derived", nargs="*", help="columns added by derive functions (default: what they add)")
     ap.add_argument("--write", action="store_true", help="write expectations/<dataset>.json (refuses to overwrite)")
+    ap.add_argument("--check", action="store_true", help="list where suites and specs disagree; exit 1 if any")
     args = ap.parse_args(argv)
-    spec = load_specs()[args.dataset]
-    text = json.dumps(scaffold(spec, args.derived), ensure_ascii=False, indent=2) + "\n"
+    if args.check:
+        if args.write or args.derived is not None:
+            ap.error("--check drafts nothing: no --write or --derived")
+        try:
+            found = check(datasets=args.dataset or None)
+        except SpecError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        for line in found:
+            print(line)
+        if found:
+            print(f"{len(found)} disagreement(s) between suites and specs (docs/validation.md)", file=sys.stderr)
+            return 1
+        print("no disagreement between suites and specs", file=sys.stderr)
+        return 0
+    if len(args.dataset) != 1:
+        ap.error("name one dataset to draft a suite for (or --check)")
+    specs = load_specs()
+    if args.dataset[0] not in specs:
+        ap.error(f"no spec specs/datasets/{args.dataset[0]}.yaml")
+    spec = specs[args.dataset[0]]
+    derived = derived_columns(spec) if args.derived is None else args.derived
+    text = json.dumps(scaffold(spec, derived), ensure_ascii=False, indent=2) + "\n"
     if not args.write:
         sys.stdout.write(text)
         return 0
