@@ -13,7 +13,7 @@ from annualreport.base.errors import ValidationFailed
 from annualreport.ingest.specs import load_specs
 from annualreport.validation.gate import gate
 from annualreport.validation.run import summarise, validate_frame
-from annualreport.validation.suites import suite_files, suite_parameters
+from annualreport.validation.suites import spec_parameters, suite_files, suite_parameters
 
 from .conftest import ROOT, copy_project
 
@@ -55,11 +55,11 @@ def test_non_empty_datasets_require_rows():
     specs = load_specs(ROOT)
     for name, suite in suite_files(ROOT).items():
         mins = [
-            e["kwargs"].get("min_value")
+            spec_parameters(specs[name], {})["min_rows"]
             for e in suite.expectations
             if e["type"] == "expect_table_row_count_to_be_between"
             and e["meta"]["severity"] == "blocking"
-            and isinstance(e["kwargs"].get("min_value"), int)
+            and e["kwargs"].get("min_value") == {"$PARAMETER": "min_rows"}
         ]
         if specs[name].min_rows >= 1:
             assert mins and max(mins) >= 1, f"{name}: an empty table would pass vacuously"

@@ -86,7 +86,7 @@ def spec_parameters(spec: DatasetSpec, conventions: dict) -> dict:
     """The rules of a spec as suite parameters, each column's by its canonical name: `pattern_<column>` (an
     ID's pattern, from the spec where the contract fixes it, else from the college's conventions;
     `pattern_<column>_<convention>` where the convention depends on another column), `allowed_<column>`,
-    `min_<column>`, `max_<column>`."""
+    `min_<column>`, `max_<column>`; and `min_rows`, the fewest rows the table may have."""
     out: dict = {}
     for c in spec.canonical:
         if c.pattern:
@@ -100,6 +100,11 @@ def spec_parameters(spec: DatasetSpec, conventions: dict) -> dict:
             out[f"min_{c.name}"] = c.min
         if c.max is not None:
             out[f"max_{c.name}"] = c.max
+    if "min_rows" in out:
+        raise SpecError(
+            f"specs/datasets/{spec.name}.yaml: column 'rows' has a 'min', whose parameter would be min_rows"
+        )
+    out["min_rows"] = spec.min_rows
     return out
 
 
