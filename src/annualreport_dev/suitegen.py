@@ -13,7 +13,7 @@ A rule is written once: the checks of rules the spec holds (ID patterns, from th
 `annualreport.validation.suites.spec_parameters` fills from the spec and the params at validation time.
 
 After the draft, nothing else keeps a suite and its spec together; `disagreements` (and `--check`, and
-tests/test_suite_spec_agreement.py) does. A suite agrees with its spec when
+tests/validation/test_suite_spec_agreement.py) does. A suite agrees with its spec when
 1. every check the spec implies (`spec_checks`, the draft's checks) is in the suite with the same type and
    kwargs (kwargs that GX reads as sets compared as sets; a None kwarg is an absent one) and severity
    `blocking`; only its `meta.description` is the suite's to word. A softer variant (a warning, `mostly`) is a

@@ -40,6 +40,7 @@ class Artefact:
     pattern: str  # "{work}/…", "{processed}/…" or "{outputs}/…"; a trailing "/" is a folder
     what: str
     published: bool = False  # copied into outputs/<year>/ (work-folder artefacts only)
+    stable: bool = True  # the same inputs give the same bytes (a published stable file is in the manifest)
     bools: tuple[str, ...] = ()  # columns read back as bool (a CSV holds True/False)
     ints: tuple[str, ...] = ()  # columns read back as int
 
@@ -131,7 +132,9 @@ ARTEFACTS: dict[str, Artefact] = {
             "listing its quarantined rows, the reason in Chinese and what to change",
             published=True,
         ),
-        Artefact("data_docs", "{work}/validation/data_docs/", "GX Data Docs (a folder)", published=True),
+        Artefact(
+            "data_docs", "{work}/validation/data_docs/", "GX Data Docs (a folder)", published=True, stable=False
+        ),
         Artefact(
             "previous",
             "{work}/figures_previous.csv",
@@ -156,12 +159,14 @@ ARTEFACTS: dict[str, Artefact] = {
             "{work}/notebooks/{notebook}.ipynb",
             "an executed notebook (the report's is rendered to HTML)",
             published=True,
+            stable=False,  # papermill records when each cell ran
         ),
         Artefact(
             "logs",
             "{work}/logs/{notebook}.log",
             "a notebook's log lines (the notebook links it instead of printing them)",
             published=True,
+            stable=False,  # GX names the temporary folders it makes
         ),
         Artefact("report_html", "{work}/report.html", "the report", published=True),
         Artefact("report_pdf", "{work}/report.pdf", "the report as PDF", published=True),

@@ -82,6 +82,17 @@ class Places:
         return path
 
 
+def unhashed(at: Places) -> dict[Path, str]:
+    """{folder: the suffix its files have ('' for any)} of the published artefacts that are not byte-stable (the
+    executed notebooks, the logs, Data Docs): the manifest does not hash them, `verify` counts them apart."""
+    out = {}
+    for a in ARTEFACTS.values():
+        if a.published and not a.stable:
+            holes = placeholders(a)
+            out[at.folder(a.name) if holes else at(a.name)] = Path(a.pattern).suffix if holes else ""
+    return out
+
+
 def places(params: Params, work: Path | None = None) -> Places:
     """The places of the build `params` describes (its work folder, unless another is given)."""
     return Places(work if work is not None else params.work_dir, params.processed_dir, params.outputs_dir)

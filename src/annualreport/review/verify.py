@@ -17,14 +17,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annualreport.base.catalog import ARTEFACTS
 from annualreport.base.digests import file_digest
 from annualreport.base.errors import ReportError
 from annualreport.base.paths import inside
-from annualreport.base.places import Places
-
-# Folders of a published build that the manifest does not hash (catalog artefacts, by name).
-UNHASHED = ("executed", "logs", "data_docs")
+from annualreport.base.places import Places, unhashed
 
 
 @dataclass
@@ -100,8 +96,7 @@ def verify(folder: Path) -> Verified:
         if found != expected:
             result.changed.append((name, str(expected), found))
     at = Places(folder, folder, folder)
-    # {folder: the suffix its files have (empty: any)}; a file of another kind there is extra
-    skipped = {(at(a) if a == "data_docs" else at.folder(a)): Path(ARTEFACTS[a].pattern).suffix for a in UNHASHED}
+    skipped = unhashed(at)  # {folder: the suffix its files have (empty: any)}; a file of another kind there is extra
     known = {(folder / n).as_posix() for n in listed} | {path.as_posix()}
     for f in sorted(folder.rglob("*")):
         if not (f.is_file() or f.is_symlink()) or f.as_posix() in known:

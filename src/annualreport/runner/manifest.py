@@ -18,7 +18,7 @@ from pathlib import Path
 from annualreport import __version__
 from annualreport.base.digests import file_digest
 from annualreport.base.params import Params
-from annualreport.base.places import Places
+from annualreport.base.places import Places, unhashed
 from annualreport.base.tables import atomic_write_bytes
 
 PACKAGES = (
@@ -95,13 +95,11 @@ def write_manifest(
         }
         for r in acc.to_dict("records")
     ]
+    skipped = unhashed(at)
     outputs = {
         p.relative_to(staging).as_posix(): sha256(p)
         for p in sorted(staging.rglob("*"))
-        if p.is_file()
-        and p.suffix in (".html", ".pdf", ".docx", ".csv", ".xlsx", ".json")
-        and p.parent != at.folder("executed")
-        and not p.is_relative_to(at("data_docs"))
+        if p.is_file() and not any(p.is_relative_to(folder) for folder in skipped)
     }
     manifest = {
         "year": params.year,

@@ -195,10 +195,8 @@ class Build:
         return instances, todo
 
     def run_step(self, step: Step) -> None:
-        if not any(
-            asked(s, self.options.formats) for s in step.stages
-        ):  # not asked for: none of last time's outputs may be published
-            for s in step.stages:
+        if not any(asked(s, self.options.formats) for s in step.stages):
+            for s in step.stages:  # not asked for: none of last time's outputs may be published
                 for p in self.outputs(s):
                     p.unlink(missing_ok=True)
             return
