@@ -65,9 +65,9 @@ def test_oversized_file_is_refused_before_reading(project):
     target = project / "data" / "raw" / "2020" / "admissions.csv"
     with open(target, "ab") as f:
         f.truncate(2 * 1024 * 1024)
+    p = params(project)
+    p.data["build"]["max_file_mb"] = 1
     with pytest.raises(InputError, match="over the 1 MB limit"):
-        p = params(project)
-        p.data["build"]["max_file_mb"] = 1
         clean_year(p, project / "stage")
 
 

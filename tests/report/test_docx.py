@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 import struct
 import subprocess
 import zipfile
@@ -20,6 +19,7 @@ import pytest
 from annualreport.report import word_styles as wstyles
 from annualreport.report.word import TOC_HINT, html_to_docx
 from annualreport.typeset.pages import visible_text
+from tests.programs import program
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 META = wstyles.DocMeta("示例学院2021年工作报告", "示例学院", 2020)
@@ -273,12 +273,12 @@ def test_the_demo_word_document_rebuilds_byte_identical(demo_project, tmp_path, 
 
 @pytest.mark.build
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_renders_the_word_document_with_chinese_text(demo_project, tmp_path):
     from pypdf import PdfReader
 
     from annualreport.typeset import fonts
 
+    soffice = program("soffice", "libreoffice-writer-nogui")
     face_dir = next(iter(fonts.ensure_fonts().values())).parent  # a CJK face fontconfig can find
     conf = tmp_path / "fonts.conf"
     conf.write_text(
@@ -290,7 +290,7 @@ def test_libreoffice_renders_the_word_document_with_chinese_text(demo_project, t
     env = dict(os.environ, FONTCONFIG_FILE=str(conf), HOME=str(tmp_path))
     source = demo_project / "outputs" / "2020" / "report.docx"
     done = subprocess.run(
-        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--convert-to", "pdf",
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--convert-to", "pdf",
          "--outdir", str(tmp_path), str(source)],
         capture_output=True, text=True, timeout=300, env=env,
     )  # fmt: skip

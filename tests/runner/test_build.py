@@ -282,8 +282,7 @@ def test_one_narrative_file_reruns_only_the_report(project, built):
 
 
 def test_changing_a_stages_code_reruns_it_and_the_plan_says_why(project, built, monkeypatch):
-    from annualreport.runner import cache
-    from annualreport.runner import inputs
+    from annualreport.runner import cache, inputs
 
     _build(project)
     real = cache.code_digests
