@@ -334,10 +334,11 @@ def test_damaged_cache_entries_are_detected_rerun_and_never_published(project, b
     assert [s.name for s in result.stages if s.status == "cached"] == []
     ran = [s for s in result.stages if s.status == "ran"]
     assert {s.name for s in ran} >= {"html", "pdf", "docx", "figures", "report", "gate", "data-docs", "previous"}
-    # every stage that looked its entry up found it damaged; three had new keys and looked nothing up: the
-    # accounting and the gate rerun with their step's per-dataset stage, and html reads the executed report
-    # notebook (which records when it ran)
+    # every stage that looked its entry up found it damaged; four had new keys and looked nothing up: the
+    # accounting and the gate rerun with their step's per-dataset stage, Data Docs read GX's raw results and html
+    # the executed report notebook (both record when they ran)
     undamaged = {s.name: s.reason for s in ran if "damaged" not in s.reason}
+    assert undamaged.pop("data-docs").startswith("changed: build/2020/work/validation/raw/")
     assert undamaged == {
         "accounting": "after clean ran",
         "gate": "after validate ran",
