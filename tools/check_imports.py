@@ -17,6 +17,7 @@ interpreter it is started with.
 from __future__ import annotations
 
 import ast
+import os
 import re
 import statistics
 import subprocess
@@ -98,13 +99,18 @@ def _module_alias(tree: ast.Module, name: str) -> str | None:
     return None
 
 
-def measure(module: str) -> float | None:
+def measure(module: str, pythonpath: str | None = None) -> float | None:
     """Milliseconds `import module` takes in a fresh interpreter of this venv (its cumulative -X importtime);
-    None when the module is not installed here (distributed lives in .venv/cluster/)."""
+    None when the module is not installed here."""
     times = []
+    env = {**os.environ, "PYTHONPATH": str(ROOT / pythonpath)} if pythonpath else None
     for _ in range(RUNS):
         done = subprocess.run(
-            [sys.executable, "-X", "importtime", "-c", f"import {module}"], capture_output=True, text=True, cwd=ROOT
+            [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
         )
         rows = [line for line in done.stderr.splitlines() if line.startswith("import time:")]
         match = [r for r in rows if r.rsplit("|", 1)[-1].strip() == module]
@@ -125,7 +131,7 @@ def write(costs: dict[str, float]) -> None:
 
 def main(argv: list[str]) -> int:
     if "--measure" in argv or "--write" in argv:
-        costs = {m: measure(entry.get("probe", m)) for m, entry in registry().items()}
+        costs = {m: measure(e.get("probe", m), e.get("pythonpath")) for m, e in registry().items()}
         for m, ms in costs.items():
             print(f"{m:<40} {'not installed here' if ms is None else f'{ms:8.0f} ms'}")
         if "--write" in argv:
