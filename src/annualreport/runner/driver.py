@@ -202,7 +202,6 @@ def _no_kernel_left():
     """Every notebook kernel this build started is gone when it ends: one still running (a warm kernel whose
     start timed out, a shutdown that failed) is killed, so nothing outlives the build holding its files or
     its output pipe."""
-
     before = {p.pid for p in psutil.Process().children(recursive=True)}
     try:
         yield

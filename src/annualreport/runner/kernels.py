@@ -11,7 +11,6 @@ import sys
 import threading
 from pathlib import Path
 
-import nbformat
 from jupyter_core.utils import run_sync
 
 from annualreport.base.errors import StageFailed
@@ -197,9 +196,10 @@ def _never_started(exc: Exception) -> bool:
 def _relative_paths(executed: Path, root: Path) -> None:
     """papermill records the notebook's input and output paths as given (absolute): keep them
     relative to the project, so executed and published notebooks name no machine's folders."""
-
     if not executed.exists():
         return
+    import nbformat  # deferred: only after a notebook ran (see tools/deferred_imports.toml)
+
     nb = nbformat.read(executed, as_version=4)
     meta = nb.metadata.get("papermill", {})
     changed = False

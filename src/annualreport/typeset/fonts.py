@@ -18,14 +18,11 @@ import fcntl
 import hashlib
 import io
 import logging
-import multiprocessing
 import os
 import subprocess
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import distribution
 from pathlib import Path
 
 from annualreport.base.paths import cache_dir
@@ -60,6 +57,8 @@ def serif_source() -> Path:
 
 
 def serif_licence_text() -> str:
+
+    from importlib.metadata import distribution  # deferred: only when a face is made (tools/deferred_imports.toml)
 
     return distribution("pylopdf-fonts-zh-cn").read_text("licenses/LICENSE") or ""
 
@@ -147,6 +146,9 @@ def _ensure_locked(fetch: bool) -> dict[str, Path]:
     log.warning("preparing the report's CJK faces once for this machine (%d of them, about 20 s)", len(jobs))
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers > 1:
+        import multiprocessing  # deferred: only when faces are made, once per machine
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             results = list(pool.map(_make, jobs))
     else:
