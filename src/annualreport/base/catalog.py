@@ -166,12 +166,32 @@ ARTEFACTS: dict[str, Artefact] = {
             published=True,
             stable=False,  # GX names the temporary folders it makes
         ),
-        Artefact("report_html", "{work}/report.html", "the report", published=True),
-        Artefact("report_pdf", "{work}/report.pdf", "the report as PDF", published=True),
+        Artefact(
+            "report_html",
+            "{work}/report.html",
+            "the report the college circulates (印发稿), its web page: title, body, 落款, nothing else",
+            published=True,
+        ),
+        Artefact(
+            "report_pdf",
+            "{work}/report.pdf",
+            "the circulated report as PDF, laid out as an official document",
+            published=True,
+        ),
+        Artefact(
+            "review_html",
+            "{work}/review.html",
+            "the reviewers' copy (审阅稿): the same text, every number linked to its ledger row, the tables, charts, "
+            "comparisons, data quality, changes since the signoff and what nobody has reread",
+            published=True,
+        ),
+        Artefact(
+            "review_pdf", "{work}/review.pdf", "the reviewers' copy as PDF, marked 审阅稿 on every page", published=True
+        ),
         Artefact(
             "report_docx",
             "{work}/report.docx",
-            "the report as a Word document, for the office to edit and circulate",
+            "the circulated report as a Word document, for the office to edit",
             published=True,
         ),
         Artefact(

@@ -83,8 +83,8 @@ def write_annex(params: Params, work: Path, out: Path, report_title: str) -> Pat
     """Read the ledger of the build whose work folder is `work` and write the annex page to `out`."""
 
     at = places(params, work)
-    files = {name: at.relative(name) for name in ("report_html", "ledger", "ledger_xlsx")}
-    files["report"] = files.pop("report_html")
+    files = {name: at.relative(name) for name in ("review_html", "ledger", "ledger_xlsx")}
+    files["report"] = files.pop("review_html")  # the copy whose numbers link here
     body = annex_body(at.read("ledger"), params, report_title, files)
     colophon = f"{params.institution['name']} · {params.year}年度 · {ANNEX_TITLE} · 由 annualreport 根据各部门数据生成"
     return render_page(f"{report_title} {ANNEX_TITLE}", body, out, colophon, PAGE_CLASS)

@@ -55,11 +55,21 @@ class Numbers:
     targets: tuple[str, str] | None = None
 
 
-def number_blocks(outline, with_targets: bool) -> Numbers:
-    """Number the outline's charts and tables (and the targets table after them, when the report has one)."""
+def circulated(block: dict) -> bool:
+    """Whether an outline block is in the circulated document (`circulate: true`), not in the review copy only."""
+    return bool(block.get("circulate"))
+
+
+def number_blocks(outline, with_targets: bool, circulated_only: bool = False) -> Numbers:
+    """Number the outline's charts and tables (and the targets table after them, when the report has one); in the
+    circulated edition (`circulated_only`) only the blocks it has, and no targets table. A position whose block
+    the edition lacks is labelled ("", "")."""
     where = str(outline.directory / "sections.yaml")
     out, count = Numbers(), {"chart": 0, "table": 0}
     for _, block in blocks_in_order(outline.sections):
+        if circulated_only and not circulated(block):
+            out.labels.append(("", ""))
+            continue
         kind, key = block_key(block, where)
         count[kind] += 1
         label = ("图" if kind == "chart" else "表") + str(count[kind])
@@ -69,17 +79,17 @@ def number_blocks(outline, with_targets: bool) -> Numbers:
             if key in out.refs or key == TARGETS_KEY:
                 raise SpecError(f"{where}: the chart or table '{key}' appears twice (a reference needs one)")
             out.refs[key] = (label, anchor)
-    if with_targets:
+    if with_targets and not circulated_only:
         count["table"] += 1
         out.targets = (f"表{count['table']}", f"table-{count['table']}")
         out.refs[TARGETS_KEY] = out.targets
     return out
 
 
-def ref_text(label: tuple[str, str]) -> str:
-    """A chart's or table's number (图N / 表N, `base.refs.ref_label`) as a link to its caption."""
+def ref_text(label: tuple[str, str], link: bool = True) -> str:
+    """A chart's or table's number (图N / 表N, `base.refs.ref_label`), as a link to its caption with `link`."""
     number, anchor = label
-    return f'<a class="xref" href="#{anchor}">{number}</a>'
+    return f'<a class="xref" href="#{anchor}">{number}</a>' if link else html.escape(number)
 
 
 class Sources:

@@ -46,19 +46,20 @@ def annex_page() -> str:
     return Places(Path("."), Path(".")).relative("ledger_annex")
 
 
-def fill(text: str, ctx: Context, where: str, markup: bool = True) -> str:
-    """Replace references (`base/refs.py`). With `markup`, each figure becomes a link to its row in the ledger
-    annex and each `{ref:<key>}` a link to its chart's or table's caption; without, plain text."""
+def fill(text: str, ctx: Context, where: str, markup: bool = True, links: bool = True) -> str:
+    """Replace references (`base/refs.py`). With `markup` (HTML), each figure becomes a link to its row in the
+    ledger annex and each `{ref:<key>}` a link to its chart's or table's caption, unless `links` is false (the
+    circulated edition: escaped text only); without `markup`, plain text."""
     if not markup:
         return fill_text(text, ctx, where)
-    text = XREF.sub(lambda m: ref_text(ref_label(ctx.refs, m.group(1), where)), text)
+    text = XREF.sub(lambda m: ref_text(ref_label(ctx.refs, m.group(1), where), links), text)
 
     def repl(m: re.Match) -> str:
         name, style = m.group(1), m.group(2)
         if name in ctx.names and style is None:
             return html.escape(ctx.names[name])
         shown, row = figure_text(ctx, name, style, where)
-        if not row:
+        if not row or not links:
             return html.escape(shown)
         source = "；".join(x for x in (row["dataset"], row["definition"]) if x)  # a stated figure has no dataset
         tip = f"{row['label']}：{row['value'] or '无数据'} {row['unit']}（{source}）"
@@ -84,10 +85,13 @@ def item_paragraphs(out: str, item_level: int, where: str = "") -> str:
     return out
 
 
-def markdown_to_html(md: str, ctx: Context | None = None, where: str = "", item_level: int = 4) -> str:
+def markdown_to_html(
+    md: str, ctx: Context | None = None, where: str = "", item_level: int = 4, links: bool = True
+) -> str:
     """Markdown to HTML with raw HTML escaped (narrative never becomes markup); figure and year
-    references are swapped for placeholders first and filled in after, so only our links are tags.
-    Paragraphs starting with `（#）` become numbered run-in items at `item_level` (see the module doc)."""
+    references are swapped for placeholders first and filled in after, so only our links are tags (none
+    without `links`). Paragraphs starting with `（#）` become numbered run-in items at `item_level` (see the
+    module doc)."""
 
     refs: list[str] = []
 
@@ -101,12 +105,13 @@ def markdown_to_html(md: str, ctx: Context | None = None, where: str = "", item_
     out = item_paragraphs(mistune.create_markdown(escape=True)(held), item_level, where)
     if ctx is None:
         return out
-    return re.sub(r"FIGREF(\d{5})X", lambda m: fill(refs[int(m.group(1))], ctx, where), out)
+    return re.sub(r"FIGREF(\d{5})X", lambda m: fill(refs[int(m.group(1))], ctx, where, links=links), out)
 
 
-def render_body(outline: Outline, section: Section, ctx: Context) -> str:
+def render_body(outline: Outline, section: Section, ctx: Context, links: bool = True) -> str:
     """A section's prose as HTML; its numbered items are one level below its heading (（1） under 1.)."""
     if not section.body:
         return ""
     path = outline.directory / section.body
-    return markdown_to_html(path.read_text(encoding="utf-8"), ctx, str(path), item_level=section.level + 1)
+    text = path.read_text(encoding="utf-8")
+    return markdown_to_html(text, ctx, str(path), item_level=section.level + 1, links=links)

@@ -10,6 +10,7 @@ from annualreport.base.errors import ReportError
 from annualreport.base.outline import load_outline
 from annualreport.base.refs import fill_names, year_names
 from annualreport.report.annex import write_annex
+from annualreport.report.editions import CIRCULATED, REVIEW
 from annualreport.report.render import PdfUnavailable, pdf_or_note, render_html
 from annualreport.report.word import write_docx
 
@@ -28,8 +29,14 @@ def report_title(params: Params) -> str:
 
 
 def html(params: Params, at: Places, options) -> list[str]:
-    # No colophon: the report names no tool (its sources are under each chart and table, the ledger is the annex).
-    render_html(at("executed", notebook=REPORT_NOTEBOOK), at("report_html"), report_title(params))
+    """The circulated document's web page (印发稿): no colophon, no tool named, nothing the college did not write."""
+    render_html(at("executed", notebook=REPORT_NOTEBOOK), at("report_html"), report_title(params), edition=CIRCULATED)
+    return []
+
+
+def review_html(params: Params, at: Places, options) -> list[str]:
+    """The reviewers' copy (审阅稿), from the same executed notebook."""
+    render_html(at("executed", notebook=REPORT_NOTEBOOK), at("review_html"), report_title(params), edition=REVIEW)
     return []
 
 
@@ -52,6 +59,10 @@ def _pdf_of(at: Places, source: str, target: str, formats: tuple[str, ...], chil
 
 def pdf(params: Params, at: Places, options) -> list[str]:
     return _pdf_of(at, "report_html", "report_pdf", options.formats, child=False)
+
+
+def review_pdf(params: Params, at: Places, options) -> list[str]:
+    return _pdf_of(at, "review_html", "review_pdf", options.formats, child=False)
 
 
 def annex_pdf(params: Params, at: Places, options) -> list[str]:

@@ -22,6 +22,7 @@ import nbformat
 from annualreport.base import tracing
 from annualreport.base.paths import templates_dir
 from annualreport.base.tables import atomic_write_bytes
+from annualreport.report.editions import MIMES, REVIEW
 from annualreport.typeset.pages import h1_text, report_font_css, sanitise, stylesheet, visible_text
 
 VOLATILE_CELL_METADATA = ("papermill", "execution", "ExecuteTime")
@@ -77,13 +78,16 @@ def mark_heading_forms(page: str) -> str:
     return _HEADING.sub(mark, page)
 
 
-def render_html(executed: Path, out: Path, title: str, colophon: str = "") -> Path:
-    """The report page; no colophon footer unless one is given (the report carries no tool colophon)."""
+def render_html(executed: Path, out: Path, title: str, colophon: str = "", edition: str = REVIEW) -> Path:
+    """The report page in one edition (report/editions.py); no colophon footer unless one is given (the report
+    carries no tool colophon)."""
     from nbconvert import HTMLExporter
 
     nb = scrub(nbformat.read(str(executed), as_version=4))
     exporter = HTMLExporter(template_name="report", extra_template_basedirs=[str(templates_dir())])
-    resources = {"report": {"title": title, "colophon": colophon, "css": stylesheet(), "font_css": ""}}
+    report = {"title": title, "colophon": colophon, "css": stylesheet(), "font_css": "", "edition": edition}
+    report["mime"] = MIMES[edition]
+    resources = {"report": report}
     draft, _ = exporter.from_notebook_node(nb, resources=copy.deepcopy(resources))
     resources["report"]["font_css"] = report_font_css(visible_text(draft) + title + colophon, h1_text(draft))
     page, _ = exporter.from_notebook_node(nb, resources=resources)
@@ -149,6 +153,9 @@ def render_pdf(html_path: Path, out: Path) -> Path:
     PDF_CSS on top (the embedded faces only). SOURCE_DATE_EPOCH (set by the build) fixes the PDF's
     dates, so rebuilds give the same bytes."""
     weasyprint = weasyprint_module()
+    from annualreport.report import justify  # deferred: imports WeasyPrint (tools/deferred_imports.toml)
+
+    justify.install()
     # matplotlib's SVG carries CSS properties WeasyPrint ignores harmlessly; keep its log quiet.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     # From the text with no base URL: everything is inline, and links (to the auditor's page) stay relative,

@@ -23,9 +23,8 @@ from pathlib import Path
 import pandas as pd
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from annualreport.base.document import closing
 from annualreport.base.errors import SpecError
-from annualreport.base.outline import Outline, Section, load_outline, numbering
+from annualreport.base.outline import Outline, load_outline, numbering
 from annualreport.base.params import Params, load_params
 from annualreport.base.paths import work_path
 from annualreport.base.places import places
@@ -33,12 +32,13 @@ from annualreport.base.refs import Context
 from annualreport.base.wording import by_unit
 from annualreport.figures.charts import ChartDef, check_outline, load_charts
 from annualreport.figures.rows import row_blocks
-from annualreport.report import appendices, captions
+from annualreport.report import appendices, body, captions
 from annualreport.report.annex import ANNEX_TITLE
 from annualreport.report.chartdraw import draw_chart
-from annualreport.report.narrative import fill, render_body
+from annualreport.report.editions import CIRCULATED, REVIEW, Block
 
 RATE_UNITS = {"%"}
+SOURCE_NOTE = re.compile(r'<p class="source">.*?</p>', re.S)  # a block's source note (review copy only)
 
 
 @dataclass
@@ -48,6 +48,7 @@ class Report:
     ledger: pd.DataFrame
     work_dir: Path
     charts: dict[str, ChartDef] = field(default_factory=dict)
+    _numbers: dict[str, captions.Numbers] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, params_file: str, work_dir: str) -> Report:
@@ -77,101 +78,45 @@ class Report:
         """Each row table's key (`figures/rows.py`), by the outline block it is."""
         return {id(spec): key for key, spec in row_blocks(self.outline)}
 
-    @cached_property
-    def numbers(self) -> captions.Numbers:
-        """图N / 表N of every chart and table, in reading order (report/captions.py)."""
-        return captions.number_blocks(self.outline, self.has_targets)
+    def numbers(self, edition: str = REVIEW) -> captions.Numbers:
+        """图N / 表N of every chart and table of an edition, in reading order (report/captions.py)."""
+        if edition not in self._numbers:
+            only = edition == CIRCULATED
+            self._numbers[edition] = captions.number_blocks(self.outline, self.has_targets, circulated_only=only)
+        return self._numbers[edition]
 
     @cached_property
     def sources(self) -> captions.Sources:
         return captions.Sources.load(self.params, self.at)
 
+    def context(self, edition: str = REVIEW) -> Context:
+        """What the prose's references resolve to in an edition (its tables' and charts' numbers)."""
+        plan = {rid.removeprefix("plan."): r["wording"] for rid, r in self.rows.items() if r["kind"] == "plan"}
+        refs = self.numbers(edition).refs
+        return Context(self.rows, self.params.year, self.params.institution["name"], plan, refs)
+
     @property
     def ctx(self) -> Context:
-        plan = {rid.removeprefix("plan."): r["wording"] for rid, r in self.rows.items() if r["kind"] == "plan"}
-        return Context(self.rows, self.params.year, self.params.institution["name"], plan, self.numbers.refs)
+        return self.context(REVIEW)
 
-    # ---------------------------------------------------------------- blocks of HTML
-    def cover_html(self) -> str:
-        """The title block atop the first page; the institution line only when the title lacks it."""
-        ctx = self.ctx
-        title = fill(self.outline.title, ctx, "sections.yaml title", markup=False)
-        sub = fill(self.outline.subtitle, ctx, "sections.yaml subtitle", markup=False)
-        org = self.params.institution["name"]
-        return (
-            '<div class="cover">'
-            + ("" if org in title else f'<p class="cover-org">{html.escape(org)}</p>')
-            + f'<h1 class="cover-title">{html.escape(title)}</h1>'
-            + (f'<p class="cover-sub">{html.escape(sub)}</p>' if sub else "")
-            + "</div>"
-        )
+    @property
+    def stamped(self) -> bool:
+        """Whether the circulated document is stamped 征求意见稿 (text nobody has reread is left)."""
+        return False
 
-    def toc_html(self) -> str:
-        """The contents, on screen only: an official document has no contents page (official.css)."""
-        items = []
-        for n, s in enumerate(self.outline.walk()):
-            # level 1 always; level 2 when it has content of its own (not a one-line item like a problem)
-            if s.level == 1 or (s.level == 2 and (s.body or s.blocks or s.children)):
-                items.append(
-                    f'<li class="toc-l{s.level}"><a href="#sec-{n}">{html.escape(self.heading_text(s))}</a></li>'
-                )
-        if self.has_targets:
-            items.append(f'<li class="toc-l1"><a href="#targets">{html.escape(self.targets_heading())}</a></li>')
-        items.append(f'<li class="toc-l1"><a href="#quality">{appendices.HEADING}</a></li>')
-        annex = self.at.relative("ledger_annex")
-        items.append(f'<li class="toc-l1"><a href="{annex}">{ANNEX_TITLE}（另附：{annex}）</a></li>')
-        return '<nav class="toc"><h2 class="toc-title">目录</h2><ul>' + "".join(items) + "</ul></nav>"
-
-    def closing_html(self) -> str:
-        """The 落款 after the body: the issuer and the date (params `document:`), right-aligned in print."""
-        issuer, date = closing(self.params.data)
-        return (
-            f'<div class="closing"><p class="issuer">{html.escape(issuer)}</p>'
-            + (f'<p class="date">{html.escape(date)}</p>' if date else "")
-            + "</div>"
-        )
-
-    def heading_text(self, s: Section) -> str:
-        return s.number + fill(s.heading, self.ctx, "sections.yaml heading", markup=False)
-
-    def section_blocks(self):
-        """(kind, payload) pairs in reading order, all ('html', str). A section's prose follows its
-        heading; its tables and charts come after its subsections (a summary of them), numbered in
-        that order (captions.blocks_in_order)."""
-        ctx = self.ctx
-        labels = iter(self.numbers.labels)
-        numbers = {id(s): n for n, s in enumerate(self.outline.walk())}  # anchors, as in the TOC
-
-        def emit(s):
-            tag = f"h{min(s.level + 1, 5)}"
-            yield (
-                "html",
-                (
-                    f'<{tag} id="sec-{numbers[id(s)]}" class="sec sec-l{s.level}">'
-                    f"{html.escape(self.heading_text(s))}</{tag}>"
-                ),
-            )
-            body = render_body(self.outline, s, ctx)
-            if body:
-                yield "html", f'<div class="prose">{body}</div>'
-            for child in s.children:
-                yield from emit(child)
-            for block in s.blocks:
-                yield self.block(s, block, *next(labels))
-
-        for s in self.outline.sections:
-            yield from emit(s)
-
-    def block(self, s, block: dict, label: str = "", anchor: str = "") -> tuple[str, str]:
+    def block(self, s, block: dict, label: str = "", anchor: str = "", edition: str = REVIEW) -> str:
+        """A table or chart of the outline, with its caption; with its source note in the review copy only."""
         if "table" in block:
-            return "html", self.figure_table(block["table"], label, anchor)
-        if "chart" in block:
+            out = self.figure_table(block["table"], label, anchor)
+        elif "chart" in block:
             chart = self.charts[block["chart"]]
             note = self.sources.note([chart.dataset])
-            return "html", captions.chart_figure(self.chart(chart), label, anchor, chart.title, note, chart.id)
-        if "rows" in block:
-            return "html", self.rows_table(self.row_keys[id(block["rows"])], block["rows"], label, anchor)
-        raise SpecError(f"sections.yaml: section '{s.heading}': a block is a table, chart or rows, got {block}")
+            out = captions.chart_figure(self.chart(chart), label, anchor, chart.title, note, chart.id)
+        elif "rows" in block:
+            out = self.rows_table(self.row_keys[id(block["rows"])], block["rows"], label, anchor)
+        else:
+            raise SpecError(f"sections.yaml: section '{s.heading}': a block is a table, chart or rows, got {block}")
+        return out if edition == REVIEW else SOURCE_NOTE.sub("", out)
 
     # ---------------------------------------------------------------- tables
     def figure_table(self, spec: dict, label: str = "", anchor: str = "") -> str:
@@ -315,7 +260,7 @@ class Report:
             for t in parts.values()
             if t["actual"]["note"]
         )
-        label, anchor = self.numbers.targets or ("", "")
+        label, anchor = self.numbers(REVIEW).targets or ("", "")
         caption = captions.table_caption(label, anchor, f"{self.params.year}年目标完成情况")
         table = styler.to_html().replace('class="figtable targets">', f'class="figtable targets">{caption}', 1)
         datasets = [t["actual"]["dataset"] for t in parts.values() if t["actual"]["dataset"]]
@@ -333,29 +278,31 @@ class Report:
             self.rows, self.params.root, self.at.relative("validation_page"), self.at.relative("ledger_annex")
         )
 
-    def blocks(self) -> list[tuple[str, str]]:
-        """The report as (MIME type, content) blocks, in order: what the notebook displays."""
-        out = [("text/html", self.cover_html()), ("text/html", self.toc_html())]
-        for kind, payload in self.section_blocks():
-            out.append(("image/svg+xml" if kind == "svg" else "text/html", payload))
+    def blocks(self) -> list[Block]:
+        """The report as blocks in both editions, in order: what the notebook displays (report/editions.py)."""
         targets = self.targets_html()
+        extra = [("#targets", self.targets_heading())] if targets else []
+        extra.append(("#quality", appendices.HEADING))
+        annex = self.at.relative("ledger_annex")
+        extra.append((annex, f"{ANNEX_TITLE}（另附：{annex}）"))
+        out = [body.cover(self), body.contents(self, extra), *body.sections(self)]
         if targets:
-            out.append(("text/html", targets))
-        out.append(("text/html", self.closing_html()))
-        out.append(("text/html", self.quality_html()))
+            out.append(Block(targets))
+        out.append(body.closing_block(self))
+        out.append(Block(self.quality_html()))
         return out
 
     def show_all(self) -> None:
-        from IPython.display import HTML, SVG, display
+        """Display every block once, in both editions (Jupyter shows the review copy)."""
+        from IPython.display import display  # deferred: only in the report's kernel
 
-        for mime, payload in self.blocks():
-            display(SVG(payload) if mime == "image/svg+xml" else HTML(payload))
+        for block in self.blocks():
+            display(block.bundle(), raw=True)
 
     def as_notebook(self):
         """The blocks as an executed notebook, without a kernel (the benchmark's in-process floor)."""
-
         cell = new_code_cell("report.show_all()")
-        cell.outputs = [new_output("display_data", data={mime: payload}) for mime, payload in self.blocks()]
+        cell.outputs = [new_output("display_data", data=block.bundle()) for block in self.blocks()]
         return new_notebook(
             cells=[cell],
             metadata={"kernelspec": {"name": "annualreport", "language": "python", "display_name": "annualreport"}},

@@ -211,10 +211,21 @@ STEPS: tuple[Step, ...] = (
         (
             Stage(
                 "html",
-                "renders the executed report notebook to HTML (nbconvert); the report's figures link to their rows "
-                "in the ledger annex",
+                "renders the executed report notebook's circulated edition (印发稿) to HTML (nbconvert)",
                 reads=("executed[40-report]", "institution", "year", "outline", "report_templates", "fonts"),
                 writes=("report_html",),
+            ),
+        ),
+    ),
+    Step(
+        "report.outputs:review_html",
+        (
+            Stage(
+                "review-html",
+                "renders the executed report notebook's review edition (审阅稿) to HTML (nbconvert); its numbers link "
+                "to their rows in the ledger annex",
+                reads=("executed[40-report]", "institution", "year", "outline", "report_templates", "fonts"),
+                writes=("review_html",),
             ),
         ),
     ),
@@ -235,9 +246,21 @@ STEPS: tuple[Step, ...] = (
         (
             Stage(
                 "pdf",
-                "lays out the HTML report as PDF (WeasyPrint)",
+                "lays out the circulated report as PDF (WeasyPrint), as an official document",
                 reads=("report_html",),
                 writes=("report_pdf",),
+                formats=PDF_FORMATS,
+            ),
+        ),
+    ),
+    Step(
+        "report.outputs:review_pdf",
+        (
+            Stage(
+                "review-pdf",
+                "lays out the review copy as PDF (WeasyPrint), 审阅稿 on every page",
+                reads=("review_html",),
+                writes=("review_pdf",),
                 formats=PDF_FORMATS,
             ),
         ),
@@ -259,8 +282,8 @@ STEPS: tuple[Step, ...] = (
         (
             Stage(
                 "docx",
-                "writes the HTML report as a Word document for the office to edit: heading styles, a TOC field, "
-                "real tables, the charts as PNG, GB/T 9704 page and type (python-docx)",
+                "writes the circulated report as a Word document for the office to edit: the same pages as its PDF, "
+                "heading styles, GB/T 9704 page and type (python-docx)",
                 reads=("report_html", "ledger", "charts", "institution", "year", "outline", "fonts"),
                 writes=("report_docx",),
                 formats=("docx", "all"),
