@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from annualreport.base.document import closing
 from annualreport.report import captions
@@ -20,8 +20,26 @@ from annualreport.report.editions import CIRCULATED, NAMES_ZH, REVIEW, Block
 from annualreport.report.narrative import fill, render_body
 
 if TYPE_CHECKING:
-    from annualreport.base.outline import Section
-    from annualreport.report.views import Report
+    from annualreport.base.outline import Outline, Section
+    from annualreport.base.params import Params
+    from annualreport.base.refs import Context
+    from annualreport.report.captions import Numbers
+
+
+class Report(Protocol):
+    """What this module reads of the report (`views.Report` is one)."""
+
+    params: Params
+    outline: Outline
+    ctx: Context
+    stamped: bool
+
+    def numbers(self, edition: str) -> Numbers: ...
+
+    def context(self, edition: str) -> Context: ...
+
+    def block(self, s: Section, block: dict, label: str, anchor: str, edition: str) -> str: ...
+
 
 RUN_IN = re.compile(r"\d+\.")
 END = "。！？；：…"
