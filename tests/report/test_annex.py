@@ -43,21 +43,23 @@ def test_the_quality_part_lists_only_what_is_open_per_office():
     )
     assert open_items(rows, ROOT) == []
     page = quality_html(rows, ROOT, "v.html", "a.html")
-    assert "没有尚待处理的问题" in page and "<table" not in page
+    assert "没有需要核对的问题" in page and "<table" not in page
     rows.update(
         [
             _quality("quality.awards.quarantined_rows", "7"),
+            _quality("quality.awards.set_aside.bad_id", "7", "awards：编号格式不符"),
             _quality("quality.teaching_survey.check_13", "27", "teaching_survey：提交时间已填写"),
         ]
     )
     items = open_items(rows, ROOT)
-    assert [(i["dataset"].split("（")[-1], i["count"]) for i in items] == [
-        ("awards）", "7"),
-        ("teaching_survey）", "27"),
-    ]
-    assert items[1]["issue"] == "校验警告：提交时间已填写" and items[0]["office"]
+    assert [(i["data"], i["count"]) for i in items] == [("师生获奖", "7"), ("线上教学满意度调查", "27")]
+    assert items[0]["issue"] == "编号格式不符，未计入统计" and items[0]["action"].startswith("请按本校编号格式更正")
+    assert items[1]["issue"] == "未满足“提交时间已填写”，已计入统计" and items[0]["office"]
     page = quality_html(rows, ROOT, "v.html", "a.html")
     assert page.count("<tr>") == 3 and 'href="a.html"' in page and 'href="v.html"' in page
+    # for the office heads: no dataset codes, no internal words
+    for word in ("awards", "teaching_survey", "隔离", "核对平衡", "校验警告"):
+        assert word not in page, word
 
 
 @pytest.fixture(scope="module")

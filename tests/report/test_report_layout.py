@@ -43,12 +43,12 @@ def test_every_table_has_an_id_and_blocks_are_numbered_in_reading_order(folder):
     assert len(numbers.refs) == len(numbers.labels) + 1  # every chart and table (and the targets) has a key
 
 
-def test_every_ref_in_the_2020_prose_names_a_chart_or_table():
-    folder = ROOT / "params" / "narrative" / "2020"
-    refs = number_blocks(load_outline(folder), with_targets=False).refs
-    used = {m.group(1) for md in folder.glob("*.md") for m in XREF.finditer(md.read_text(encoding="utf-8"))}
-    assert used and used <= set(refs)
-    assert used == set(refs)  # each chart and table of 2020 is referred to in the text
+def test_the_2020_prose_refers_to_no_chart_or_table():
+    """The seed's text has no 见表N: the circulated document has no table or chart, so its prose names none (a
+    `{ref:…}` to a block the circulated document lacks is an error, tested below)."""
+    for folder in (ROOT / "params" / "narrative" / str(y) for y in (2019, 2020, 2021)):
+        used = {m.group(1) for md in folder.glob("*.md") for m in XREF.finditer(md.read_text(encoding="utf-8"))}
+        assert not used, folder
 
 
 def test_refs_print_the_number_and_an_unknown_ref_names_the_file():

@@ -233,6 +233,7 @@ INPUTS: dict[str, Source | Delivered | Setting | Machine] = {
         Source("outline", "{narrative}/sections.yaml", "the year's outline"),
         Source("stated", "{narrative}/stated.yaml", "the figures the analyst states with their sources"),
         Source("previous_params_file", "{previous_params}", "the year before's params file"),
+        Source("signoff", "{signoff}", "the signed build's record (make signoff), if there is one"),
         Source("previous_raw", "{previous_raw}/", "the year before's delivered files"),
         Source("previous_reference", "{previous_reference}/", "the year before's reference tables"),
         Delivered("raw", "a dataset's delivered file (and sheet), found by name or by its headers"),

@@ -16,6 +16,7 @@ KIND_ZH = {
     "target": "目标跟踪",
     "plan": "计划目标",
     "quality": "数据质量",
+    "signed": "签认时的数值",
 }
 KINDS_EXPLAINED = (
     ("计算（来自部门数据）", "按 specs/figures/ 中的定义，从各部门提交并经清洗、校验的数据计算得出。"),
@@ -29,6 +30,7 @@ KINDS_EXPLAINED = (
     ("目标跟踪", "上一年度工作报告提出的本年度目标：目标值、实际值、差距与完成情况。"),
     ("计划目标", "本报告提出的下一年度可量化目标。"),
     ("数据质量", "报告“附：数据质量”引用的文件数、行数和校验结果。"),
+    ("签认时的数值", "自上次签认（make signoff）以来数值或表述有变化的指标，在签认时的数值和表述。"),
 )
 
 SEVERITY_ZH = {"blocking": "阻断", "warning": "警告"}
@@ -42,6 +44,6 @@ RULES_ZH = {  # quarantine rule ids (ingest.sheet.RULES) in the offices' words
     "out_of_range": "数值超出允许范围",
     "date_out_of_range": "日期不在本年度",
     "not_in_reference": "不在参考表中",
-    "key_conflict": "主键冲突（同一主键的不同行）",
+    "key_conflict": "同一编号有多行不同的内容",
     "too_long": "单元格内容过长",
 }

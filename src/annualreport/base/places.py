@@ -115,6 +115,7 @@ def year_folders(params: Params) -> dict[str, Path | None]:
         "{narrative}": params.narrative_dir,
         "{raw}": params.raw_dir,
         "{reference}": params.reference_dir,
+        "{signoff}": params.root / "params" / "signoff" / f"{params.build_id}.json",
         "{previous_params}": before.path if before else None,
         "{previous_raw}": before.raw_dir if before else None,
         "{previous_reference}": before.reference_dir if before else None,

@@ -14,7 +14,8 @@ The ledger's rows, by `kind` (in this order):
 - `target`: last year's plan tracked this year (`target.<target_id>.plan|target|actual|gap|status` and the
   counts `target.count|met|missed|nodata`; `figures/tracking.py`);
 - `plan`: this year's plan for the next year as its prose prints it (`plan.<target_id>`);
-- `quality`: the data-quality appendix's counts (`figures/quality.py`).
+- `quality`: the data-quality appendix's counts (`figures/quality.py`);
+- `signed`: for each figure changed since the signoff, the value the reviewers signed (`figures/signed.py`).
 
 The report reads all of these and computes nothing.
 """
@@ -25,13 +26,14 @@ import pandas as pd
 
 from annualreport.base.outline import load_outline
 from annualreport.base.params import Params, previous_params
-from annualreport.base.places import Places
+from annualreport.base.places import Places, source_path
 from annualreport.figures.charts import check_outline, load_charts, outline_charts, series_rows
 from annualreport.figures.comparisons import table_figures, year_before_rows
 from annualreport.figures.compute import LEDGER_COLUMNS, compute_all, load_definitions
 from annualreport.figures.phrases import load_statements, statement_rows
 from annualreport.figures.quality import quality_rows
 from annualreport.figures.rows import row_tables
+from annualreport.figures.signed import load_signed, signed_rows
 from annualreport.figures.stated import load_stated, stated_path, stated_rows
 from annualreport.figures.tracking import assess, evaluate, ledger_rows, plan_rows
 from annualreport.figures.workbook import write_ledger_workbook
@@ -85,7 +87,10 @@ def build(params: Params, at: Places, frames: dict[str, pd.DataFrame], status: d
     else:
         at("targets").unlink(missing_ok=True)
     rows += plan_rows(params.data["targets"], figures, params.year)
-    rows += quality_rows(accounting, at.read("validation_summary"), inputs, status)
+    quarantine = {n: q for n in frames if (q := at.read("quarantine", n, missing_ok=True)) is not None and len(q)}
+    rows += quality_rows(accounting, at.read("validation_summary"), inputs, status, quarantine)
+    defined = {r["id"]: r for r in figures.to_dict("records")} | {r["id"]: r for r in rows if r["kind"] == "stated"}
+    rows += signed_rows(load_signed(source_path("signoff", params)), defined)
     ledger = pd.concat([figures, pd.DataFrame(rows, columns=LEDGER_COLUMNS)], ignore_index=True)
     at.write("ledger", ledger)
     at.write("row_tables", row_tables(outline, frames, sets, params.year))

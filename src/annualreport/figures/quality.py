@@ -1,10 +1,13 @@
-"""The data-quality appendix's counts as ledger rows (kind `quality`), from the row accounting and the
-validation summary: the totals of its intro (`quality.<count>`), each dataset's line of its table
-(`quality.<dataset>.<count>`) and each warning's number of rows (`quality.<dataset>.check_<n>`)."""
+"""The data-quality appendix's counts as ledger rows (kind `quality`), from the row accounting, the quarantined
+rows and the validation summary: the totals of its intro (`quality.<count>`), each dataset's counts
+(`quality.<dataset>.<count>`), the rows set aside by the rule they broke (`quality.<dataset>.set_aside.<rule>`) and
+each warning's number of rows (`quality.<dataset>.check_<n>`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from annualreport.base.glossary import RULES_ZH
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,7 +52,11 @@ def _row(
 
 
 def quality_rows(
-    accounting: pd.DataFrame, summary: pd.DataFrame, inputs: dict[str, str], status: dict[str, str]
+    accounting: pd.DataFrame,
+    summary: pd.DataFrame,
+    inputs: dict[str, str],
+    status: dict[str, str],
+    quarantine: dict[str, pd.DataFrame] | None = None,
 ) -> list[dict]:
     ok = summary["success"]
     warnings = summary[~ok & (summary["severity"] == "warning")]
@@ -93,6 +100,19 @@ def quality_rows(
                 **src,
             ),
         ]
+    for name, q in (quarantine or {}).items():
+        src = {"dataset": name, "inputs": inputs.get(name, ""), "validation": status.get(name, "")}
+        for rule, n in q.groupby("rule", sort=True).size().items():
+            rows.append(
+                _row(
+                    f"quality.{name}.set_aside.{rule}",
+                    f"{name}：{RULES_ZH.get(rule, rule)}",
+                    int(n),
+                    ROWS,
+                    f"quarantined rows of rule {rule}",
+                    **src,
+                )
+            )
     for w in warnings.to_dict("records"):
         n = w["unexpected_count"]
         row = _row(

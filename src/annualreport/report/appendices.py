@@ -1,6 +1,8 @@
-"""The report's appendix 附：数据质量: a short paragraph (the data-quality counts, ledger rows of kind
-`quality`) and what remains open per office (quarantined rows, failed warning checks). The figure
-ledger itself is a separate file, the annex (`report/annex.py`), which the report's figures link to."""
+"""The reviewers' copy's appendix 附：数据质量, written for the office heads in plain words: how many rows the
+report's numbers come from, how many were left out and why, and what each office must check or send again (ledger
+rows of kind `quality`, `figures/quality.py`). No dataset codes, no file names, no internal terms; the rows
+themselves are in each office's correction list and the auditor's page, and every number's source in the ledger
+annex (`report/annex.py`), which the copy's numbers link to."""
 
 from __future__ import annotations
 
@@ -8,39 +10,38 @@ import html
 from pathlib import Path
 
 from annualreport.ingest.specs import load_specs
+from annualreport.validation.reasons import fix_zh
 
 HEADING = "附：数据质量"
-QUARANTINED = "隔离行：未计入统计，请处室更正后重报"
 
 
 def open_items(rows: dict[str, dict], root: Path) -> list[dict]:
-    """What remains open, per dataset (ledger rows `quality.<dataset>.quarantined_rows` above zero and
-    `quality.<dataset>.check_<n>`, the failed warnings), offices in the specs' order."""
+    """What an office must act on, per dataset, offices in the specs' order: rows left out of the report by the
+    rule they broke (`quality.<dataset>.set_aside.<rule>`), and rows a warning check flags
+    (`quality.<dataset>.check_<n>`), which the report counts."""
     specs = load_specs(root)
+    order = {name: i for i, name in enumerate(specs)}
     items = []
     for rid, r in rows.items():
-        if r["kind"] != "quality" or rid.count(".") != 2:
+        parts = rid.split(".")
+        if r["kind"] != "quality" or len(parts) < 3 or r["value"] in ("", "0"):
             continue
-        name, what = rid.split(".")[1:]
-        if what == "quarantined_rows" and r["value"] not in ("", "0"):
-            issue = QUARANTINED
-        elif what.startswith("check_"):
-            issue = "校验警告：" + r["label"].removeprefix(f"{name}：")
+        name = parts[1]
+        spec = specs.get(name)
+        title = spec.title if spec else name
+        if parts[2] == "set_aside" and len(parts) == 4:
+            what = r["label"].split("：", 1)[-1]
+            issue, action = f"{what}，未计入统计", f"{fix_zh(parts[3])}，改正后重新报送"
+        elif parts[2].startswith("check_"):
+            check = r["label"].split("：", 1)[-1]
+            issue, action = f"未满足“{check}”，已计入统计", "请核对；如有误，改正后重新报送"
         else:
             continue
-        spec = specs.get(name)
-        items.append(
-            {
-                "office": spec.office if spec and spec.office else "未注明处室",
-                "dataset": f"{spec.title if spec else name}（{name}）",
-                "issue": issue,
-                "count": r["display"],
-                "rid": rid,
-            }
-        )
-    order = {name: i for i, name in enumerate(specs)}
-    offices = {}
-    for item in sorted(items, key=lambda i: order.get(i["rid"].split(".")[1], len(order))):
+        office = spec.office if spec and spec.office else "未注明处室"
+        items.append({"office": office, "data": title, "issue": issue, "count": r["display"], "action": action,
+                      "order": order.get(name, len(order))})  # fmt: skip
+    offices: dict[str, list[dict]] = {}
+    for item in sorted(items, key=lambda i: i["order"]):
         offices.setdefault(item["office"], []).append(item)
     return [i for group in offices.values() for i in group]
 
@@ -52,36 +53,36 @@ def open_table(items: list[dict]) -> str:
         first = n == 0 or items[n - 1]["office"] != item["office"]
         span = sum(1 for i in items if i["office"] == item["office"])
         office = f'<td rowspan="{span}">{html.escape(item["office"])}</td>' if first else ""
-        lines.append(
-            f"<tr>{office}<td>{html.escape(item['dataset'])}</td><td>{html.escape(item['issue'])}</td>"
-            f"<td>{html.escape(item['count'])}</td></tr>"
-        )
-    head = "<tr><th>处室</th><th>数据集</th><th>待处理事项</th><th>行数</th></tr>"
+        cells = "".join(f"<td>{html.escape(item[k])}</td>" for k in ("data", "issue", "count", "action"))
+        lines.append(f"<tr>{office}{cells}</tr>")
+    head = "<tr><th>处室</th><th>报送的数据</th><th>情况</th><th>行数</th><th>请处室</th></tr>"
     return (
-        '<table class="figtable open"><caption>各处室尚待处理的数据问题</caption>'
+        '<table class="figtable open"><caption>请各处室核对或重新报送的数据</caption>'
         f"<thead>{head}</thead><tbody>{''.join(lines)}</tbody></table>"
     )
 
 
 def quality_html(rows: dict[str, dict], root: Path, page: str, annex: str) -> str:
-    """附：数据质量: the counts (ledger rows `quality.…`) and what remains open per office; links to the
-    auditor's page (`page`) and the ledger annex (`annex`), both relative to the report."""
+    """附：数据质量 in plain words; links to the auditor's page (`page`) and the ledger annex (`annex`), both
+    relative to the copy."""
     q = {rid.removeprefix("quality."): r["display"] for rid, r in rows.items() if r["kind"] == "quality"}
+    left_out = f"{q['quarantined_rows']}行因信息不全或格式不符未计入统计" if q["quarantined_rows"] != "0" else ""
+    twice = f"{q['duplicate_rows']}行是重复报送的同一内容，只计一次" if q["duplicate_rows"] != "0" else ""
+    counted = "；".join(x for x in (left_out, twice) if x)
+    flagged = f"，{q['warnings']}项提示有数据需要核对（这些数据已计入统计）" if q["warnings"] != "0" else ""
     intro = (
-        f"本报告使用 {q['datasets']} 个数据集（{q['files']} 个文件或工作表），原始数据行 {q['data_rows']} 行，"
-        f"清洗后 {q['clean_rows']} 行，隔离 {q['quarantined_rows']} 行，删除完全重复行 {q['duplicate_rows']} 行，"
-        f"每个文件的行数均已核对平衡。共执行 {q['checks']} 项数据校验，通过 {q['checks_passed']} 项，"
-        f"警告 {q['warnings']} 项，无阻断性问题。"
+        f"本报告中的数字来自{q['datasets']}类数据、{q['files']}个文件或工作表，共{q['data_rows']}行。"
+        f"其中{q['clean_rows']}行计入统计" + (f"；{counted}" if counted else "") + "。"
+        f"对数据共做了{q['checks']}项检查，{q['checks_passed']}项通过{flagged}；没有影响报告数字的问题。"
     )
     items = open_items(rows, root)
     if items:
-        rest = "<p>尚待处理的问题按处室列于下表。</p></div>" + open_table(items)
+        rest = "<p>请下列处室核对所报送的数据，或改正后重新报送（各处室的更正清单另附）。</p></div>" + open_table(items)
     else:
-        rest = "<p>各处室的数据均无隔离行，也没有未通过的校验，没有尚待处理的问题。</p></div>"
+        rest = "<p>各处室报送的数据均已计入统计，也没有需要核对的问题。</p></div>"
     return (
         f'<h2 class="sec sec-l1" id="quality">{HEADING}</h2>'
         f'<div class="prose"><p>{html.escape(intro)}</p>{rest}'
-        f'<p class="note">每项校验的内容、结果和不符合的行见<a href="{page}">数据质量与校验报告'
-        f"（{page}）</a>；报告中每个数字的来源、定义和所用行数见"
-        f'<a href="{annex}">数据来源与指标台账（{annex}）</a>。</p>'
+        f'<p class="note">每项检查的内容、结果和所涉及的行见<a href="{html.escape(page)}">数据质量与校验报告</a>；'
+        f'报告中每个数字的来源、定义和所用行数见<a href="{html.escape(annex)}">数据来源与指标台账</a>。</p>'
     )

@@ -3,11 +3,11 @@
 - **印发稿** (`circulated`): the document the college circulates — its title, its body, its 落款 and nothing the
   college did not write: no source lines, no links, no data-quality part, no English; tables and charts only
   where the year's outline places them in the document (`circulate: true` on a block of `sections.yaml`).
-  Published as `report.html` (its web page), `report.pdf` and `report.docx`.
+  Published as the `report_html` (its web page), `report_pdf` and `report_docx` artefacts.
 - **审阅稿** (`review`): the copy its reviewers check — the same text, marked 审阅稿 on every page, every number a
   link to its row in the ledger annex, the tables and charts with their sources, the year-before comparisons, the
   data-quality part for the office heads, what changed since the signed build and what nobody has reread.
-  Published as `review.html` and `review.pdf`.
+  Published as the `review_html` and `review_pdf` artefacts.
 
 The report notebook displays each block of the report once, as a bundle of two HTML representations: `text/html`
 is the review edition (what Jupyter shows the analyst), `CIRCULATED_MIME` the circulated one ("" where the block is

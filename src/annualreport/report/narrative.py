@@ -61,7 +61,10 @@ def fill(text: str, ctx: Context, where: str, markup: bool = True, links: bool =
         shown, row = figure_text(ctx, name, style, where)
         if not row or not links:
             return html.escape(shown)
-        source = "；".join(x for x in (row["dataset"], row["definition"]) if x)  # a stated figure has no dataset
+        rows = f"所用数据{row['rows_used']}行" if str(row.get("rows_used", "")) not in ("", "0") else ""
+        checked = f"校验：{row['validation']}" if row.get("validation") else ""
+        # a stated figure has no dataset
+        source = "；".join(x for x in (row["dataset"], row["definition"], rows, checked) if x)
         tip = f"{row['label']}：{row['value'] or '无数据'} {row['unit']}（{source}）"
         href = f"{annex_page()}#fig-{name}"
         return f'<a class="fig" href="{html.escape(href)}" title="{html.escape(tip)}">{html.escape(shown)}</a>'

@@ -36,8 +36,10 @@ from annualreport.report import appendices, body, captions
 from annualreport.report.annex import ANNEX_TITLE
 from annualreport.report.chartdraw import draw_chart
 from annualreport.report.editions import CIRCULATED, REVIEW, Block
+from annualreport.report.narrative import annex_page
 
 RATE_UNITS = {"%"}
+CHANGES = "附：签认以来的变化"
 SOURCE_NOTE = re.compile(r'<p class="source">.*?</p>', re.S)  # a block's source note (review copy only)
 
 
@@ -278,11 +280,37 @@ class Report:
             self.rows, self.params.root, self.at.relative("validation_page"), self.at.relative("ledger_annex")
         )
 
+    def changes_html(self) -> str:
+        """What changed since the reviewers signed (ledger rows `signed.<id>` beside each figure now), or that
+        nothing did, or that there is no signoff yet; each number a link to its ledger row."""
+        head = f'<h2 class="sec sec-l1" id="changes">{CHANGES}</h2>'
+        signed = self.rows.get("signed.at")
+        if signed is None:
+            return head + '<div class="prose"><p>本稿尚未签认。签认以后，这里列出此后数值或表述有变化的指标。</p></div>'
+        changed = [rid for rid, r in self.rows.items() if r["kind"] == "signed" and rid != "signed.at"]
+        when = html.escape(signed["wording"])
+        if not changed:
+            return head + f'<div class="prose"><p>自{when}签认以来，报告中的数字和表述没有变化。</p></div>'
+        cells = []
+        for rid in changed:
+            fid = rid.removeprefix("signed.")
+            was, now = self.rows[rid], self.rows[fid]
+            cells.append(
+                f"<tr><td>{html.escape(now['label'])}</td><td>{link(rid, was['wording'])}</td>"
+                f"<td>{link(fid, now['wording'])}</td></tr>"
+            )
+        return (
+            head + f'<div class="prose"><p>自{when}签认以来，以下{len(changed)}项指标的数值或表述有变化。</p></div>'
+            '<table class="figtable changes"><thead><tr><th>指标</th><th>签认时</th><th>现在</th></tr></thead>'
+            f"<tbody>{''.join(cells)}</tbody></table>"
+        )
+
     def blocks(self) -> list[Block]:
         """The report as blocks in both editions, in order: what the notebook displays (report/editions.py)."""
         targets = self.targets_html()
         extra = [("#targets", self.targets_heading())] if targets else []
         extra.append(("#quality", appendices.HEADING))
+        extra.append(("#changes", CHANGES))
         annex = self.at.relative("ledger_annex")
         extra.append((annex, f"{ANNEX_TITLE}（另附：{annex}）"))
         out = [body.cover(self), body.contents(self, extra), *body.sections(self)]
@@ -290,6 +318,7 @@ class Report:
             out.append(Block(targets))
         out.append(body.closing_block(self))
         out.append(Block(self.quality_html()))
+        out.append(Block(self.changes_html()))
         return out
 
     def show_all(self) -> None:
@@ -307,6 +336,11 @@ class Report:
             cells=[cell],
             metadata={"kernelspec": {"name": "annualreport", "language": "python", "display_name": "annualreport"}},
         )
+
+
+def link(rid: str, text: str) -> str:
+    """`text` as a link to ledger row `rid` in the ledger annex."""
+    return f'<a class="fig" href="{html.escape(annex_page())}#fig-{html.escape(rid)}">{html.escape(text)}</a>'
 
 
 def unique_svg_ids(svg: str, prefix: str) -> str:

@@ -167,11 +167,13 @@ STEPS: tuple[Step, ...] = (
                 "the rows of the outline's row tables",
                 reads=(
                     "clean_data",
+                    "quarantine",
                     "accounting",
                     "validation_summary",
                     "previous",
                     "params_file",
                     "previous_params_file",
+                    "signoff",
                     "figure_specs",
                     "charts",
                     "terms",
