@@ -194,7 +194,7 @@ def test_page_numbers_in_dashes_odd_right_even_left_below_the_block(pdfs, report
 
 
 @pytest.mark.build
-def test_no_colophon_and_no_page_under_a_quarter_full_but_the_ends_of_parts(pdfs, report_runs):
+def test_no_colophon_and_no_page_under_three_quarters_full_but_the_ends_of_parts(pdfs, report_runs):
     for name, pdf in pdfs.items():
         text = "".join(r.text for r in runs(pdf)) if name == "ledger" else "".join(r.text for r in report_runs)
         assert "annualreport" not in text and "生成" not in text, name
@@ -208,18 +208,46 @@ def test_no_colophon_and_no_page_under_a_quarter_full_but_the_ends_of_parts(pdfs
     short = []
     for page in range(1, pages + 1):
         lowest = max(r.y for r in report_runs if r.page == page and r.y < TOP + HEIGHT)
-        if lowest - TOP < HEIGHT / 4 and page != pages and page + 1 not in part_starts:
+        if lowest - TOP < HEIGHT * 3 / 4 and page != pages and page + 1 not in part_starts:
             short.append(page)
-    assert not short, f"pages under a quarter full: {short}"
+    assert not short, f"pages under three-quarters full: {short}"
 
 
 @pytest.mark.build
-def test_the_closing_ends_the_body_four_characters_in_and_the_appendix_follows_on_its_own_page(report_runs):
+def test_the_circulated_document_ends_with_the_closing_and_the_review_copy_adds_its_appendix(pdfs, report_runs):
     date = [r for r in report_runs if r.text == DATE]
     issuer = [r for r in report_runs if r.text == ISSUER]
     assert len(date) == 1 and issuer and issuer[-1].page == date[0].page
-    appendix = [r for r in report_runs if r.text.startswith("附：数据质量")]
+    assert date[0].page == max(r.page for r in report_runs)  # nothing after the 落款
+    assert not [r for r in report_runs if r.text.startswith("附：")]
+    review = runs(pdfs["review"])
+    date = [r for r in review if r.text == DATE]
+    appendix = [r for r in review if r.text.startswith("附：数据质量")]
     assert appendix and appendix[0].page == date[0].page + 1 and appendix[0].y < TOP + 2 * PITCH
+    # 审阅稿 at the top right of every page of the review copy
+    pages = max(r.page for r in review)
+    marked = {r.page for r in review if r.text == "审阅稿" and r.y < TOP and r.x > LEFT + WIDTH / 2}
+    assert marked == set(range(1, pages + 1))
+
+
+@pytest.mark.build
+def test_lines_are_justified_full_and_no_paragraph_ends_on_a_lone_character(pdfs):
+    """As a print office sets it: at most 2% of wrapped lines end more than one character short of the margin, no
+    paragraph's last line holds a lone character, no page is under three-quarters full but before a 一、 part or at
+    the end, and the document is within two pages of the seed's text set on the same 22-line grid."""
+    from tests.programs import program
+    from tests.report import pdflines
+
+    found = pdflines.lines(pdfs["report"], program("pdftotext", "poppler-utils"))
+    wrapped, short = pdflines.wrapped(found), pdflines.short(found)
+    assert len(wrapped) > 300 and len(short) <= 0.02 * len(wrapped), [(x.page, x.text) for x in short]
+    assert not pdflines.lone_endings(found), [(x.page, x.text) for x in pdflines.lone_endings(found)]
+    full = pdflines.fullness(found)
+    parts = {x.page for x in found if x.body and re.match(r"[一二三四五六七八九十]+、", x.text) and x.x0 > LEFT + 10}
+    assert all(f >= 0.75 or p == max(full) or p + 1 in parts for p, f in full.items()), full
+    seed = [x for x in (ROOT / "reference" / "seed-2021-work-report.txt").read_text(encoding="utf-8").splitlines()]
+    seed_pages = len([x for x in seed if x.strip()]) / 22
+    assert abs(len(full) - seed_pages) <= 2, (len(full), seed_pages)
 
 
 @pytest.mark.build

@@ -159,10 +159,15 @@ def render_pdf(html_path: Path, out: Path) -> Path:
     # matplotlib's SVG carries CSS properties WeasyPrint ignores harmlessly; keep its log quiet.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     # From the text with no base URL: everything is inline, and links (to the auditor's page) stay relative,
-    # so the PDF does not record where the build ran.
-    page = weasyprint.HTML(string=html_path.read_text(encoding="utf-8"), base_url=None)
-    data = page.write_pdf(stylesheets=[weasyprint.CSS(string=PDF_CSS)])
-    atomic_write_bytes(out, data)
+    # so the PDF does not record where the build ran. Every paragraph is numbered (data-p) for the second pass.
+    text = justify.number_paragraphs(html_path.read_text(encoding="utf-8"))
+    sheets = [weasyprint.CSS(string=PDF_CSS)]
+    document = weasyprint.HTML(string=text, base_url=None).render(stylesheets=sheets)
+    tighter = justify.tightened(document)
+    if tighter:  # a paragraph ended on a lone character: set it a little tighter, once
+        sheets.append(weasyprint.CSS(string=tighter))
+        document = weasyprint.HTML(string=text, base_url=None).render(stylesheets=sheets)
+    atomic_write_bytes(out, document.write_pdf())
     return out
 
 
