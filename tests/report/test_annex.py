@@ -11,7 +11,7 @@ from annualreport.base.catalog import ARTEFACTS
 from annualreport.base.outline import groups
 from annualreport.base.params import load_params
 from annualreport.base.tables import read_table
-from annualreport.report.appendices import open_items, quality_html
+from annualreport.report.appendices import open_items, open_table, quality_html
 from annualreport.typeset.pages import visible_text
 from tests.helpers import ROOT, copy_project
 
@@ -52,9 +52,11 @@ def test_the_quality_part_lists_only_what_is_open_per_office():
         ]
     )
     items = open_items(rows, ROOT)
-    assert [(i["data"], i["count"]) for i in items] == [("师生获奖", "7"), ("线上教学满意度调查", "27")]
-    assert items[0]["issue"] == "编号格式不符，未计入统计" and items[0]["action"].startswith("请按本校编号格式更正")
-    assert items[1]["issue"] == "未满足“提交时间已填写”，已计入统计" and items[0]["office"]
+    assert [(i["data"], i["left_out"], i["flagged"]) for i in items] == [
+        ("师生获奖", "编号格式不符7行", "—"),
+        ("线上教学满意度调查", "—", "“提交时间已填写”未满足27行"),
+    ]
+    assert items[0]["action"].startswith("按更正清单") and items[1]["action"].startswith("核对") and items[0]["office"]
     page = quality_html(rows, ROOT, "v.html", "a.html")
     assert page.count("<tr>") == 3 and 'href="a.html"' in page and 'href="v.html"' in page
     # for the office heads: no dataset codes, no internal words
@@ -137,3 +139,16 @@ class TestBuiltAnnex:
         finally:
             mp.undo()
         assert self.out(project, "ledger_annex").read_bytes() == before
+
+
+def test_an_offices_lines_stand_together_in_the_quality_table():
+    """admissions and graduates (招生就业处) come before and after awards in the specs' order: the table keeps the
+    office's two lines together, under one spanning cell."""
+    rows = dict(
+        _quality(f"quality.{name}.set_aside.bad_id", "1", f"{name}：编号格式不符")
+        for name in ("admissions", "awards", "graduates")
+    )
+    items = open_items(rows, ROOT)
+    offices = [i["office"] for i in items]
+    assert offices == sorted(offices, key=offices.index) and len(set(offices)) == 2
+    assert open_table(items).count("rowspan") == 2

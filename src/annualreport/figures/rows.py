@@ -3,7 +3,8 @@ planned and done): filtered and sorted here, in the figures stage, and written c
 them (the `row_tables` artefact), so the report only lays them out.
 
 A row table is `{dataset, columns: {column: 中文标题}, where, sort, title, id}`; `where` filters as a figure's
-does (`figures/compute.py`). Dates print as 2021年5月31日, blanks as —, booleans as 是/否. A table is keyed by
+does (`figures/compute.py`). Dates print as 2021-05-31 (a column of dates, all one width), blanks as —, booleans
+as 是/否. A table is keyed by
 its `id`, else by its place among the outline's row tables (`rows<n>`).
 """
 
@@ -35,7 +36,7 @@ def cell(v) -> str:
     if v is None or (not isinstance(v, str) and pd.isna(v)):
         return BLANK
     if isinstance(v, pd.Timestamp):
-        return f"{v.year}年{v.month}月{v.day}日"
+        return f"{v.year}-{v.month:02d}-{v.day:02d}"  # a table's column of dates: short, all the same width
     if isinstance(v, bool):
         return "是" if v else "否"
     return str(v)

@@ -10,40 +10,44 @@ import html
 from pathlib import Path
 
 from annualreport.ingest.specs import load_specs
-from annualreport.validation.reasons import fix_zh
 
 HEADING = "附：数据质量"
 
 
 def open_items(rows: dict[str, dict], root: Path) -> list[dict]:
-    """What an office must act on, per dataset, offices in the specs' order: rows left out of the report by the
-    rule they broke (`quality.<dataset>.set_aside.<rule>`), and rows a warning check flags
-    (`quality.<dataset>.check_<n>`), which the report counts."""
+    """What an office must act on, one line per dataset, offices in the specs' order: the rows left out of the
+    report, by the rule they broke (`quality.<dataset>.set_aside.<rule>`), and the rows a check flags but the
+    report counts (`quality.<dataset>.check_<n>`)."""
     specs = load_specs(root)
     order = {name: i for i, name in enumerate(specs)}
-    items = []
+    by_dataset: dict[str, dict] = {}
     for rid, r in rows.items():
         parts = rid.split(".")
         if r["kind"] != "quality" or len(parts) < 3 or r["value"] in ("", "0"):
             continue
         name = parts[1]
-        spec = specs.get(name)
-        title = spec.title if spec else name
         if parts[2] == "set_aside" and len(parts) == 4:
-            what = r["label"].split("：", 1)[-1]
-            issue, action = f"{what}，未计入统计", f"{fix_zh(parts[3])}，改正后重新报送"
+            kind = "left_out"
         elif parts[2].startswith("check_"):
-            check = r["label"].split("：", 1)[-1]
-            issue, action = f"未满足“{check}”，已计入统计", "请核对；如有误，改正后重新报送"
+            kind = "flagged"
         else:
             continue
-        office = spec.office if spec and spec.office else "未注明处室"
-        items.append({"office": office, "data": title, "issue": issue, "count": r["display"], "action": action,
-                      "order": order.get(name, len(order))})  # fmt: skip
-    offices: dict[str, list[dict]] = {}
-    for item in sorted(items, key=lambda i: i["order"]):
-        offices.setdefault(item["office"], []).append(item)
-    return [i for group in offices.values() for i in group]
+        spec = specs.get(name)
+        item = by_dataset.setdefault(
+            name,
+            {"office": spec.office if spec and spec.office else "未注明处室", "data": spec.title if spec else name,
+             "left_out": [], "flagged": [], "order": order.get(name, len(order))},
+        )  # fmt: skip
+        what = r["label"].split("：", 1)[-1]
+        item[kind].append(f"{what}{r['display']}行" if kind == "left_out" else f"“{what}”未满足{r['display']}行")
+    offices: dict[str, list[dict]] = {}  # an office's datasets together, offices in the order they first come
+    for item in sorted(by_dataset.values(), key=lambda i: i["order"]):
+        action = "按更正清单逐行改正，重新报送" if item["left_out"] else "核对这些行，如有误请改正后重新报送"
+        offices.setdefault(item["office"], []).append(
+            item | {"left_out": "；".join(item["left_out"]) or "—", "flagged": "；".join(item["flagged"]) or "—",
+                    "action": action}
+        )  # fmt: skip
+    return [item for group in offices.values() for item in group]
 
 
 def open_table(items: list[dict]) -> str:
@@ -53,9 +57,9 @@ def open_table(items: list[dict]) -> str:
         first = n == 0 or items[n - 1]["office"] != item["office"]
         span = sum(1 for i in items if i["office"] == item["office"])
         office = f'<td rowspan="{span}">{html.escape(item["office"])}</td>' if first else ""
-        cells = "".join(f"<td>{html.escape(item[k])}</td>" for k in ("data", "issue", "count", "action"))
+        cells = "".join(f"<td>{html.escape(item[k])}</td>" for k in ("data", "left_out", "flagged", "action"))
         lines.append(f"<tr>{office}{cells}</tr>")
-    head = "<tr><th>处室</th><th>报送的数据</th><th>情况</th><th>行数</th><th>请处室</th></tr>"
+    head = "<tr><th>处室</th><th>报送的数据</th><th>未计入统计的行</th><th>已计入但需核对的行</th><th>请处室</th></tr>"
     return (
         '<table class="figtable open"><caption>请各处室核对或重新报送的数据</caption>'
         f"<thead>{head}</thead><tbody>{''.join(lines)}</tbody></table>"
