@@ -10,6 +10,7 @@ import html
 from pathlib import Path
 
 from annualreport.ingest.specs import load_specs
+from annualreport.report.narrative import ledger_link
 
 HEADING = "附：数据质量"
 
@@ -38,8 +39,9 @@ def open_items(rows: dict[str, dict], root: Path) -> list[dict]:
             {"office": spec.office if spec and spec.office else "未注明处室", "data": spec.title if spec else name,
              "left_out": [], "flagged": [], "order": order.get(name, len(order))},
         )  # fmt: skip
-        what = r["label"].split("：", 1)[-1]
-        item[kind].append(f"{what}{r['display']}行" if kind == "left_out" else f"“{what}”未满足{r['display']}行")
+        what = html.escape(r["label"].split("：", 1)[-1])
+        count = ledger_link(rid, r["display"])
+        item[kind].append(f"{what}{count}行" if kind == "left_out" else f"“{what}”未满足{count}行")
     offices: dict[str, list[dict]] = {}  # an office's datasets together, offices in the order they first come
     for item in sorted(by_dataset.values(), key=lambda i: i["order"]):
         action = "按更正清单逐行改正，重新报送" if item["left_out"] else "核对这些行，如有误请改正后重新报送"
@@ -57,7 +59,10 @@ def open_table(items: list[dict]) -> str:
         first = n == 0 or items[n - 1]["office"] != item["office"]
         span = sum(1 for i in items if i["office"] == item["office"])
         office = f'<td rowspan="{span}">{html.escape(item["office"])}</td>' if first else ""
-        cells = "".join(f"<td>{html.escape(item[k])}</td>" for k in ("data", "left_out", "flagged", "action"))
+        cells = "".join(
+            f"<td>{item[k] if k in ('left_out', 'flagged') else html.escape(item[k])}</td>"  # those two are markup
+            for k in ("data", "left_out", "flagged", "action")
+        )
         lines.append(f"<tr>{office}{cells}</tr>")
     head = "<tr><th>处室</th><th>报送的数据</th><th>未计入统计的行</th><th>已计入但需核对的行</th><th>请处室</th></tr>"
     return (
@@ -69,11 +74,12 @@ def open_table(items: list[dict]) -> str:
 def quality_html(rows: dict[str, dict], root: Path, page: str, annex: str) -> str:
     """附：数据质量 in plain words; links to the auditor's page (`page`) and the ledger annex (`annex`), both
     relative to the copy."""
-    q = {rid.removeprefix("quality."): r["display"] for rid, r in rows.items() if r["kind"] == "quality"}
-    left_out = f"{q['quarantined_rows']}行因信息不全或格式不符未计入统计" if q["quarantined_rows"] != "0" else ""
-    twice = f"{q['duplicate_rows']}行是重复报送的同一内容，只计一次" if q["duplicate_rows"] != "0" else ""
+    values = {rid.removeprefix("quality."): r["display"] for rid, r in rows.items() if r["kind"] == "quality"}
+    q = {k: ledger_link(f"quality.{k}", v) for k, v in values.items()}  # every number a link to its ledger row
+    left_out = f"{q['quarantined_rows']}行因信息不全或格式不符未计入统计" if values["quarantined_rows"] != "0" else ""
+    twice = f"{q['duplicate_rows']}行是重复报送的同一内容，只计一次" if values["duplicate_rows"] != "0" else ""
     counted = "；".join(x for x in (left_out, twice) if x)
-    flagged = f"，{q['warnings']}项提示有数据需要核对（这些数据已计入统计）" if q["warnings"] != "0" else ""
+    flagged = f"，{q['warnings']}项提示有数据需要核对（这些数据已计入统计）" if values["warnings"] != "0" else ""
     intro = (
         f"本报告中的数字来自{q['datasets']}类数据、{q['files']}个文件或工作表，共{q['data_rows']}行。"
         f"其中{q['clean_rows']}行计入统计" + (f"；{counted}" if counted else "") + "。"
@@ -86,7 +92,7 @@ def quality_html(rows: dict[str, dict], root: Path, page: str, annex: str) -> st
         rest = "<p>各处室报送的数据均已计入统计，也没有需要核对的问题。</p></div>"
     return (
         f'<h2 class="sec sec-l1" id="quality">{HEADING}</h2>'
-        f'<div class="prose"><p>{html.escape(intro)}</p>{rest}'
+        f'<div class="prose"><p>{intro}</p>{rest}'
         f'<p class="note">每项检查的内容、结果和所涉及的行见<a href="{html.escape(page)}">数据质量与校验报告</a>；'
         f'报告中每个数字的来源、定义和所用行数见<a href="{html.escape(annex)}">数据来源与指标台账</a>。</p>'
     )

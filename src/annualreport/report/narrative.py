@@ -46,6 +46,11 @@ def annex_page() -> str:
     return Places(Path("."), Path(".")).relative("ledger_annex")
 
 
+def ledger_link(rid: str, text: str) -> str:
+    """`text` (escaped) as a link to ledger row `rid` in the ledger annex."""
+    return f'<a class="fig" href="{html.escape(annex_page())}#fig-{html.escape(rid)}">{html.escape(text)}</a>'
+
+
 def fill(text: str, ctx: Context, where: str, markup: bool = True, links: bool = True) -> str:
     """Replace references (`base/refs.py`). With `markup` (HTML), each figure becomes a link to its row in the
     ledger annex and each `{ref:<key>}` a link to its chart's or table's caption, unless `links` is false (the
@@ -59,8 +64,11 @@ def fill(text: str, ctx: Context, where: str, markup: bool = True, links: bool =
         if name in ctx.names and style is None:
             return html.escape(ctx.names[name])
         shown, row = figure_text(ctx, name, style, where)
-        if not row or not links:
+        if not links:
             return html.escape(shown)
+        if not row:  # a target of next year's plan: its ledger row is plan.<id>
+            plan = f"plan.{name.removeprefix('target.')}"
+            return ledger_link(plan, shown) if plan in ctx.figures else html.escape(shown)
         rows = f"所用数据{row['rows_used']}行" if str(row.get("rows_used", "")) not in ("", "0") else ""
         checked = f"校验：{row['validation']}" if row.get("validation") else ""
         # a stated figure has no dataset

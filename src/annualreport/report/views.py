@@ -36,7 +36,7 @@ from annualreport.report import appendices, body, captions
 from annualreport.report.annex import ANNEX_TITLE
 from annualreport.report.chartdraw import draw_chart
 from annualreport.report.editions import CIRCULATED, REVIEW, Block
-from annualreport.report.narrative import annex_page
+from annualreport.report.narrative import ledger_link
 
 RATE_UNITS = {"%"}
 CHANGES = "附：签认以来的变化"
@@ -210,10 +210,11 @@ class Report:
         if not self.has_targets:
             return ""
         n = {k: self.rows[f"target.{k}"] for k in ("count", "met", "missed", "nodata")}
+        w = {k: ledger_link(f"target.{k}", r["wording"]) for k, r in n.items()}  # each number a link to its row
         intro = (
-            f"{self.params.year - 1}年工作报告提出的{self.params.year}年可量化目标共{n['count']['wording']}："
-            f"达成{n['met']['wording']}，未达成{n['missed']['wording']}"
-            + (f"，无数据{n['nodata']['wording']}" if n["nodata"]["value"] != "0" else "")
+            f"{self.params.year - 1}年工作报告提出的{self.params.year}年可量化目标共{w['count']}："
+            f"达成{w['met']}，未达成{w['missed']}"
+            + (f"，无数据{w['nodata']}" if n["nodata"]["value"] != "0" else "")
             + "。"
         )
         tracked = [
@@ -270,7 +271,7 @@ class Report:
         note += f"{'；' if note else '数据来源：'}目标：{self.params.year - 1}年工作报告"
         return (
             f'<h2 class="sec sec-l1" id="targets">{html.escape(self.targets_heading())}</h2>'
-            f'<div class="prose"><p>{html.escape(intro)}</p></div>{table}<p class="source">{html.escape(note)}</p>'
+            f'<div class="prose"><p>{intro}</p></div>{table}<p class="source">{html.escape(note)}</p>'
             + (f'<p class="note">说明：</p><ul class="note">{notes}</ul>' if notes else "")
         )
 
@@ -296,8 +297,8 @@ class Report:
             fid = rid.removeprefix("signed.")
             was, now = self.rows[rid], self.rows[fid]
             cells.append(
-                f"<tr><td>{html.escape(now['label'])}</td><td>{link(rid, was['wording'])}</td>"
-                f"<td>{link(fid, now['wording'])}</td></tr>"
+                f"<tr><td>{html.escape(now['label'])}</td><td>{ledger_link(rid, was['wording'])}</td>"
+                f"<td>{ledger_link(fid, now['wording'])}</td></tr>"
             )
         return (
             head + f'<div class="prose"><p>自{when}签认以来，以下{len(changed)}项指标的数值或表述有变化。</p></div>'
@@ -336,11 +337,6 @@ class Report:
             cells=[cell],
             metadata={"kernelspec": {"name": "annualreport", "language": "python", "display_name": "annualreport"}},
         )
-
-
-def link(rid: str, text: str) -> str:
-    """`text` as a link to ledger row `rid` in the ledger annex."""
-    return f'<a class="fig" href="{html.escape(annex_page())}#fig-{html.escape(rid)}">{html.escape(text)}</a>'
 
 
 def unique_svg_ids(svg: str, prefix: str) -> str:
