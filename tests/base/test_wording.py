@@ -2,7 +2,7 @@
 
 import pytest
 
-from annualreport.base.wording import cn_numeral, word
+from annualreport.base.wording import cn_numeral, join_list, word
 
 
 @pytest.mark.parametrize(
@@ -59,3 +59,13 @@ def test_cn_numerals():
 def test_unknown_style():
     with pytest.raises(ValueError, match="unknown wording style"):
         word(1, "个", "roughly")
+
+
+def test_lists_join_as_chinese_prose_does():
+    assert [join_list(items) for items in ([], ["甲"], ["甲", "乙"], ["甲", "乙", "丙"])] == [
+        "",
+        "甲",
+        "甲和乙",
+        "甲、乙和丙",
+    ]
+    assert join_list(("甲", "乙", "丙", "丁、戊")) == "甲、乙、丙和丁、戊"  # an item keeps its own 、

@@ -1,12 +1,14 @@
 """The figure engine on small frames: filters, measures, exact rounding, dates, per-group minimum."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pandas as pd
 import pytest
 
 from annualreport.base.errors import SpecError
+from annualreport.figures.charts import load_charts
 from annualreport.figures.compute import FigureDef, compute, load_definitions
 
 SETS = {"employed": ["协议就业", "升学"]}
@@ -108,3 +110,56 @@ def test_compare_with_another_column_and_bare_null_key():
     )
     assert compute(fig("count", {"done": {"lte_col": "due"}}), frame, SETS, 2021).value == 1
     assert compute(fig("count", {"done": {None: True}}), frame, SETS, 2021).value == 1
+
+
+MILESTONES = pd.DataFrame(
+    {
+        "source_row": [3, 4, 5, 6, 7],
+        "project": ["乙楼", "甲楼", "甲楼", "丙楼", "乙楼"],
+        "milestone": ["主体2层施工", "主体2层施工", "封顶", "桩基施工", "主体2层施工"],
+        "due_on": pd.to_datetime(["2020-10-31", "2020-09-30", "2021-03-31", "2020-11-30", "2020-10-31"]),
+    }
+)
+
+
+def test_a_list_names_its_rows_in_order_each_once():
+    listed = {"list": {"columns": ["project", "milestone"], "sort": "due_on"}}
+    f = compute(fig(listed, {"due_on": {"within": "year"}}, unit="个"), MILESTONES, SETS, 2020)
+    # planned order; the repeated 乙楼 row is listed once; the value counts the items, rows_used the rows
+    assert (f.value, f.rows_used, f.source_rows) == (Decimal(3), 4, (3, 4, 6, 7))
+    assert f.wording.text == "甲楼主体2层施工、乙楼主体2层施工和丙楼桩基施工" and f.ledger_value == "3"
+    # without a sort, the raw file's order (source_row), whatever order the frame is in
+    f = compute(fig({"list": "project"}, unit="个"), MILESTONES.iloc[::-1], SETS, 2020)
+    assert f.wording.text == "乙楼、甲楼和丙楼"
+    assert (
+        compute(fig({"list": ["project"]}, {"project": "丁楼"}, unit="个"), MILESTONES, SETS, 2020).wording.text == "无"
+    )
+
+
+@pytest.mark.parametrize(
+    ("measure", "wording", "message"),
+    [
+        ({"list": {"columns": ["project"], "order": "due_on"}}, None, "list is {columns"),
+        ({"list": []}, None, "at least one column"),
+        ({"list": {"columns": [1]}}, None, "list columns is a column name"),
+        ({"list": "project"}, "cn", "takes no wording style"),
+    ],
+)
+def test_a_bad_list_is_a_spec_error(tmp_path, measure, wording, message):
+    item = {"id": "f", "label": "f", "dataset": "t", "unit": "个", "measure": measure}
+    (tmp_path / "specs" / "figures").mkdir(parents=True)
+    spec = json.dumps({"figures": [{**item, **({"wording": wording} if wording else {})}]}, ensure_ascii=False)
+    (tmp_path / "specs" / "figures" / "01.yaml").write_text(spec, encoding="utf-8")  # JSON is YAML
+    with pytest.raises(SpecError, match=message):
+        load_definitions(tmp_path)
+    with pytest.raises(SpecError, match=r"list column\(s\) \['nope'\] not in the dataset"):
+        compute(fig({"list": ["project", "nope"]}, unit="个"), MILESTONES, SETS, 2020)
+
+
+def test_a_chart_cannot_list(tmp_path):
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "charts.yaml").write_text(
+        "charts:\n  - {id: x, title: t, dataset: d, group: g, unit: 个, measure: {list: name}}\n", encoding="utf-8"
+    )
+    with pytest.raises(SpecError, match="a bar is a number"):
+        load_charts(tmp_path)

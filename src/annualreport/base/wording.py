@@ -16,6 +16,9 @@ Each style is a general rule, chosen per figure in its definition (specs/figures
 
 A style that does not apply to a value (a `near` figure that is not just below a round number)
 falls back to plain and says so in `Wording.note`, so a rounded form is never printed wrongly.
+
+A figure that lists names (the `list` measure, `figures/compute.py`) prints them as Chinese prose joins a
+list: `join_list` (甲、乙和丙).
 """
 
 from __future__ import annotations
@@ -85,6 +88,14 @@ def cn_numeral(n: int) -> str:
         return CN_DIGITS[n]
     tens, ones = divmod(n, 10)
     return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
+
+
+def join_list(items: list[str] | tuple[str, ...]) -> str:
+    """Items as Chinese prose lists them: 、 between them, 和 before the last (甲 / 甲和乙 / 甲、乙和丙); none: ""."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return "、".join(items[:-1]) + "和" + items[-1]
 
 
 def word(value, unit: str, style: str = "plain", step: int | None = None, band: int | None = None) -> Wording:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from annualreport.base.errors import SpecError
 from annualreport.base.paths import load_yaml, specs_dir
-from annualreport.figures.compute import FigureDef, compute, describe
+from annualreport.figures.compute import FigureDef, compute, describe, is_list
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -114,6 +114,8 @@ def _definition(item, i: int) -> ChartDef:
             raise SpecError(f"{where}: order applies to a column's categories, not to months")
     elif not isinstance(group, str):
         raise SpecError(f"{where}: group is a column name or {{month: <date column>}}")
+    if is_list(item.get("measure")):
+        raise SpecError(f"{where}: a bar is a number; the list measure is for figures in prose")
     order = item.get("order") or []
     if not isinstance(order, list) or len(set(map(str, order))) != len(order):
         raise SpecError(f"{where}: order is a list of distinct categories")

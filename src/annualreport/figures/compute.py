@@ -8,6 +8,11 @@ the validation status of its dataset, so an auditor can trace any number in the 
 (`figures/ledger.py`) adds the rows derived from them (year-before values, changes, targets).
 
 Rates are computed from counts with exact decimals and rounded once, at the end (half up).
+
+A figure may list names instead of counting them (`measure: {list: {columns: [project, milestone], sort: due_on}}`):
+its value is the number of items, its wording the items joined as Chinese prose lists them (甲、乙和丙), so a
+sentence that names what was done (学生公寓主体一次结构2层施工) prints names from the data, digits included, and
+each traces to the rows it came from.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import pandas as pd
 
 from annualreport.base.errors import SpecError
 from annualreport.base.paths import load_yaml, specs_dir
-from annualreport.base.wording import STYLES, Wording, round_half_up, word
+from annualreport.base.wording import STYLES, Wording, join_list, round_half_up, word
 from annualreport.ingest.specs import AT_LEAST
 
 FIGURE_KEYS = {
@@ -60,6 +65,8 @@ LEDGER_COLUMNS = [
 # year's target tracked this year (`target`), next year's plan target (`plan`), a data-quality count
 # of the appendix (`quality`), a number the analyst states with its source (`stated`, figures/stated.py).
 KINDS = ("computed", "chart", "previous", "change", "target", "plan", "quality", "stated", "statement")
+LIST_KEYS = {"columns", "sort"}
+NONE_LISTED = "无"  # the wording of a list with no items
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,7 @@ class Figure:
     rows_used: int
     note: str = ""
     source_rows: tuple[int, ...] = ()  # the rows used, as physical rows of the raw file (`source_row`)
+    text: str | None = None  # a `list` measure's words (its value is the number of items)
 
     @property
     def ledger_value(self) -> str:
@@ -97,6 +105,8 @@ class Figure:
             return None
         if isinstance(self.value, dt.date):
             return Wording(f"{self.value.year}年{self.value.month}月{self.value.day}日", "")
+        if self.text is not None:
+            return Wording(self.text, "")
         w = self.definition.wording
         return word(self.value, self.definition.unit, w.get("style", "plain"), w.get("step"), w.get("band"))
 
@@ -134,13 +144,18 @@ def _definition(item: dict, where: str) -> FigureDef:
         wording = {"style": wording}
     if wording.get("style", "plain") not in STYLES:
         raise SpecError(f"{where}: unknown wording style {wording.get('style')!r}")
+    measure = item.get("measure", "count")
+    if is_list(measure):
+        list_spec(measure["list"], where)
+        if wording != {"style": "plain"}:
+            raise SpecError(f"{where}: a list figure prints its items; it takes no wording style")
     return FigureDef(
         id=item["id"],
         section=str(item.get("section", "")),
         label=item["label"],
         dataset=item["dataset"],
         unit=str(item["unit"]),
-        measure=item.get("measure", "count"),
+        measure=measure,
         where=item.get("where") or {},
         precision=int(item.get("precision", 0)),
         wording=wording,
@@ -153,6 +168,49 @@ def _flag(v, where: str) -> bool:
     if not isinstance(v, bool):
         raise SpecError(f"{where} is true or false (got {v!r})")
     return v
+
+
+def is_list(measure) -> bool:
+    """Whether a measure lists names (`{list: ...}`) rather than computing a number."""
+    return isinstance(measure, dict) and set(measure) == {"list"}
+
+
+def list_spec(arg, what: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(columns, sort) of a `list` measure: `{list: column}`, `{list: [columns]}` or
+    `{list: {columns: [columns], sort: column | [columns]}}`."""
+    if isinstance(arg, dict):
+        unknown = set(arg) - LIST_KEYS
+        if unknown or "columns" not in arg:
+            raise SpecError(f"{what}: list is {{columns: [...], sort: ...}} (got keys {sorted(arg)})")
+        columns, sort = arg["columns"], arg.get("sort") or []
+    else:
+        columns, sort = arg, []
+    columns = [columns] if isinstance(columns, str) else columns
+    sort = [sort] if isinstance(sort, str) else sort
+    for name, cols in (("columns", columns), ("sort", sort)):
+        if not isinstance(cols, list) or not all(isinstance(c, str) and c for c in cols):
+            raise SpecError(f"{what}: list {name} is a column name or a list of them")
+    if not columns:
+        raise SpecError(f"{what}: list names at least one column")
+    return tuple(columns), tuple(sort)
+
+
+def list_items(rows: pd.DataFrame, columns: tuple[str, ...], sort: tuple[str, ...], what: str) -> list[str]:
+    """The items a `list` measure prints: per row, its columns' values written together (blanks left out), in
+    the order of `sort` (then the raw file's), each item once."""
+    missing = [c for c in (*columns, *sort) if c not in rows.columns]
+    if missing:
+        raise SpecError(f"{what}: list column(s) {missing} not in the dataset (columns: {', '.join(rows.columns)})")
+    if "source_row" in rows.columns:
+        rows = rows.sort_values("source_row", kind="stable")
+    if sort:
+        rows = rows.sort_values(list(sort), kind="stable")
+    items: list[str] = []
+    for record in rows[list(columns)].itertuples(index=False):
+        item = "".join(str(v).strip() for v in record if not pd.isna(v))
+        if item and item not in items:
+            items.append(item)
+    return items
 
 
 def row_mask(frame: pd.DataFrame, where: dict, sets: dict, year: int, what: str) -> pd.Series:
@@ -230,10 +288,14 @@ def compute(
             value = Decimal(str(v))
         elif op == "min_count_per":
             value = _min_count_per(rows, arg, frames or {}, what)
+        elif op == "list":
+            items = list_items(rows, *list_spec(arg, what), what)
+            text = join_list(items) or NONE_LISTED
+            return Figure(defn, Decimal(len(items)), len(rows), "", source_rows(rows), text)
         else:
             raise SpecError(f"{what}: unknown measure '{op}'")
     else:
-        raise SpecError(f"{what}: measure must be count, or one of distinct/sum/rate/max/min/min_count_per")
+        raise SpecError(f"{what}: measure must be count, or one of distinct/sum/rate/max/min/min_count_per/list")
     return Figure(defn, round_half_up(value, defn.precision), len(rows), note, source_rows(rows))
 
 
