@@ -1,16 +1,25 @@
 """Year-before columns as ledger rows: what a report table prints beside each of its figures.
 
 A narrative outline's `table` blocks list figures; the report prints each with its value this year,
-the year before's value and the change (同比变化). For every figure some table lists, the figures
-stage writes
+the year before's value and the change (同比变化). Whether a figure is compared is part of its definition
+(`specs/figures/*.yaml`, `compare`, `compare_reason`, `since`; see `comparison`):
 
-- `<figure_id>.previous` (kind `previous`): the year before's value, as the `previous` artefact (that
-  year's ledger, computed from its raw files) has it, with its wording, rows, inputs and validation;
-- `<figure_id>.change` (kind `change`): this year's value minus the year before's, in 个百分点 for rates;
-  its `wording` is the table cell as printed: `+289（+7.8%）`, `-1.75个百分点`, `0（0%）` (百分点 to two
-  decimals, the rule of `wording.UNIT_DECIMALS`: `+5.00个百分点`);
-- `<figure_id>.change_pct` (kind `change`, figures that are not rates): the change as a percentage of
-  the year before's value, one decimal, rounded half up (blank when the year before is 0 or missing).
+- compared (the default): the figures stage writes
+  - `<figure_id>.previous` (kind `previous`): the year before's value, as the `previous` artefact (that
+    year's ledger, computed from its raw files) has it, with its rows, inputs and validation;
+  - `<figure_id>.change` (kind `change`): this year's value minus the year before's, in 个百分点 for rates;
+    its `wording` is the table cell as printed: `+289（+7.8%）`, `-1.75个百分点`, `+5个百分点`, `0（0%）`;
+  - `<figure_id>.change_pct` (kind `change`, figures that are not rates): the change as a percentage of
+    the year before's value, one decimal, rounded half up (blank when the year before is 0 or missing).
+
+  `value` is exact; `display` and `wording` print the year before's value and the change with the figure's
+  own decimals, as its `plain` wording prints this year's value (`figures/compute.py`, `base/wording.py`): a
+  figure rounded to whole percent reads 70%, +5个百分点; one kept to two decimals 94.54%, +1.63个百分点. A
+  table is where the number stands, so the year before is never in a prose form (近千, 三, 全部, 零).
+- new this year (`since: <year>` equal to the report year): the thing did not exist the year before, so the
+  three rows say 新增 (value blank) rather than a change from 0;
+- not compared (`compare: false` with its `compare_reason`, e.g. a fixed list's size or a label tied to one
+  year's event; or a `since` after the report year): no row at all, and report tables leave the figure out.
 
 A value that cannot be had (no year before, a figure without data) is blank and its wording 无数据;
 the table prints — for it.
@@ -22,16 +31,22 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from annualreport.base.errors import SpecError
-from annualreport.base.wording import by_unit, plain, round_half_up
+from annualreport.base.refs import NO_DATA
+from annualreport.base.wording import plain, round_half_up, word
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import pandas as pd
 
     from annualreport.base.outline import Outline
+    from annualreport.figures.compute import FigureDef
 
 RATE_UNITS = {"%"}
 POINTS = "个百分点"
-NO_DATA = "无数据"
+NEW = "新增"
+# How a table treats a figure in a report year (`comparison`).
+COMPARED, NEW_THIS_YEAR, NOT_COMPARED = "compared", "new", "not compared"
 
 
 def table_figures(outline: Outline, ledger_ids) -> list[str]:
@@ -50,6 +65,19 @@ def table_figures(outline: Outline, ledger_ids) -> list[str]:
     return out
 
 
+def comparison(defn: FigureDef | None, year: int) -> str:
+    """Whether a table compares the figure in `year` with the year before: COMPARED (the default, and a figure
+    without a definition), NEW_THIS_YEAR (`since` is this year: 新增) or NOT_COMPARED (`compare: false`, or
+    `since` after this year: the thing does not exist yet)."""
+    if defn is None:
+        return COMPARED
+    if not defn.compare:
+        return NOT_COMPARED
+    if defn.since is not None and year <= defn.since:
+        return NEW_THIS_YEAR if year == defn.since else NOT_COMPARED
+    return COMPARED
+
+
 def _number(v) -> Decimal | None:
     if v in ("", None) or (isinstance(v, float) and v != v):
         return None
@@ -63,110 +91,195 @@ def _sign(d: Decimal) -> str:
     return "+" if d > 0 else ""
 
 
+def _shown(d: Decimal, defn: FigureDef | None) -> str:
+    """A number with the figure's own decimals, as its `plain` wording prints its value (75, 96.17, 100)."""
+    return plain(d if defn is None else round_half_up(d, defn.precision))
+
+
+def _value_note(note: str, value: Decimal | None, defn: FigureDef | None) -> str:
+    """The year before's note without its wording style's fallback (the year before prints plain here)."""
+    if defn is None or value is None:
+        return note
+    w = defn.wording
+    styled = word(value, defn.unit, w.get("style", "plain"), w.get("step"), w.get("band"))
+    return "" if note == styled.note else note
+
+
 def year_before_rows(
-    ledger: pd.DataFrame, previous: pd.DataFrame | None, figure_ids: list[str], year: int
+    ledger: pd.DataFrame,
+    previous: pd.DataFrame | None,
+    figure_ids: list[str],
+    year: int,
+    definitions: Mapping[str, FigureDef] | None = None,
 ) -> list[dict]:
-    """`.previous`, `.change` and (not rates) `.change_pct` rows for each figure, in the given order."""
+    """`.previous`, `.change` and (not rates) `.change_pct` rows for each figure a table compares, in the given
+    order: none for a figure not compared, 新增 for one new this year (`comparison`, from `definitions`)."""
     cur = ledger.set_index("id")
     prev = previous.set_index("id") if previous is not None else None
-    rows = []
+    rows: list[dict] = []
     for fid in figure_ids:
+        defn = (definitions or {}).get(fid)
+        how = comparison(defn, year)
+        if how == NOT_COMPARED:
+            continue
         r = cur.loc[fid]
-        rate = r["unit"] in RATE_UNITS
         p = prev.loc[fid] if prev is not None and fid in prev.index else None
-        base = {"section": r["section"], "dataset": r["dataset"]}
-        if p is None:
-            why = "no ledger of the year before" if prev is None else "not in the year before's ledger"
-            rows.append(
-                {
-                    **base,
-                    "id": f"{fid}.previous",
-                    "label": f"{r['label']}（上年）",
-                    "value": "",
-                    "unit": r["unit"],
-                    "display": NO_DATA,
-                    "wording": NO_DATA,
-                    "definition": f"figure {fid} in {year - 1}",
-                    "rows_used": 0,
-                    "inputs": "",
-                    "validation": "",
-                    "note": why,
-                    "kind": "previous",
-                }
-            )
+        if how == NEW_THIS_YEAR:
+            rows += _new_rows(fid, r, p, year)
         else:
-            rows.append(
-                {
-                    **base,
-                    "id": f"{fid}.previous",
-                    "label": f"{r['label']}（上年）",
-                    "value": p["value"],
-                    "unit": r["unit"],
-                    "display": p["display"],
-                    "wording": p["wording"],
-                    "definition": f"figure {fid} in {year - 1}, from that year's raw files: {p['definition']}",
-                    "rows_used": p["rows_used"],
-                    "inputs": p["inputs"],
-                    "validation": p["validation"],
-                    "note": p["note"],
-                    "kind": "previous",
-                }
-            )
-        v, pv = _number(r["value"]), _number(p["value"] if p is not None else "")
-        d = None if v is None or pv is None else v - pv
-        pct = None if d is None or rate or pv == 0 else round_half_up(d * 100 / pv, 1)
-        common = {
+            rows += _compared_rows(fid, r, p, prev is None, year, defn)
+    return rows
+
+
+def _new_rows(fid: str, r, p, year: int) -> list[dict]:
+    """新增: the thing exists since this year (`since`), so the year before has no value and there is no change.
+    The `.previous` row still names the year before's files and validation (what that year's ledger has for it),
+    so an auditor can see them hold nothing; a value there is noted."""
+    rate = r["unit"] in RATE_UNITS
+    since = f"new in {year} (specs/figures: since: {year})"
+    had = _number(p["value"]) if p is not None else None
+    base = {"section": r["section"], "dataset": r["dataset"], "value": "", "display": NEW, "wording": NEW}
+    rows = [
+        {
             **base,
-            "rows_used": r["rows_used"],
-            "inputs": r["inputs"],
-            "validation": r["validation"],
+            "id": f"{fid}.previous",
+            "label": f"{r['label']}（上年）",
+            "unit": r["unit"],
+            "definition": f"figure {fid} in {year - 1}: {since}; it did not exist the year before"
+            + ("" if p is None else f" (that year's ledger, from its raw files: {p['value'] or NO_DATA})"),
+            "rows_used": 0 if p is None else p["rows_used"],
+            "inputs": "" if p is None else p["inputs"],
+            "validation": "" if p is None else p["validation"],
+            "note": f"the year before's ledger has {p['value']} for it, though the figure is declared new in {year}"
+            if had
+            else "",
+            "kind": "previous",
+        }
+    ]
+    common = {**base, "rows_used": r["rows_used"], "inputs": r["inputs"], "validation": r["validation"]}
+    rows.append(
+        {
+            **common,
+            "id": f"{fid}.change",
+            "label": f"{r['label']}（同比变化）",
+            "unit": POINTS if rate else r["unit"],
+            "definition": f"figure {fid}: {since}, so no change over {year - 1}",
+            "note": "",
             "kind": "change",
         }
-        if d is None:
-            cell = NO_DATA
-        elif rate:
-            cell = f"{_sign(d)}{by_unit(d, POINTS)}{POINTS}"
-        elif pct is None:
-            cell = f"{_sign(d)}{plain(d)}"
-        else:
-            cell = f"{_sign(d)}{plain(d)}（{_sign(d)}{plain(pct)}%）"
+    )
+    if not rate:
         rows.append(
             {
                 **common,
-                "id": f"{fid}.change",
-                "label": f"{r['label']}（同比变化）",
-                "value": "" if d is None else str(d),
-                "unit": POINTS if rate else r["unit"],
-                "display": NO_DATA if d is None else f"{_sign(d)}{by_unit(d, POINTS) if rate else plain(d)}",
-                "wording": cell,
-                "definition": f"figure {fid}: this year's value minus {year - 1}'s"
-                + (
-                    " (percentage points)"
-                    if rate
-                    else "; wording: the change and, in brackets, the change in percent (.change_pct)"
-                ),
-                "note": "" if d is not None else "a value of one of the two years is missing",
+                "id": f"{fid}.change_pct",
+                "label": f"{r['label']}（同比变化率）",
+                "unit": "%",
+                "definition": f"figure {fid}: {since}, so no change in percent over {year - 1}",
+                "note": "",
+                "kind": "change",
             }
         )
-        if not rate:
-            rows.append(
-                {
-                    **common,
-                    "id": f"{fid}.change_pct",
-                    "label": f"{r['label']}（同比变化率）",
-                    "value": "" if pct is None else str(pct),
-                    "unit": "%",
-                    "display": NO_DATA if pct is None else f"{_sign(d)}{plain(pct)}",
-                    "wording": NO_DATA if pct is None else f"{_sign(d)}{plain(pct)}%",
-                    "definition": f"figure {fid}: the change over {year - 1} as a percent of {year - 1}'s "
-                    "value, one decimal, rounded half up",
-                    "note": ""
-                    if pct is not None
-                    else (
-                        "the year before's value is 0"
-                        if d is not None
-                        else "a value of one of the two years is missing"
-                    ),
-                }
-            )
+    return rows
+
+
+def _compared_rows(fid: str, r, p, no_ledger: bool, year: int, defn: FigureDef | None) -> list[dict]:
+    rate = r["unit"] in RATE_UNITS
+    base = {"section": r["section"], "dataset": r["dataset"]}
+    rows: list[dict] = []
+    v, pv = _number(r["value"]), _number(p["value"] if p is not None else "")
+    if p is None:
+        why = "no ledger of the year before" if no_ledger else "not in the year before's ledger"
+        rows.append(
+            {
+                **base,
+                "id": f"{fid}.previous",
+                "label": f"{r['label']}（上年）",
+                "value": "",
+                "unit": r["unit"],
+                "display": NO_DATA,
+                "wording": NO_DATA,
+                "definition": f"figure {fid} in {year - 1}",
+                "rows_used": 0,
+                "inputs": "",
+                "validation": "",
+                "note": why,
+                "kind": "previous",
+            }
+        )
+    else:
+        # A number prints with the figure's own decimals; a date or 无数据 as the year before's ledger words it.
+        shown = None if pv is None else _shown(pv, defn)
+        rows.append(
+            {
+                **base,
+                "id": f"{fid}.previous",
+                "label": f"{r['label']}（上年）",
+                "value": p["value"],
+                "unit": r["unit"],
+                "display": p["display"] if shown is None else shown,
+                "wording": p["wording"] if shown is None else f"{shown}{r['unit']}",
+                "definition": f"figure {fid} in {year - 1}, from that year's raw files: {p['definition']}",
+                "rows_used": p["rows_used"],
+                "inputs": p["inputs"],
+                "validation": p["validation"],
+                "note": _value_note(p["note"], pv, defn),
+                "kind": "previous",
+            }
+        )
+    d = None if v is None or pv is None else v - pv
+    pct = None if d is None or rate or pv == 0 else round_half_up(d * 100 / pv, 1)
+    common = {
+        **base,
+        "rows_used": r["rows_used"],
+        "inputs": r["inputs"],
+        "validation": r["validation"],
+        "kind": "change",
+    }
+    step = None if d is None else f"{_sign(d)}{_shown(d, defn)}"
+    if step is None:
+        cell = NO_DATA
+    elif rate:
+        cell = f"{step}{POINTS}"
+    elif pct is None:
+        cell = step
+    else:
+        cell = f"{step}（{_sign(d)}{plain(pct)}%）"
+    rows.append(
+        {
+            **common,
+            "id": f"{fid}.change",
+            "label": f"{r['label']}（同比变化）",
+            "value": "" if d is None else str(d),
+            "unit": POINTS if rate else r["unit"],
+            "display": NO_DATA if step is None else step,
+            "wording": cell,
+            "definition": f"figure {fid}: this year's value minus {year - 1}'s"
+            + (
+                " (percentage points)"
+                if rate
+                else "; wording: the change and, in brackets, the change in percent (.change_pct)"
+            ),
+            "note": "" if d is not None else "a value of one of the two years is missing",
+        }
+    )
+    if not rate:
+        rows.append(
+            {
+                **common,
+                "id": f"{fid}.change_pct",
+                "label": f"{r['label']}（同比变化率）",
+                "value": "" if pct is None else str(pct),
+                "unit": "%",
+                "display": NO_DATA if pct is None else f"{_sign(d)}{plain(pct)}",
+                "wording": NO_DATA if pct is None else f"{_sign(d)}{plain(pct)}%",
+                "definition": f"figure {fid}: the change over {year - 1} as a percent of {year - 1}'s "
+                "value, one decimal, rounded half up",
+                "note": ""
+                if pct is not None
+                else (
+                    "the year before's value is 0" if d is not None else "a value of one of the two years is missing"
+                ),
+            }
+        )
     return rows

@@ -9,8 +9,9 @@ The ledger's rows, by `kind` (in this order):
 - `statement`: every phrase of the prose that states a status, chosen from the figures (`statements:` in
   `specs/figures/*.yaml`; `figures/phrases.py`);
 - `chart`: every bar of every chart the year's outline shows (`specs/charts.yaml`; `chart.<chart_id>.<n>`);
-- `previous`, `change`: for each figure a table of the year's outline lists, the year before's value
-  and the change (`<id>.previous`, `<id>.change`, `<id>.change_pct`; `figures/comparisons.py`);
+- `previous`, `change`: for each figure a table of the year's outline lists and compares, the year before's
+  value and the change (`<id>.previous`, `<id>.change`, `<id>.change_pct`; 新增 for a figure new this year;
+  none for a figure declared `compare: false`; `figures/comparisons.py`);
 - `target`: last year's plan tracked this year (`target.<target_id>.plan|target|actual|gap|status` and the
   counts `target.count|met|missed|nodata`; `figures/tracking.py`);
 - `plan`: this year's plan for the next year as its prose prints it (`plan.<target_id>`);
@@ -77,8 +78,7 @@ def build(params: Params, at: Places, frames: dict[str, pd.DataFrame], status: d
             charts[cid], frames.get(ds), sets, params.year, inputs.get(ds, ""), status.get(ds, ""), sources
         )
     previous = at.read("previous", missing_ok=True)
-    compared = [f for f in table_figures(outline, figures["id"]) if f not in defs or defs[f].compare]
-    rows += year_before_rows(figures, previous, compared, params.year)
+    rows += year_before_rows(figures, previous, table_figures(outline, figures["id"]), params.year, defs)
     prev_params = previous_params(params)
     if prev_params is not None and prev_params.data["targets"]:
         tracked = prev_params.data["targets"]

@@ -28,8 +28,8 @@ from annualreport.base.outline import Outline, load_outline, numbering
 from annualreport.base.params import Params, load_params
 from annualreport.base.paths import work_path
 from annualreport.base.places import places
-from annualreport.base.refs import Context
-from annualreport.base.wording import by_unit
+from annualreport.base.refs import NO_DATA, Context
+from annualreport.base.wording import plain
 from annualreport.figures.charts import ChartDef, check_outline, load_charts
 from annualreport.figures.rows import row_blocks
 from annualreport.report import appendices, body, captions
@@ -122,24 +122,25 @@ class Report:
 
     # ---------------------------------------------------------------- tables
     def figure_table(self, spec: dict, label: str = "", anchor: str = "") -> str:
-        """Figures this year and the year before, with the change (百分点 for rates): ledger rows
-        `<id>`, `<id>.previous` and `<id>.change`. A row that compares nothing (no year-before value, or a
-        figure declared `compare: false`, such as the size of a fixed list) is left out; when no row of
-        the table compares, it shows this year's values alone."""
+        """Figures this year and the year before, with the change (百分点 for rates), each cell as the ledger
+        prints it with the figure's own decimals: this year's value (`_num`), the `display` of `<id>.previous`
+        (新增 for a figure new this year) and the `wording` of `<id>.change` (— for 无数据). A row that compares
+        nothing (a figure declared `compare: false`, with no `.previous` row, or one whose year before has no
+        value) is left out; when no row of the table compares, it shows this year's values alone."""
         ids = spec["figures"]
         y, py = self.params.year, self.params.year - 1
         for fid in ids:
             if fid not in self.rows:
                 raise SpecError(f"sections.yaml: table names unknown figure '{fid}'")
-        compared = [f for f in ids if self.rows.get(f"{f}.previous", {}).get("value", "") != ""]
+        compared = [f for f in ids if self.rows.get(f"{f}.previous", {}).get("display", NO_DATA) != NO_DATA]
         rows = []
         for fid in compared or ids:
             r = self.rows[fid]
-            row = {"指标": r["label"], f"{y}年": _num(r["value"], r["unit"])}
+            row = {"指标": r["label"], f"{y}年": _num(r)}
             if compared:
                 prev, change = self.rows[f"{fid}.previous"], self.row(f"{fid}.change", "sections.yaml table")
-                row[f"{py}年"] = _num(prev["value"], r["unit"])
-                row["同比变化"] = "—" if change["value"] == "" else change["wording"]
+                row[f"{py}年"] = prev["display"]
+                row["同比变化"] = "—" if change["display"] == NO_DATA else change["wording"]
             rows.append({**row, "单位": r["unit"]})
         frame = pd.DataFrame(rows)
         title = spec.get("title", "")
@@ -346,6 +347,12 @@ def unique_svg_ids(svg: str, prefix: str) -> str:
     return re.sub(r'(href="#|url\(#)([^")]+)', lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
 
 
-def _num(v: str, unit: str) -> str:
-    """A ledger value as a table cell: the number with its unit's decimals (wording.UNIT_DECIMALS), — when blank."""
-    return "—" if v in ("", None) or (isinstance(v, float) and pd.isna(v)) else by_unit(v, unit)
+def _num(row: dict) -> str:
+    """A figure's value this year as a table cell: the number as the figure's rounding and plain wording print it
+    (75, 96.17, 100 for a value 100.00 kept to two decimals), as its `<id>.previous` and `<id>.change` rows print
+    theirs; not a prose form of it (近千, 全部, 百分之百, 零: the prose keeps those). A value that is no number (a
+    date) as the ledger words it; — when blank."""
+    v = row["value"]
+    if v in ("", None) or (isinstance(v, float) and pd.isna(v)):
+        return "—"
+    return plain(v) if re.fullmatch(r"-?\d+(?:\.\d+)?", str(v)) else row["display"]
