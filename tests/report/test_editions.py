@@ -73,3 +73,15 @@ def test_every_number_of_the_review_copy_is_a_link_to_a_ledger_row(pages):
     prose = re.sub(r'<p class="item">（\d+）', "<p>", prose)
     text = re.sub(r"(?<!\d)20(19|20|21)(?!\d)", "", visible_text(prose))  # the years it names ({year} …)
     assert bare_numbers(text) == []
+
+
+def test_every_number_of_the_review_copy_tables_is_a_link(pages):
+    """A figure table's cells (this year, the year before, the change) link to their ledger rows; only the label,
+    the unit and — (no value) are plain."""
+    tables = re.findall(r'<table[^>]*class="figtable"[^>]*>.*?</table>', pages["review"], re.S)
+    assert tables
+    for table in tables:
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", table, re.S):
+            if re.search(r"\d", visible_text(cell)) and not LINK.fullmatch(cell.strip()):
+                label = re.fullmatch(r"[^<]*", cell) is not None and not re.fullmatch(r"[-+\d.（）%个百分点]+", cell)
+                assert label, cell

@@ -106,8 +106,8 @@ def test_a_missing_change_prints_a_dash(monkeypatch):
 @pytest.mark.build
 def test_the_2020_tables_compare_what_holds(demo_project):
     """The demo's 2020 report: no 十九届五中全会 against 2019, no +786420, no two decimals where the
-    figure rounds otherwise, no 2019 accidents; the new accounts read 新增."""
-    page = (demo_project / "outputs" / "2020" / "report.html").read_text(encoding="utf-8")
+    figure rounds otherwise, no 2019 accidents; the new accounts read 新增. The tables are the review copy's."""
+    page = (demo_project / "outputs" / "2020" / "review.html").read_text(encoding="utf-8")
     tables = re.findall(r'<table[^>]*class="figtable"[^>]*>.*?</table>', page, re.S)
     rows = {r[0]: r[1:] for t in tables for r in cells(t)}
     text = "\n".join(" | ".join(r) for t in tables for r in cells(t))

@@ -41,6 +41,7 @@ from annualreport.report.narrative import ledger_link
 RATE_UNITS = {"%"}
 CHANGES = "附：签认以来的变化"
 SOURCE_NOTE = re.compile(r'<p class="source">.*?</p>', re.S)  # a block's source note (review copy only)
+LINK_TAG = re.compile(r"</?a\b[^>]*>")  # a table's links to the ledger (review copy only): the 印发稿 keeps their text
 
 
 @dataclass
@@ -118,7 +119,7 @@ class Report:
             out = self.rows_table(self.row_keys[id(block["rows"])], block["rows"], label, anchor)
         else:
             raise SpecError(f"sections.yaml: section '{s.heading}': a block is a table, chart or rows, got {block}")
-        return out if edition == REVIEW else SOURCE_NOTE.sub("", out)
+        return out if edition == REVIEW else LINK_TAG.sub("", SOURCE_NOTE.sub("", out))
 
     # ---------------------------------------------------------------- tables
     def figure_table(self, spec: dict, label: str = "", anchor: str = "") -> str:
@@ -136,18 +137,17 @@ class Report:
         rows = []
         for fid in compared or ids:
             r = self.rows[fid]
-            row = {"指标": r["label"], f"{y}年": _num(r)}
+            row = {"指标": html.escape(r["label"]), f"{y}年": _linked(fid, _num(r))}
             if compared:
                 prev, change = self.rows[f"{fid}.previous"], self.row(f"{fid}.change", "sections.yaml table")
-                row[f"{py}年"] = prev["display"]
-                row["同比变化"] = "—" if change["display"] == NO_DATA else change["wording"]
-            rows.append({**row, "单位": r["unit"]})
+                row[f"{py}年"] = _linked(f"{fid}.previous", prev["display"])
+                row["同比变化"] = "—" if change["display"] == NO_DATA else _linked(f"{fid}.change", change["wording"])
+            rows.append({**row, "单位": html.escape(r["unit"])})
         frame = pd.DataFrame(rows)
         title = spec.get("title", "")
-        styler = (
+        styler = (  # cells are escaped above; a number is a link to its ledger row (plain text in the 印发稿)
             frame.style.hide(axis="index")
             .set_uuid("t" + hashlib.sha256("|".join(ids).encode()).hexdigest()[:8])
-            .format(escape="html")
             .set_table_attributes('class="figtable"')
         )
         caption = captions.table_caption(label, anchor, title)
@@ -345,6 +345,11 @@ def unique_svg_ids(svg: str, prefix: str) -> str:
     do not define the same glyph or clip-path id twice."""
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', svg)
     return re.sub(r'(href="#|url\(#)([^")]+)', lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
+
+
+def _linked(rid: str, text: str) -> str:
+    """A table cell's number as a link to its ledger row; — (no value) stays plain."""
+    return text if text == "—" else ledger_link(rid, text)
 
 
 def _num(row: dict) -> str:
