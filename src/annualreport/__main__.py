@@ -160,6 +160,11 @@ def year_tools(args) -> int:
                 f"(its targets are a draft copied from {args.year - 1}) and the narrative, "
                 f"then `make check-inputs YEAR={args.year}`"
             )
+            print(
+                f"the narrative is {args.year - 1}'s prose: copied.yaml records what was copied; every build counts "
+                f"the paragraphs still unchanged and the phrases outside {args.year} until each is rewritten or "
+                "accepted (docs/report.md, docs/review.md)"
+            )
             return 0
         params = load_params(args.params or params_path_for(args.year))
         lines, ok = check_inputs(params)

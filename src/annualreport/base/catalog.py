@@ -257,6 +257,7 @@ INPUTS: dict[str, Source | Delivered | Setting | Machine] = {
             "{narrative}/reviewed.yaml",
             "the findings of the reread stage the analyst accepted by name (make signoff ACCEPT=…)",
         ),
+        Source("copied", "{narrative}/copied.yaml", "what make new-year copied into the folder, each file's sha256"),
     )
 }
 
