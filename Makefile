@@ -92,10 +92,10 @@ diff: $(STAMP)
 	@status=0; $(PY) -m annualreport diff --year $(YEAR) $(if $(PARAMS),--params $(PARAMS),) \
 	  $(if $(FROM),--from "$(FROM)",) $(if $(filter 1,$(SIGNED)),--signed,) || status=$$?; test $$status -le 1
 
-## signoff: record YEAR's published figures as reviewed in params/signoff/YEAR.json (commit it; BY=name, NOTE=text); later builds warn when signed figures change
+## signoff: record YEAR's published figures as reviewed in params/signoff/YEAR.json (commit it; BY=name, NOTE=text); later builds warn when signed figures change; refuses while text nobody has reread is listed, ACCEPT="name …" accepts findings by name
 signoff: $(STAMP)
 	$(PY) -m annualreport signoff --year $(YEAR) $(if $(PARAMS),--params $(PARAMS),) $(if $(BY),--by "$(BY)",) \
-	  $(if $(NOTE),--note "$(NOTE)",)
+	  $(if $(NOTE),--note "$(NOTE)",) $(if $(ACCEPT),--accept "$(ACCEPT)",)
 
 ## lab: install JupyterLab (requirements-lab.lock) into .venv and open the notebooks
 lab: $(STAMP)

@@ -160,6 +160,11 @@ def year_tools(args) -> int:
                 f"(its targets are a draft copied from {args.year - 1}) and the narrative, "
                 f"then `make check-inputs YEAR={args.year}`"
             )
+            print(
+                f"the narrative is {args.year - 1}'s prose: copied.yaml records what was copied; every build counts "
+                f"the paragraphs still unchanged and the phrases outside {args.year}, and `make signoff` refuses "
+                "until each is rewritten or accepted by name (docs/review.md)"
+            )
             return 0
         params = load_params(args.params or params_path_for(args.year))
         lines, ok = check_inputs(params)
@@ -194,6 +199,14 @@ def review_parsers(sub) -> None:
     p.add_argument("--params", help="params file (default params/<year>.yaml)")
     p.add_argument("--by", help="who signs off (default $ANNUALREPORT_SIGNOFF_BY, git user.name, login)")
     p.add_argument("--note", default="", help="a note kept in the record (e.g. the review meeting)")
+    p.add_argument(
+        "--accept",
+        action="append",
+        default=[],
+        metavar="NAMES",
+        help="accept findings of the reread check by name (review.md#1, 十九届五中全会@party_political.md#1), "
+        "separated by spaces; recorded in the narrative folder's reviewed.yaml",
+    )
     p.add_argument("-v", "--verbose", action="store_true")
 
 
@@ -209,13 +222,16 @@ def review_tools(args) -> int:
 
         params = load_params(args.params or params_path_for(args.year))
         if args.command == "signoff":
-            path = record(params, by=args.by, note=args.note)
+            accept = tuple(n for names in args.accept for n in names.replace(",", " ").split())
+            path = record(params, by=args.by, note=args.note, accept=accept)
             print(f"{args.year}: signed off {_where(params.outputs_dir)} in {_where(path)} (commit it)")
             return 0
 
         d, page = run(params, args.source, args.signed)
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        for line in getattr(exc, "details", ()):  # the signoff's refusal names each finding (review/signoff.py)
+            print(line, file=sys.stderr)
         return exc.exit_code
     print("\n".join(lines(d, _where(page))))
     return 1 if not d.empty else 0

@@ -12,7 +12,8 @@ Kinds of entries:
 - `Source`: a file or folder of the project the analyst or the developers keep: specs, suites, templates,
   notebooks, the year's params file and narrative, the year before's params and raw files. `{root}` is the
   project, `{params}` the year's params file, `{narrative}`, `{raw}` and `{reference}` the year's folders
-  (params `paths:`), `{previous_params}`, `{previous_raw}` and `{previous_reference}` the year before's;
+  (params `paths:`), `{previous_params}`, `{previous_raw}`, `{previous_reference}` and `{previous_narrative}` the
+  year before's;
 - `Delivered`: an office's file for a dataset, found by name or by its headers (`ingest/recognise.py`);
 - `Setting`: a slice of the year's params or an option of the build (`make report ALLOW_WARNINGS=0`): read
   from the params file, which every setting covers;
@@ -207,6 +208,17 @@ ARTEFACTS: dict[str, Artefact] = {
             "{outputs}/manifest.json",
             "what a published build was made from: params, raw inputs, versions, hashes",
         ),
+        # the reread stage (report/reread.py)
+        Artefact(
+            "reread",
+            "{work}/reread.csv",
+            "text nobody has reread: the year's paragraphs carried unchanged from the year before and its year-bound "
+            "phrases outside their years, one row each with the name it is accepted by, after a row counting the "
+            "paragraphs",
+            published=True,
+            bools=("accepted",),
+            ints=("paragraph",),
+        ),
     )
 }
 
@@ -258,6 +270,15 @@ INPUTS: dict[str, Source | Delivered | Setting | Machine] = {
         # this machine
         Machine("fonts", "the report's CJK faces, made once per machine (~/.cache/annualreport/fonts)"),
         Machine("salt", "the salt persons are hashed with (its digest, never the salt)"),
+        # the reread stage (report/reread.py)
+        Source("previous_narrative", "{previous_narrative}/", "the year before's outline and prose"),
+        Source("year_terms", "{root}/specs/year_terms.yaml", "the reviewed year-bound phrases and their years"),
+        Source(
+            "reviewed",
+            "{narrative}/reviewed.yaml",
+            "the findings of the reread stage the analyst accepted by name (make signoff ACCEPT=…)",
+        ),
+        Source("copied", "{narrative}/copied.yaml", "what make new-year copied into the folder, each file's sha256"),
     )
 }
 

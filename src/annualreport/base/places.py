@@ -119,6 +119,7 @@ def year_folders(params: Params) -> dict[str, Path | None]:
         "{previous_params}": before.path if before else None,
         "{previous_raw}": before.raw_dir if before else None,
         "{previous_reference}": before.reference_dir if before else None,
+        "{previous_narrative}": before.narrative_dir if before else None,
     }
 
 

@@ -7,6 +7,10 @@ when, the build it was (params sha256, git commit, manifest, report page and led
 figure's reviewed value, wording, inputs and definition with a hash of them
 (sha256 of id, value, wording, inputs and definition), and a hash of each report section's text.
 
+No build is signed while it lists text nobody has reread (`report/reread.py`: paragraphs carried unchanged from
+the year before, year-bound phrases outside their years): `make signoff` names each, and records the ones the
+analyst accepts by name (`ACCEPT=`) in the narrative folder's `reviewed.yaml`, which the next build reads.
+
 A later build prints one warning line when signed figures changed (never a failure), and
 `make diff YEAR=… SIGNED=1` lists them, with what changed underneath each one.
 """
@@ -23,8 +27,9 @@ from pathlib import Path
 
 from annualreport.base.errors import ReportError
 from annualreport.base.params import Params
-from annualreport.base.places import Places
+from annualreport.base.places import Places, source_path
 from annualreport.base.tables import atomic_write_bytes
+from annualreport.report import reread
 from annualreport.review.diff import Side, read_ledger, section_digests
 from annualreport.review.verify import read_manifest, verify
 
@@ -61,8 +66,66 @@ def signer(root: Path, by: str | None = None) -> str:
     return name.strip() or getpass.getuser()
 
 
-def record(params: Params, by: str | None = None, note: str = "") -> Path:
-    """Write the signoff of the published build of `params`; refuses a folder that fails verify."""
+class NotReread(ReportError):
+    """The published build still lists text nobody has reread (report/reread.py): no signoff until each finding is
+    edited away or accepted by name. `details` names each, one line apiece."""
+
+    def __init__(self, message: str, details: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.details = details
+
+
+def check_reread(params: Params, at: Places, accept: tuple[str, ...] = (), by: str = "") -> None:
+    """Refuse to sign while the published build lists findings of the reread stage nobody accepted. The names in
+    `accept` are recorded as accepted first (the narrative folder's reviewed file); the build that carries them
+    is the next one, so while the published build lists a finding accepted since, the signoff asks for that
+    rebuild."""
+    year, where = params.year, shown(at("reread"), params.root)
+    found = reread.load(at)
+    if found is None:
+        raise ReportError(
+            f"{shown(at.work, params.root)} has no list of text nobody has reread ({where}: built before the check "
+            f"existed); rebuild (make report YEAR={year}{_params_arg(params)}), then sign off"
+        )
+    if accept:
+        reread.accept(params, found, list(accept), by)
+    kept = source_path("reviewed", params)
+    recorded = {a.key for a in reread.load_reviewed(kept)}  # now, and since the build
+    left = [f for f in found.left if f.key not in recorded]
+    since = len(found.left) - len(left)
+    rebuild = f"make report YEAR={year}{_params_arg(params)}"
+    if left:
+        unchanged = sum(f.kind == reread.UNCHANGED for f in left)
+        what = ", ".join(
+            x
+            for x in (
+                f"{unchanged} paragraph(s) unchanged from {found.year_before}" if unchanged else "",
+                f"{len(left) - unchanged} phrase(s) outside their year" if len(left) > unchanged else "",
+            )
+            if x
+        )
+        names = " ".join(f.name for f in left)
+        raise NotReread(
+            f"{year} not signed off: {what} nobody has reviewed ({where}); rewrite them and rebuild ({rebuild}), "
+            f'or accept each by name: make signoff YEAR={year}{_params_arg(params)} ACCEPT="{names}"',
+            tuple(
+                f"  {f.name:<32} "
+                + (f"unchanged from {found.year_before}" if f.kind == reread.UNCHANGED else f"a phrase of {f.years}")
+                + f": {f.text}"
+                for f in left
+            ),
+        )
+    if since:
+        raise NotReread(
+            f"{year}: {since} finding(s) accepted in {shown(kept, params.root)} since the build (commit it); not "
+            f"signed off yet: rebuild ({rebuild}) so the report carries the review, then "
+            f"make signoff YEAR={year}{_params_arg(params)}"
+        )
+
+
+def record(params: Params, by: str | None = None, note: str = "", accept: tuple[str, ...] = ()) -> Path:
+    """Write the signoff of the published build of `params`; refuses a folder that fails verify, and a build that
+    lists text nobody has reread (`check_reread`; `accept` names findings to accept first)."""
     folder = params.outputs_dir
     checked = verify(folder)
     if not checked.ok:
@@ -71,6 +134,7 @@ def record(params: Params, by: str | None = None, note: str = "") -> Path:
         )
     _, manifest = read_manifest(folder)
     at = Places(folder, folder, folder)
+    check_reread(params, at, accept, signer(params.root, by))
     rows = read_ledger(at("ledger"))
     page = at("report_html")
     data = {

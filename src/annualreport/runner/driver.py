@@ -29,6 +29,7 @@ from annualreport.base.errors import ReportError
 from annualreport.base.params import Params, load_params, params_path_for
 from annualreport.base.paths import repo_root
 from annualreport.base.places import Places, places
+from annualreport.report.reread import build_line
 from annualreport.review.signoff import build_notes
 from annualreport.runner.cache import key_of
 from annualreport.runner.graph import writer_of
@@ -273,7 +274,7 @@ def build(
                 final / at.relative("report_html"),
                 time.monotonic() - started,
                 pdf,
-                tuple(run.notes) + notes + build_notes(params),
+                tuple(run.notes) + notes + build_line(params, at) + build_notes(params),
                 cached=cached,
                 stages=stages,
                 docx=docx,

@@ -2,7 +2,9 @@
 
 `make new-year YEAR=2022` writes `params/2022.yaml` (from 2021's: same datasets and row ranges, the
 year and paths moved on, 2021's targets as a marked draft of the plan this year's report will set),
-copies the narrative folder as a draft (without `stated.yaml`: a year states its own facts), and
+copies the narrative folder as a draft (without `stated.yaml`: a year states its own facts; nor 2021's
+`reviewed.yaml`: each year is reread), records what it copied in the new folder's `copied.yaml` (the year
+and each file's sha256 at copy time), and
 creates `data/raw/2022/README.md` listing every file the offices must deliver (from the dataset
 specs). The copied plan prose prints the drafted targets, so the scaffold builds; the analyst rewrites
 both. This year's report tracks the targets in the year before's params, which stay where they are.
@@ -15,6 +17,9 @@ it lists the delivered files that matched no dataset.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -22,6 +27,7 @@ from pathlib import Path
 from annualreport.base.errors import ParamsError, ReportError
 from annualreport.base.params import Params, load_params
 from annualreport.base.paths import repo_root
+from annualreport.base.places import places, source_path
 from annualreport.ingest.recognise import resolve_for
 from annualreport.ingest.specs import DatasetSpec, load_specs
 from annualreport.ingest.year import clean_dataset, context_for
@@ -63,14 +69,44 @@ def scaffold(year: int, root: Path | None = None, institution: str | None = None
     written = [new_path]
     params = load_params(new_path, root)  # the scaffold must itself be a valid params file
     if prev.narrative_dir.is_dir() and not params.narrative_dir.exists():
-        # stated figures are that year's facts with their sources: the new year states its own
-        shutil.copytree(prev.narrative_dir, params.narrative_dir, ignore=shutil.ignore_patterns("stated.yaml"))
+        # stated figures are that year's facts with their sources: the new year states its own; the year before's
+        # review and copy record are its own too
+        left_out = [source_path(name, prev).name for name in ("stated", "reviewed", "copied")]
+        shutil.copytree(prev.narrative_dir, params.narrative_dir, ignore=shutil.ignore_patterns(*left_out))
         written.append(params.narrative_dir)
+        written.append(record_copy(prev, params))
     params.raw_dir.mkdir(parents=True, exist_ok=True)
     readme = params.raw_dir / "README.md"
     readme.write_text(delivery_list(params), encoding="utf-8")
     written.append(readme)
     return written
+
+
+def record_copy(prev: Params, params: Params, on: dt.date | None = None) -> Path:
+    """The copy record in the new narrative folder (`copied.yaml`): the year copied from and each file's sha256 at
+    copy time, so what was never edited since can be told (the build's reread stage lists the paragraphs)."""
+    rel = lambda p: p.relative_to(params.root).as_posix() if p.is_relative_to(params.root) else str(p)  # noqa: E731
+    path = source_path("copied", params)
+    files = sorted(p for p in params.narrative_dir.rglob("*") if p.is_file() and p != path)
+    table = rel(params.outputs_dir / places(params).relative("reread"))
+    lines = [
+        f"# make new-year copied this folder from {rel(prev.narrative_dir)}/ (the {prev.year} report's outline and",
+        f"# prose) for {params.year}. Each file's sha256 when it was copied is listed: a file whose sha256 is still",
+        f"# this one has not been edited since. Every build lists the paragraphs still as {prev.year} wrote them and",
+        f"# the year-bound phrases outside {params.year} ({table}; make signoff refuses until each is",
+        "# edited or accepted by name; docs/review.md). This file is a record: editing it changes nothing.",
+        f"from_year: {prev.year}",
+        f"from: {rel(prev.narrative_dir)}",
+        f"copied_on: {(on or dt.date.today()).isoformat()}",
+        "files:",
+    ]
+    lines += [
+        f"  {json.dumps(p.relative_to(params.narrative_dir).as_posix(), ensure_ascii=False)}: "
+        f"{hashlib.sha256(p.read_bytes()).hexdigest()}"
+        for p in files
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def _targets_comment(year: int) -> str:

@@ -292,4 +292,16 @@ STEPS: tuple[Step, ...] = (
             ),
         ),
     ),
+    Step(
+        "report.reread:run_reread",
+        (
+            Stage(
+                "reread",
+                "lists the text nobody has reread: paragraphs carried unchanged from the year before's narrative, "
+                "year-bound phrases (`specs/year_terms.yaml`) outside their years, and which the analyst accepted",
+                reads=("narrative", "reviewed", "previous_params_file", "previous_narrative", "year_terms", "year"),
+                writes=("reread",),
+            ),
+        ),
+    ),
 )
