@@ -32,7 +32,7 @@ from annualreport.base.refs import NO_DATA, Context
 from annualreport.base.wording import plain
 from annualreport.figures.charts import ChartDef, check_outline, load_charts
 from annualreport.figures.rows import row_blocks
-from annualreport.report import appendices, body, captions
+from annualreport.report import appendices, body, captions, reread
 from annualreport.report.annex import ANNEX_TITLE
 from annualreport.report.chartdraw import draw_chart
 from annualreport.report.editions import CIRCULATED, REVIEW, Block
@@ -102,10 +102,15 @@ class Report:
     def ctx(self) -> Context:
         return self.context(REVIEW)
 
+    @cached_property
+    def findings(self) -> reread.Findings | None:
+        """The reread stage's findings for this build (report/reread.py); None for a build without them."""
+        return reread.load(self.at)
+
     @property
     def stamped(self) -> bool:
-        """Whether the circulated document is stamped 征求意见稿 (text nobody has reread is left)."""
-        return False
+        """Whether the circulated document is stamped 征求意见稿: text nobody has reread is left."""
+        return bool(self.findings and self.findings.left)
 
     def block(self, s, block: dict, label: str = "", anchor: str = "", edition: str = REVIEW) -> str:
         """A table or chart of the outline, with its caption; with its source note in the review copy only."""

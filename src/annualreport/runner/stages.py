@@ -196,6 +196,7 @@ STEPS: tuple[Step, ...] = (
                     "ledger",
                     "row_tables",
                     "accounting",
+                    "reread",
                     "params_file",
                     "narrative",
                     "charts",
