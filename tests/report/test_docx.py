@@ -1,11 +1,15 @@
-"""The Word document (report.docx): built from the report page with its headings, tables, charts, page
-setup and fonts; nothing visible is dropped; the same page gives the same bytes. The unit tests build a
-document from a small page; the build tests read the demo's 2020 and 2021 builds (conftest demo_project)."""
+"""The Word document (report.docx), the circulated document (印发稿) page for page as its PDF: built from the report
+page with its title atop the first page (no cover page, no contents, no field but the page numbers, nothing asked
+on opening), its headings, run-in headings, tables with rows as tall as their text, charts, page setup, fonts and
+properties; nothing visible in print is dropped; the same page gives the same bytes. The unit tests build a document
+from a small page; the build tests read the demo's 2020 and 2021 builds (conftest demo_project) and lay the 2020
+document out with LibreOffice beside its PDF."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-import os
+import itertools
 import re
 import struct
 import subprocess
@@ -16,18 +20,20 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from annualreport.base.outline import Outline, Section, load_outline
+from annualreport.base.refs import year_names
 from annualreport.report import word_styles as wstyles
-from annualreport.report.word import TOC_HINT, html_to_docx
+from annualreport.report.word import html_to_docx, subject
 from annualreport.typeset.pages import visible_text
 from tests.programs import program
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-META = wstyles.DocMeta("示例学院2021年工作报告", "示例学院", 2020)
+META = wstyles.DocMeta("示例学院2021年工作报告", "示例学院", 2020, "2020年工作回顾与2021年工作要点")
 
 PAGE = """<!DOCTYPE html><html><head><title>不在正文</title><style>p { color: red }</style></head><body>
 <main class="report">
-<div class="cover"><p class="cover-org">示例学院</p><h1 class="cover-title">示例学院2021年工作报告</h1>
-<p class="cover-sub">2020年工作回顾</p></div>
+<div class="cover"><p class="stamp">征求意见稿</p><p class="cover-org">示例学院</p>
+<h1 class="cover-title">示例学院2021年工作报告</h1><p class="cover-sub">2020年工作回顾</p></div>
 <nav class="toc"><h2 class="toc-title">目录</h2><ul><li class="toc-l1"><a href="#sec-0">一、工作回顾</a></li>
 <li class="toc-l2"><a href="#sec-1">（一）党建</a></li></ul></nav>
 <h2 class="sec sec-l1" id="sec-0">一、工作回顾</h2>
@@ -38,6 +44,9 @@ PAGE = """<!DOCTYPE html><html><head><title>不在正文</title><style>p { color
 <h4 class="sec sec-l3" id="sec-2">1.政治建设</h4>
 <h5 class="sec sec-l4" id="sec-3">（1）学习</h5>
 <div class="prose"><p>正文段落。</p></div>
+<div class="prose"><p class="runin" id="sec-4"><strong class="sec sec-l3 runin">2.持续加强党的政治建设。</strong>坚持以<a
+class="fig" href="ledger.html#fig-b">新思想</a>为指导。</p>
+<p class="item">（1）第一项任务。</p></div>
 <style type="text/css">
 </style>
 <table class="figtable"><caption id="table-1">表1 党建与宣传</caption>
@@ -99,8 +108,9 @@ def squeeze(text: str) -> str:
 
 
 def page_text(page: str) -> str:
+    """What print shows of the page's <main>: its visible text without the contents list (official.css hides it)."""
     main = page[page.index("<main") : page.index("</main>")]
-    return squeeze(visible_text(main))
+    return squeeze(visible_text(re.sub(r'<nav class="toc">.*?</nav>', "", main, flags=re.S)))
 
 
 @pytest.fixture(scope="module")
@@ -111,13 +121,64 @@ def small():
 
 def test_every_visible_character_of_the_page_is_in_the_document_in_order(small):
     _, doc = small
-    assert squeeze(docx_text(doc)).replace(squeeze(TOC_HINT), "") == page_text(PAGE)
+    assert squeeze(docx_text(doc)) == page_text(PAGE)
+    assert "目录" not in docx_text(doc)  # the contents list is the screen's only
+
+
+def test_the_title_opens_the_first_page_without_cover_or_contents(small):
+    """As the PDF: the stamp at the top right, the title block, one blank line, then the body on the same page;
+    one section, its pages numbered from the first."""
+    _, doc = small
+    first = [(p.style.name, p.text) for p in doc.paragraphs[:5]]
+    assert first == [
+        (wstyles.STAMP, "征求意见稿"),
+        (wstyles.COVER_TEXT, "示例学院"),
+        ("Title", "示例学院2021年工作报告"),
+        ("Subtitle", "2020年工作回顾"),
+        ("Heading 1", "一、工作回顾"),
+    ]
+    stamp, title, sub = doc.paragraphs[0], doc.paragraphs[2], doc.paragraphs[3]
+    assert doc.styles[wstyles.STAMP].paragraph_format.alignment == 2  # right
+    assert doc.styles["Title"].paragraph_format.space_before in (None, 0)  # atop the page, not a cover's middle
+    assert sub.paragraph_format.space_after == wstyles.LINE  # the blank line under the title block
+    assert stamp.paragraph_format.page_break_before is None and title.paragraph_format.page_break_before is None
+    body = doc.element.body
+    assert not [b for b in body.iter(f"{W}br") if b.get(f"{W}type") == "page"]
+    assert not [p for p in body.iter(f"{W}pageBreakBefore")]  # (the appendix after the 落款 would have one)
+    assert len(doc.sections) == 1 and body.find(f".//{W}pPr/{W}sectPr") is None
+    assert doc.sections[0]._sectPr.find(f"{W}titlePg") is None  # the first page has its number too
+    assert doc.sections[0]._sectPr.find(f"{W}pgNumType") is None  # from 1
+
+
+def test_word_asks_nothing_when_the_document_opens(small):
+    """No w:updateFields, and no field but the footers' page numbers (no TOC field, no placeholder)."""
+    data, _ = small
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        settings = z.read("word/settings.xml").decode("utf-8")
+        parts = {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml")}
+    assert "updateFields" not in settings
+    instructions = [i.strip() for xml in parts.values() for i in re.findall(r"<w:instrText[^>]*>([^<]*)<", xml)]
+    assert instructions and set(instructions) == {"PAGE"}
+    assert not any("fldSimple" in xml for xml in parts.values())
+    assert not [n for n, xml in parts.items() if "<w:instrText" in xml and not n.startswith("word/footer")]
+
+
+def test_a_run_in_heading_is_the_bold_first_run_of_its_paragraph(small):
+    _, doc = small
+    runin = [p for p in doc.paragraphs if p.text.startswith("2.持续加强党的政治建设。")]
+    assert len(runin) == 1
+    p = runin[0]
+    assert p.style.name == "Normal" and p.text == "2.持续加强党的政治建设。坚持以新思想为指导。"
+    runs = [r for r in p.runs if r.text]
+    assert runs[0].text == "2.持续加强党的政治建设。" and runs[0].bold
+    assert all(not r.bold for r in runs[1:])
+    assert [x.style.name for x in doc.paragraphs if x.text == "（1）第一项任务。"] == ["Normal"]
 
 
 def test_headings_title_captions_and_paragraphs_have_their_word_styles(small):
     _, doc = small
     styled = [(p.style.name, p.text) for p in doc.paragraphs if p.text]
-    assert ("Title", "示例学院2021年工作报告") in styled
+    assert ("Title", "示例学院2021年工作报告") in styled and (wstyles.STAMP, "征求意见稿") in styled
     for level, text in ((1, "一、工作回顾"), (2, "（一）党建"), (3, "1.政治建设"), (4, "（1）学习")):
         assert (f"Heading {level}", text) in styled
         outline = doc.styles[f"Heading {level}"].element.pPr.find(f"{W}outlineLvl")
@@ -146,11 +207,32 @@ def test_tables_are_real_with_a_repeating_header_and_merged_spans(small):
     assert merged.cell(1, 0)._tc is merged.cell(2, 0)._tc  # one merged cell
 
 
-def test_charts_are_images_the_toc_is_a_field_and_the_closing_sits_right(small):
+def test_table_rows_are_as_tall_as_their_text(small):
+    """Only the body's lines keep to the section's 28.95 pt line grid: the tables' text, captions, notes and the
+    title do not snap to it, and no row has a fixed height, so a row of one 12 pt line is about 15 pt tall."""
+    _, doc = small
+    grid = doc.sections[0]._sectPr.find(f"{W}docGrid")
+    assert grid.get(f"{W}type") == "lines" and grid.get(f"{W}linePitch") == "579"
+
+    def snaps(style) -> bool:
+        el = style.element.pPr.find(f"{W}snapToGrid")
+        return el is None or el.get(f"{W}val") not in ("0", "false")
+
+    for name in (wstyles.TABLE_TEXT, "Caption", wstyles.SOURCE_NOTE, "List Bullet", "Title", "Footer"):
+        assert not snaps(doc.styles[name]), name
+    for name in ("Normal", "Heading 1", "Heading 3", wstyles.CLOSING, wstyles.STAMP):
+        assert snaps(doc.styles[name]), name
+    for table in doc.tables:
+        assert not list(table._tbl.iter(f"{W}trHeight"))
+        for row in table.rows:
+            for cell in row.cells:
+                assert {p.style.name for p in cell.paragraphs} == {wstyles.TABLE_TEXT}
+                assert all(p.paragraph_format.line_spacing is None for p in cell.paragraphs)
+
+
+def test_charts_are_images_and_the_closing_sits_right(small):
     _, doc = small
     assert len(doc.inline_shapes) == 1
-    instr = [i.text for i in doc.element.body.iter(f"{W}instrText")]
-    assert any(i.strip().startswith("TOC") for i in instr)
     closing = [p for p in doc.paragraphs if p.style.name == "Closing"]
     assert [p.text for p in closing] == ["示例学院", "2021年3月1日"]
     assert closing[1].paragraph_format.right_indent == wstyles.Pt(64)  # four characters in from the right
@@ -193,8 +275,38 @@ def test_the_same_page_gives_the_same_bytes(monkeypatch):
     with zipfile.ZipFile(io.BytesIO(one)) as z:
         assert {i.date_time for i in z.infolist()} == {(2021, 1, 1, 0, 0, 0)}
     props = document(one).core_properties
-    assert props.created == props.modified
-    assert props.created.year == 2021 and props.author == "示例学院" and props.title == META.title
+    assert props.created == props.modified == props.last_printed == dt.datetime(2021, 1, 1, tzinfo=dt.UTC)
+    assert props.author == props.last_modified_by == "示例学院"
+    assert (props.title, props.subject) == (META.title, META.subject)
+
+
+def test_the_dates_come_from_source_date_epoch_or_the_year_after(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1614556800")
+    assert META.when == dt.datetime(2021, 3, 1)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert META.when == dt.datetime(2021, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("narrative", "year", "expected"),
+    [
+        ("params/narrative/2020", 2020, "2020年工作回顾、存在的问题与2021年工作要点"),
+        ("params/narrative/2021", 2021, "2021年工作回顾、存在的问题与2022年工作要点"),
+        ("params/institutions/binhai-demo/narrative/2020", 2020, "2020年工作总结与2021年工作计划"),  # its subtitle
+    ],
+)
+def test_the_subject_says_what_the_report_covers_from_the_outline(root, narrative, year, expected):
+    outline = load_outline(root / narrative)
+    assert subject(outline, year_names(year, "示例学院")) == expected
+
+
+def test_the_subject_of_one_or_two_parts():
+    def outline(*headings: str) -> Outline:
+        return Outline("{institution}{next_year}年工作报告", "", [Section(h, 1, "") for h in headings], Path("."))
+
+    names = year_names(2022, "示例学院")
+    assert subject(outline("{year}年工作总结"), names) == "2022年工作总结"
+    assert subject(outline("{year}年工作总结", "{next_year}年工作计划"), names) == "2022年工作总结与2023年工作计划"
 
 
 def test_chart_png_is_deterministic_and_unmarked():
@@ -236,24 +348,40 @@ def test_the_demo_report_as_word(demo_project, root, year):
     page = (out / "report.html").read_text(encoding="utf-8")
     data = (out / "report.docx").read_bytes()
     doc = docx.Document(io.BytesIO(data))
-    assert squeeze(docx_text(doc)).replace(squeeze(TOC_HINT), "") == page_text(page)
+    assert squeeze(docx_text(doc)) == page_text(page)
+    title = f"天津轻工职业技术学院{year + 1}年工作报告"
+    first = [p for p in doc.paragraphs if p.text][:2]
+    assert [(p.style.name, p.text) for p in first] == [("Title", title), ("Heading 1", f"一、{year}年工作回顾")]
     used = {p.style.name for p in doc.paragraphs}
-    assert {"Title", "Heading 1", "Heading 2", "Heading 3", "Caption"} <= used
-    assert len(doc.tables) == page.count("<table") and len(doc.tables) >= 9
-    assert len(doc.inline_shapes) == page.count('<figure class="chart"') >= 4
-    # each figure the 2020 report published, as this year's report words it
+    assert {"Title", "Heading 1", "Heading 2", wstyles.CLOSING} <= used
+    assert [p.text for p in doc.paragraphs if p.text][-2:] == ["天津轻工职业技术学院", f"{year + 1}年3月1日"]
+    # the circulated document's tables and charts are those the outline places in it (none in the demo)
+    assert len(doc.tables) == page.count("<table")
+    assert len(doc.inline_shapes) == page.count('<figure class="chart"')
+    runin = [p for p in doc.paragraphs if re.match(r"\d+\.", p.text)]
+    assert len(runin) >= 10
+    for p in runin:  # a run-in 1. heading: the paragraph's bold first run, then its text
+        runs = [r for r in p.runs if r.text]
+        assert runs[0].bold and runs[0].text.endswith("。") and p.text.startswith(runs[0].text), p.text
+    # each figure the 2020 report published, as this year's text words it (the review copy links the same words)
     published = pd.read_csv(root / "reference" / "published-2020.csv", dtype=str)["figure_id"]
     assert len(published) == 51
-    links, text = _fig_links(page), docx_text(doc)
+    links, text = _fig_links((out / "review.html").read_text(encoding="utf-8")), docx_text(doc)
     ledger = pd.read_csv(out / "figures.csv", dtype=str, keep_default_na=False).set_index("id")
     for fid in published:
         shown = links.get(fid) or ledger.loc[fid, "wording"]
         assert shown in text, (year, fid, shown)
-    section = doc.sections[-1]
+    assert len(doc.sections) == 1
+    section = doc.sections[0]
     assert (round(section.page_width / 36000), round(section.page_height / 36000)) == (210, 297)
     assert (round(section.top_margin / 36000), round(section.left_margin / 36000)) == (37, 28)
     footer = section.footer.paragraphs[0]
     assert footer.text == "— 1 —" and "PAGE" in "".join(i.text for i in footer._p.iter(f"{W}instrText"))
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert "updateFields" not in z.read("word/settings.xml").decode("utf-8")
+    props = doc.core_properties
+    assert props.title == title and props.author == "天津轻工职业技术学院"
+    assert props.subject == f"{year}年工作回顾、存在的问题与{year + 1}年工作要点"
 
 
 @pytest.mark.build
@@ -271,33 +399,81 @@ def test_the_demo_word_document_rebuilds_byte_identical(demo_project, tmp_path, 
     assert again.read_bytes() == (demo_project / "outputs" / "2020" / "report.docx").read_bytes()
 
 
-@pytest.mark.build
-@pytest.mark.slow
-def test_libreoffice_renders_the_word_document_with_chinese_text(demo_project, tmp_path):
+# ---------------------------------------------------------------------- through LibreOffice
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _pdf_text_fonts(pdf: Path) -> tuple[list[str], dict[str, str]]:
+    """(each page's text, CJK character -> the base font of the first run that draws it)."""
     from pypdf import PdfReader
 
-    from annualreport.typeset import fonts
+    drawn: dict[str, str] = {}
+
+    def visit(text, _cm, _tm, font, _size):
+        if font is not None:
+            for ch in CJK.findall(text):
+                drawn.setdefault(ch, str(font.get("/BaseFont", "")))
+
+    reader = PdfReader(str(pdf))
+    return [page.extract_text(visitor_text=visit) or "" for page in reader.pages], drawn
+
+
+def _embedded_fonts(pdf: Path) -> dict[str, str]:
+    """pdffonts' table: font name (subset prefix dropped) -> its `emb` column."""
+    out = subprocess.run([program("pdffonts", "poppler-utils"), str(pdf)], capture_output=True, text=True, check=True)
+    rows = [line.split() for line in out.stdout.splitlines()[2:] if line.strip()]
+    return {r[0].split("+", 1)[-1]: r[-5] for r in rows}
+
+
+PROJECT_FACES = ("NotoSerifSC", "NotoSansSC", "NotoSerifCJK", "LXGWWenKai")  # typeset.fonts.report_faces
+
+
+@pytest.mark.build
+@pytest.mark.slow
+def test_libreoffice_lays_the_word_document_out_as_its_pdf(demo_project, demo_pdfs, tmp_path):
+    """report.docx through LibreOffice (with the project's faces: tests/report/libreoffice.py), beside report.pdf:
+    as many pages (±1), the title atop page 1, the body, the 落款 on the last page, real Chinese glyphs."""
+    from pypdf import PdfReader
+
+    from tests.report.libreoffice import to_pdf
 
     soffice = program("soffice", "libreoffice-writer-nogui")
-    face_dir = next(iter(fonts.ensure_fonts().values())).parent  # a CJK face fontconfig can find
-    conf = tmp_path / "fonts.conf"
-    conf.write_text(
-        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
-        f'<include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>{face_dir}</dir>'
-        f"<cachedir>{tmp_path / 'fc'}</cachedir></fontconfig>",
-        encoding="utf-8",
-    )
-    env = dict(os.environ, FONTCONFIG_FILE=str(conf), HOME=str(tmp_path))
-    source = demo_project / "outputs" / "2020" / "report.docx"
-    done = subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(source)],
-        capture_output=True, text=True, timeout=300, env=env,
-    )  # fmt: skip
-    pdf = tmp_path / "report.pdf"
-    assert pdf.is_file(), done.stdout + done.stderr
-    reader = PdfReader(str(pdf))
-    text = "".join(page.extract_text() or "" for page in reader.pages)
-    assert "工作报告" in text and "数据来源" in text and "表1" in text
-    assert len(reader.pages) >= 10
-    assert Path(pdf).stat().st_size > 0
+    pdf = to_pdf(soffice, demo_project / "outputs" / "2020" / "report.docx", tmp_path / "out", tmp_path / "lo")
+    pages, drawn = _pdf_text_fonts(pdf)
+    printed = len(PdfReader(str(demo_pdfs["report"])).pages)
+    assert abs(len(pages) - printed) <= 1, (len(pages), printed)
+    first, last = squeeze(pages[0]), squeeze(pages[-1])
+    assert first.startswith("天津轻工职业技术学院2021年工作报告一、2020年工作回顾2020年是“十三五”的收官之年")
+    body = squeeze("".join(pages))
+    assert "学院始终把师生健康安全放在首位，科学安排复课开学和常态化教育教学工作。" in body
+    assert re.search(r"天津轻工职业技术学院2021年3月1日(—\d+—)?$", last), last[-60:]
+    # no tofu: the text layer holds the document's Chinese, every CJK character drawn with a CJK face, embedded
+    document = {ch for ch in CJK.findall(docx_text(document_of(demo_project)))}
+    assert set(drawn) == document
+    assert {f for f in drawn.values() if not any(face in f for face in PROJECT_FACES)} == set()
+    fonts = _embedded_fonts(pdf)
+    cjk = {name: emb for name, emb in fonts.items() if any(face in name for face in PROJECT_FACES)}
+    assert cjk and set(cjk.values()) == {"yes"}, fonts
+
+
+def document_of(project: Path):
+    return document((project / "outputs" / "2020" / "report.docx").read_bytes())
+
+
+@pytest.mark.slow
+def test_libreoffice_sets_table_rows_as_tall_as_their_text(tmp_path):
+    """The small page's tables through LibreOffice: a row of one 12 pt line is about 15 pt tall, not the 28.95 pt
+    of the body's line grid."""
+    from tests.report.libreoffice import to_pdf
+
+    soffice = program("soffice", "libreoffice-writer-nogui")
+    source = tmp_path / "small.docx"
+    source.write_bytes(build())
+    pdf = to_pdf(soffice, source, tmp_path / "out", tmp_path / "lo")
+    bbox = subprocess.run(
+        [program("pdftotext", "poppler-utils"), "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    tops = {w: float(y) for y, w in re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)"[^>]*>([^<]+)</word>', bbox)}
+    rows = [tops[w] for w in ("指标", "党务例会", "主题活动")]
+    pitches = [b - a for a, b in itertools.pairwise(rows)]
+    assert all(12 < p < 20 for p in pitches), pitches

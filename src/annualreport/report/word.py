@@ -1,14 +1,17 @@
-"""The report as a Word document (catalog: `report_docx`), from the same content as the HTML report.
+"""The report as a Word document (catalog: `report_docx`): the circulated document (印发稿), page for page as its
+PDF, from the same page (`report.html`).
 
-The rendered report page is our own markup, so it is read back element by element (stdlib
-html.parser) and written with python-docx: the cover (Title style), the contents as a Word TOC field
-(its entries as the page has them until Word updates it), headings `h2..h5.sec.sec-l<n>` as Heading
-1–4 (outline levels: the navigation pane works), prose paragraphs with bold runs, real tables (the
-header row repeats on each page, the 表N caption above in Caption style, the source note below),
-charts as PNG drawn from the same chart definition and ledger rows (`chartdraw`) with their 图N
-caption, the closing block (落款, right-aligned). An element it does not know becomes a paragraph
-of its text: nothing visible is dropped. Page and type follow GB/T 9704 (`word_styles`); the same
-page gives the same bytes.
+The rendered report page is our own markup, so it is read back element by element (stdlib html.parser) and
+written with python-docx, in one section whose pages are numbered from the first, as the PDF: the title block atop
+the first page (the 征求意见稿 stamp at its top right when the page has one, the title in the Title style; no
+cover page), headings `h2..h5.sec.sec-l<n>` as Heading 1–4 (outline levels: the navigation pane works), prose
+paragraphs with bold runs (a run-in `1.` heading is the bold first run of its paragraph, as the page sets it),
+real tables (the header row repeats on each page, the 表N caption above in Caption style, the source note
+below), charts as PNG drawn from the same chart definition and ledger rows (`chartdraw`) with their 图N caption,
+the closing block (落款, right-aligned). The page's contents list, which print hides, is not written: an official
+document has no contents page, and the document holds no field but its page numbers, so Word opens it without
+asking to update anything. An element it does not know becomes a paragraph of its text: nothing visible in
+print is dropped. Page and type follow GB/T 9704 (`word_styles`); the same page gives the same bytes.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annualreport.base.outline import load_outline
+from annualreport.base.refs import fill_names, year_names
 from annualreport.base.tables import atomic_write_bytes
 from annualreport.figures.charts import load_charts
 from annualreport.report import word_styles as wstyles
@@ -29,9 +34,9 @@ from annualreport.report.word_tree import SKIP, SPACE, Node, parse, trim
 if TYPE_CHECKING:
     import pandas as pd
 
+    from annualreport.base.outline import Outline
     from annualreport.base.params import Params
 
-TOC_HINT = "（目录由 Word 生成：打开文档时选择更新域，或右键单击目录选择“更新域”，即显示页码。）"
 INLINE = {"a", "strong", "b", "em", "i", "span", "sup", "sub", "code", "small", "br", "u", "mark", "abbr"}
 CHART_WIDTH = wstyles.Mm(150)
 APPENDIX_IDS = {"quality"}  # the headings after the closing (附：数据质量), each on a new page
@@ -47,7 +52,6 @@ class Writer:
         wstyles.define_styles(self.doc)
         wstyles.declare_fonts(self.doc)
         wstyles.page_setup(self.doc.sections[0])
-        self.sectioned = False
 
     # ------------------------------------------------------------ blocks
     def block(self, node: Node) -> None:
@@ -62,7 +66,7 @@ class Writer:
         elif tag == "div" and "cover" in cls:
             self.cover(node)
         elif tag == "nav" and "toc" in cls:
-            self.toc(node)
+            return  # the contents list: on screen only (print hides it; an official document has no contents page)
         elif tag == "table":
             self.table(node)
         elif tag == "figure":
@@ -138,43 +142,23 @@ class Writer:
                 strong = bold or c.tag in ("strong", "b")
                 self.runs(p, c, strong, {"sup": "superscript", "sub": "subscript"}.get(c.tag, script))
 
-    # ------------------------------------------------------------ cover and contents
+    # ------------------------------------------------------------ the title block
     def cover(self, node: Node) -> None:
-        first = True
+        """The title block atop the first page, as the PDF sets it: the 征求意见稿 stamp at the top right (when
+        the page has `p.stamp`), the institution line (when the title lacks it), the title, the subtitle, then
+        one blank line before the body."""
+        last = None
         for c in node.elements():
-            style = "Title" if c.tag == "h1" else ("Subtitle" if "cover-sub" in c.classes else wstyles.COVER_TEXT)
-            p = self.paragraph(c, style)
-            if p is not None and first:
-                p.paragraph_format.space_before = wstyles.Pt(160)
-                first = False
+            if "stamp" in c.classes:
+                style = wstyles.STAMP
+            elif c.tag == "h1":
+                style = "Title"
+            else:
+                style = "Subtitle" if "cover-sub" in c.classes else wstyles.COVER_TEXT
+            last = self.paragraph(c, style) or last
         self.stray(node)
-
-    def toc(self, node: Node) -> None:
-        """目录 as a Word TOC field over heading levels 1–3; until Word updates it, the field shows the
-        page's entries and how to update (TOC_HINT)."""
-        title = next((c for c in node.elements() if c.tag in ("h1", "h2", "h3")), None)
-        p = (
-            self.paragraph(title, wstyles.TOC_TITLE)
-            if title is not None
-            else self.doc.add_paragraph(style=wstyles.TOC_TITLE)
-        )
-        p.paragraph_format.page_break_before = True
-        entries = []
-        for li in _all(node, "li"):
-            level = next((int(c[len("toc-l") :]) for c in li.classes if re.fullmatch(r"toc-l\d", c)), 1)
-            entries.append((self.doc.add_paragraph(style=f"toc {min(level, 3)}"), li.text()))
-        hint = self.doc.add_paragraph(style=wstyles.SOURCE_NOTE)
-        wstyles.field_begin(entries[0][0] if entries else hint, ' TOC \\o "1-3" \\h \\z \\u ')
-        for para, text in entries:
-            para.add_run(text)
-        hint.add_run(TOC_HINT)
-        wstyles.field_end(hint)
-        for c in node.elements():  # anything else the contents carry (not its title or list)
-            if c is not title and c.tag not in ("ul", "ol"):
-                self.block(c)
-        if not self.sectioned:
-            wstyles.new_body_section(self.doc)
-            self.sectioned = True
+        if last is not None:  # the block's bottom margin: one line of the body (official.css, .cover)
+            last.paragraph_format.space_after = wstyles.LINE
 
     # ------------------------------------------------------------ tables, charts, closing
     def table(self, node: Node) -> None:
@@ -214,7 +198,7 @@ class Writer:
     # ------------------------------------------------------------ the document
     def finish(self) -> bytes:
         wstyles.page_numbers(self.doc)
-        wstyles.update_fields_on_open(self.doc)
+        wstyles.chinese_settings(self.doc)
         wstyles.core_properties(self.doc, self.meta)
         buf = io.BytesIO()
         self.doc.save(buf)
@@ -238,15 +222,18 @@ def write_docx(params: Params, html_path: Path, ledger: pd.DataFrame, out: Path,
         chart = charts.get(chart_id) or by_title.get(caption_title)
         return chart_png(chart, ledger) if chart is not None else None
 
-    meta = wstyles.DocMeta(title, params.institution["name"], params.year)
+    outline = load_outline(params.narrative_dir)
+    names = year_names(params.year, params.institution["name"])
+    meta = wstyles.DocMeta(title, params.institution["name"], params.year, subject(outline, names))
     data = html_to_docx(html_path.read_text(encoding="utf-8"), meta, png_for)
     atomic_write_bytes(out, data)
     return out
 
 
-# ---------------------------------------------------------------------- helpers
-def _all(node: Node, tag: str):
-    for c in node.elements():
-        if c.tag == tag:
-            yield c
-        yield from _all(c, tag)
+def subject(outline: Outline, names: dict[str, str]) -> str:
+    """What the report is about, for the document's properties, from the year's outline: its subtitle when it has
+    one, else its parts' headings (2020年工作回顾、存在的问题与2021年工作要点), the year's names filled in."""
+    if outline.subtitle.strip():
+        return fill_names(outline.subtitle.strip(), names)
+    parts = [fill_names(s.heading, names) for s in outline.sections]
+    return "与".join(filter(None, ["、".join(parts[:-1]), *parts[-1:]]))

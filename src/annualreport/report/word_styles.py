@@ -1,6 +1,8 @@
 """The Word export's page and type (GB/T 9704-2012, see docs/word-export.md): A4 with the standard's
 margins, 三号 body on a fixed 28.95 pt line (22 lines a page), headings per level, page numbers
-"— 1 —" at the outer edge, and stable bytes (fixed document dates, fixed zip entry times).
+"— 1 —" at the outer edge from the first page, and stable bytes (fixed document dates, fixed zip entry times).
+Only the body's lines keep to the section's line grid: titles, captions, tables and notes are set with their own
+spacing (`w:snapToGrid w:val="0"`), as in the PDF, so a table row is as tall as its text.
 
 Word documents name fonts rather than embed them: the office faces (仿宋_GB2312, 黑体, 楷体_GB2312,
 方正小标宋简体) are declared with an alternative name in the font table (`FONTS`), which Word uses
@@ -15,7 +17,6 @@ import os
 import zipfile
 from dataclasses import dataclass
 
-from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -51,14 +52,20 @@ HEADINGS = {
     3: (BODY, BODY_PT, True),  # 1.
     4: (BODY, BODY_PT, False),  # （1）
 }
-TABLE_TEXT, SOURCE_NOTE, COVER_TEXT, TOC_TITLE, CLOSING = "Table Text", "Source Note", "Cover", "TOC Title", "Closing"
+TITLE_LINE = Pt(36)  # the title's line, as in the PDF (official.css: .cover-title)
+TITLE_AFTER = Pt(7)
+TABLE_TEXT, SOURCE_NOTE, COVER_TEXT, STAMP, CLOSING = "Table Text", "Source Note", "Cover", "Stamp", "Closing"
 
 
 @dataclass(frozen=True)
 class DocMeta:
+    """The document's properties: its title, who wrote it (author and last editor), what it is about
+    (subject, e.g. 2020年工作回顾、存在的问题与2021年工作要点) and the report year (for the dates' fallback)."""
+
     title: str
     institution: str
     year: int
+    subject: str = ""
 
     @property
     def when(self) -> dt.datetime:
@@ -117,6 +124,32 @@ def _shape(style, face, size, bold=False, align=None, indent=None, line=LINE, be
         pf.line_spacing, pf.line_spacing_rule = line, WD_LINE_SPACING.EXACTLY
     # in characters too (Word prefers it): two for the body's styles, none where Normal's is not wanted
     style.element.pPr.find(qn("w:ind")).set(qn("w:firstLineChars"), "200" if indent == INDENT else "0")
+    snap_to_grid(style.element.pPr, line == LINE)
+
+
+def snap_to_grid(ppr, on: bool) -> None:
+    """Whether the paragraph's lines keep to the section's line grid (28.95 pt). Only the body's do: a line set
+    otherwise (a table's 12 pt, a caption, the title's 36 pt) would grow to the next grid line, and a table row
+    of one line would be 29 pt tall. `w:snapToGrid` goes in its schema place in `w:pPr`."""
+    el = ppr.find(qn("w:snapToGrid"))
+    if on:
+        if el is not None:
+            ppr.remove(el)
+        return
+    if el is None:
+        el = OxmlElement("w:snapToGrid")
+        later = [ppr.find(qn(t)) for t in PPR_AFTER_SNAP]
+        anchor = next((e for e in later if e is not None), None)
+        (anchor.addprevious(el) if anchor is not None else ppr.append(el))
+    el.set(qn("w:val"), "0")
+
+
+# the elements of w:pPr that come after w:snapToGrid (ECMA-376 CT_PPrBase order)
+PPR_AFTER_SNAP = (
+    "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+    "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+    "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip
 
 
 def define_styles(doc) -> None:
@@ -143,16 +176,14 @@ def define_styles(doc) -> None:
             outline = OxmlElement("w:outlineLvl")
             ppr.append(outline)
         outline.set(qn("w:val"), str(level - 1))
-    _shape(doc.styles["Title"], TITLE, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(36), before=24, after=12)
+    # the title block atop the first page, as the PDF sets it (official.css, .cover): the title 22 pt on a 36 pt
+    # line, the institution line (when the title lacks it) and a subtitle 16 pt on the body's line
+    title = doc.styles["Title"]
+    _shape(title, TITLE, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line=TITLE_LINE, after=TITLE_AFTER.pt)
+    title.paragraph_format.keep_with_next = True
     _shape(doc.styles["Subtitle"], KAI, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _shape(_style(doc, COVER_TEXT), HEI, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _shape(_style(doc, TOC_TITLE), HEI, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER, after=12)
-    for level in (1, 2, 3):
-        toc = _style(doc, f"toc {level}")
-        _shape(toc, BODY, BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT, line=Pt(24))
-        toc.paragraph_format.left_indent = Pt(BODY_PT * 2 * level)  # a wrapped entry hangs under its text
-        toc.paragraph_format.first_line_indent = Pt(-BODY_PT * 2)
-        toc.element.pPr.find(qn("w:ind")).set(qn("w:firstLineChars"), "0")
+    _shape(_style(doc, COVER_TEXT), BODY, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _shape(_style(doc, STAMP), HEI, BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT)  # 征求意见稿, top right of page 1
     caption = doc.styles["Caption"]
     _shape(caption, HEI, 14, align=WD_ALIGN_PARAGRAPH.CENTER, line=None, before=6, after=6)
     caption.paragraph_format.keep_with_next = True
@@ -190,52 +221,29 @@ def page_setup(section) -> None:
         grid.set(qn("w:linePitch"), str(round(LINE.pt * 20)))
 
 
-def new_body_section(doc) -> None:
-    """The body starts a section on a new page whose page numbers start at 1 (cover and contents have none)."""
-    section = doc.add_section(WD_SECTION.NEW_PAGE)
-    sect = section._sectPr
-    num = sect.find(qn("w:pgNumType"))
-    if num is None:
-        num = OxmlElement("w:pgNumType")
-        later = [sect.find(qn(t)) for t in ("w:cols", "w:formProt", "w:vAlign", "w:titlePg", "w:docGrid")]
-        anchor = next((e for e in later if e is not None), None)
-        if anchor is not None:
-            anchor.addprevious(num)
-        else:
-            sect.append(num)
-    num.set(qn("w:start"), "1")
-
-
 def _fld_char(paragraph, kind: str) -> None:
     el = OxmlElement("w:fldChar")
     el.set(qn("w:fldCharType"), kind)
     paragraph.add_run()._r.append(el)
 
 
-def field_begin(paragraph, instruction: str) -> None:
-    """The start of a complex field (PAGE, TOC …): what follows, up to `field_end`, is its shown result."""
+def field(paragraph, instruction: str, shown: str = "") -> None:
+    """A complex field in one paragraph (the footer's PAGE), showing `shown` until Word lays the page out. Word
+    and LibreOffice compute PAGE as they paginate: nothing asks to update fields when the document opens."""
     _fld_char(paragraph, "begin")
     el = OxmlElement("w:instrText")
     el.set(qn("xml:space"), "preserve")
     el.text = instruction
     paragraph.add_run()._r.append(el)
     _fld_char(paragraph, "separate")
-
-
-def field_end(paragraph) -> None:
+    if shown:
+        paragraph.add_run(shown)
     _fld_char(paragraph, "end")
 
 
-def field(paragraph, instruction: str, shown: str = "") -> None:
-    """A complex field in one paragraph, showing `shown` until Word updates it."""
-    field_begin(paragraph, instruction)
-    if shown:
-        paragraph.add_run(shown)
-    field_end(paragraph)
-
-
 def page_numbers(doc) -> None:
-    """— N — in the footer: odd pages at the right, even pages at the left, one character in."""
+    """— N — in the footer of every page from the first (the document is one section, the title atop page 1, as
+    the PDF): odd pages at the right, even pages at the left, one character in."""
     doc.settings.odd_and_even_pages_header_footer = True
     section = doc.sections[-1]
     for footer, align in (
@@ -252,18 +260,12 @@ def page_numbers(doc) -> None:
         p.add_run("— ")
         field(p, " PAGE ", "1")
         p.add_run(" —")
-    for s in doc.sections[:-1]:  # cover and contents: no number (their own empty footers)
-        for footer in (s.footer, s.even_page_footer):
-            footer.is_linked_to_previous = False
 
 
-def update_fields_on_open(doc) -> None:
-    """Word asks to update the fields when the document opens (the contents get their page numbers)."""
+def chinese_settings(doc) -> None:
+    """The settings' theme font language is Chinese. No `w:updateFields`: the document has no field to fill
+    but its page numbers, so Word opens it without asking anything."""
     settings = doc.settings.element
-    el = OxmlElement("w:updateFields")
-    el.set(qn("w:val"), "true")
-    anchor = settings.find(qn("w:defaultTabStop"))
-    (anchor.addprevious(el) if anchor is not None else settings.append(el))
     lang = settings.find(qn("w:themeFontLang"))
     if lang is not None:
         lang.set(qn("w:eastAsia"), "zh-CN")
@@ -273,7 +275,7 @@ def update_fields_on_open(doc) -> None:
 def core_properties(doc, meta: DocMeta) -> None:
     cp = doc.core_properties
     cp.title, cp.author, cp.last_modified_by = meta.title, meta.institution, meta.institution
-    cp.subject, cp.keywords, cp.comments, cp.category = f"{meta.year}年工作报告", "", "", ""
+    cp.subject, cp.keywords, cp.comments, cp.category = meta.subject, "", "", ""
     cp.language, cp.revision = "zh-CN", 1
     cp.created = cp.modified = cp.last_printed = meta.when
 
