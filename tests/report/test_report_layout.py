@@ -128,7 +128,8 @@ def test_captions_are_numbered_with_a_source_note_each(pages, year):
     for note in notes:
         assert note.startswith('<p class="source">') and SOURCE.search(note), note
     for fig in re.findall(r'<figure class="chart"[^>]*>.*?</figure>', page, re.S):
-        assert re.search(r"<svg/>\s*<figcaption>图\d+ [^<]+</figcaption><p class=\"source\">", fig), fig
+        # the note is the figcaption's last part (a figcaption is a figure's first or last child)
+        assert re.search(r"<svg/>\s*<figcaption>图\d+ [^<]+<p class=\"source\">[^<]*</p></figcaption>", fig), fig
         assert SOURCE.search(fig), fig
     if year == 2021:  # the targets table is numbered after the outline's tables
         assert re.search(rf'<caption id="table-{len(tables)}">表{len(tables)} 2021年目标完成情况', page)

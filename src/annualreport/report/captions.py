@@ -136,7 +136,8 @@ def table_caption(label: str, anchor: str, title: str) -> str:
 
 def chart_figure(svg: str, label: str, anchor: str, title: str, note: str, chart_id: str = "") -> str:
     """A chart with its caption and source note below it, kept together on a page; `data-chart` names
-    the chart of specs/charts.yaml (the Word export draws it again as PNG)."""
+    the chart of specs/charts.yaml (the Word export draws it again as PNG). The note is the figcaption's
+    last part: HTML allows a figcaption only as a figure's first or last child."""
     caption = html.escape(" ".join(x for x in (label, title) if x))
     data = f' data-chart="{html.escape(chart_id)}"' if chart_id else ""
-    return f'<figure class="chart" id="{anchor}"{data}>{svg}<figcaption>{caption}</figcaption>{note}</figure>'
+    return f'<figure class="chart" id="{anchor}"{data}>{svg}<figcaption>{caption}{note}</figcaption></figure>'

@@ -1,7 +1,7 @@
 """Render the executed report notebook to a self-contained HTML page with nbconvert, and the PDF.
 
 The custom template (`templates/report/`) keeps only the outputs; the stylesheets, the inlined CJK faces and
-the sanitising pass are the pages every HTML output shares (`typeset/pages.py`). The same notebook outputs give
+the last passes (valid HTML, then sanitising) are the pages every HTML output shares (`typeset/pages.py`). The same notebook outputs give
 the same bytes. `official.css`'s font lists name an office PC's faces first (仿宋_GB2312,
 黑体, 楷体, 方正小标宋) so a browser there prints with them; the PDF is laid out with `PDF_CSS` on
 top, which names only the embedded faces, so WeasyPrint never picks a font installed on the machine.
@@ -23,7 +23,7 @@ from annualreport.base import tracing
 from annualreport.base.paths import templates_dir
 from annualreport.base.tables import atomic_write_bytes
 from annualreport.report.editions import MIMES, REVIEW
-from annualreport.typeset.pages import h1_text, report_font_css, sanitise, stylesheet, visible_text
+from annualreport.typeset.pages import conform, h1_text, report_font_css, sanitise, stylesheet, visible_text
 
 VOLATILE_CELL_METADATA = ("papermill", "execution", "ExecuteTime")
 
@@ -91,7 +91,7 @@ def render_html(executed: Path, out: Path, title: str, colophon: str = "", editi
     draft, _ = exporter.from_notebook_node(nb, resources=copy.deepcopy(resources))
     resources["report"]["font_css"] = report_font_css(visible_text(draft) + title + colophon, h1_text(draft))
     page, _ = exporter.from_notebook_node(nb, resources=resources)
-    atomic_write_bytes(out, sanitise(mark_heading_forms(page)).encode("utf-8"))
+    atomic_write_bytes(out, sanitise(conform(mark_heading_forms(page))).encode("utf-8"))
     return out
 
 

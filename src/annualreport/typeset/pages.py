@@ -1,7 +1,8 @@
 """The page every HTML output shares: the report's stylesheets, the CJK faces cut down to the characters a page
 shows and inlined as base64 (so a page needs no network and no installed font), and a last sanitising pass.
 The report page (`report/render.py`), its ledger annex, the auditor's page (`validation/page.py`) and the review
-page (`review/earlier.py`) are all made with it; the same body gives the same bytes.
+page (`review/earlier.py`) are all made with it; the same body gives the same bytes. Every page goes through
+`conform` (valid HTML: the W3C Nu checker finds no error, tests/report/test_html_valid.py) and `sanitise` last.
 
 `report.css` is the shared look (the auditor's page uses it alone); `official.css` lays the report and its
 annex out as an official document (GB/T 9704-2012 style; docs/fonts.md).
@@ -79,8 +80,39 @@ def render_page(title: str, body_html: str, out: Path, colophon: str = "", page_
         + (f'<footer class="colophon">{html.escape(colophon)}</footer>\n' if colophon else "")
         + "</body>\n</html>\n"
     )
-    atomic_write_bytes(out, sanitise(page).encode("utf-8"))
+    atomic_write_bytes(out, sanitise(conform(page)).encode("utf-8"))
     return out
+
+
+# An SVG document's prolog (matplotlib writes one): invalid inside an HTML page. The page's own
+# `<!DOCTYPE html>` is not an SVG doctype and stays.
+_SVG_PROLOG = re.compile(r"<\?xml\b[^>]*\?>\s*|<!DOCTYPE\s+svg\b[^>]*>\s*", re.I)
+_SVG = re.compile(r"(<svg\b.*?</svg\s*>)", re.S | re.I)
+# An SVG's <metadata> holds RDF (cc:, dc:, rdf: elements), which HTML's SVG does not allow.
+_SVG_METADATA = re.compile(r"<metadata\b.*?</metadata\s*>\s*", re.S | re.I)
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>\s*", re.S | re.I)
+
+
+def conform(page: str) -> str:
+    """The page as valid HTML, whatever its outputs brought: every inline SVG without its XML declaration,
+    doctype and RDF metadata; every `<style>` of the body (pandas Styler writes one before each table) moved
+    into the head, after the page's own stylesheet (so the cascade is unchanged), or dropped when empty.
+    An SVG's own `<style>` is valid where it is and stays. Changes nothing on a page that has neither."""
+    page = _SVG_PROLOG.sub("", page)
+    head_end = page.find("</head>")
+    if head_end < 0:
+        return page
+    moved: list[str] = []
+
+    def take(m: re.Match) -> str:
+        if m.group(1).strip():
+            moved.append(m.group(0).rstrip() + "\n")
+        return ""
+
+    parts = _SVG.split(page[head_end:])  # odd items are inline SVGs
+    for i, part in enumerate(parts):
+        parts[i] = _SVG_METADATA.sub("", part) if i % 2 else _STYLE.sub(take, part)
+    return page[:head_end] + "".join(moved) + "".join(parts)
 
 
 _SCRIPT = re.compile(r"<script\b.*?</script\s*>|<script\b[^>]*/?>", re.S | re.I)
