@@ -56,10 +56,18 @@ class PdfUnavailable(RuntimeError):
     """WeasyPrint cannot load: the system lacks pango."""
 
 
-# The PDF's font lists: the embedded faces of fonts.report_faces() only (official.css's variables).
+# The PDF's font lists: the embedded faces of fonts.report_faces() only (official.css's variables). And what only
+# a paged layout has (CSS Generated Content for Paged Media, which the HTML pages leave out, so that they validate):
+# a table that runs onto the next page says 续表N (its caption) atop that page, above its repeated header.
 PDF_CSS = """
 :root { --f-body: "Report Body", serif; --f-hei: "Report Hei", sans-serif; --f-kai: "Report Kai", "Report Body", serif;
   --f-bold: "Report Bold", serif; --f-title: "Report Title", serif; --f-number: "Report Body", serif; }
+@page {
+  @top-left { content: string(continued, first-except); font-family: var(--f-hei); font-size: 12pt; color: #000;
+    vertical-align: bottom; padding-bottom: 3mm; }
+}
+body.official table.figtable caption { string-set: continued "续" content(text); }
+body.official table.figtable + *, body.official .sec, body.official .prose { string-set: continued ""; }
 """
 # A heading's number form gives its face (一、 黑体, （一） 楷体, 1. bold, （1） plain), whatever its depth.
 _NUMBER_FORMS = (r"[一二三四五六七八九十]+、", r"（[一二三四五六七八九十]+）", r"\d+[.．]", r"（\d+）")
