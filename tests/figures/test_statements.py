@@ -277,4 +277,5 @@ def test_the_reports_say_what_the_data_say(demo_project):
     assert prev["inputs"].str.contains(r"data/(?:raw/2019|reference)/").all()
     assert prev["validation"].str.startswith("通过").all()
     assert "poverty_counties.previous" not in ledger.index
-    assert ledger.loc["think_tank_experts.previous", "value"] == "0"  # the 智库 was founded in 2020
+    # the 智库 was founded in 2020 (since: 2020): its year before reads 新增, not a change from 0
+    assert tuple(ledger.loc["think_tank_experts.previous", ["value", "display"]]) == ("", "新增")
