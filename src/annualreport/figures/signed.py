@@ -13,8 +13,9 @@ from annualreport.base.errors import ReportError
 KIND = "signed"
 
 
-def load_signed(path: Path | None) -> dict | None:
-    """The signoff record, or None when there is none."""
+def load_signed(path: Path | None, shown: str = "") -> dict | None:
+    """The signoff record, or None when there is none; an unreadable one is an error naming it (as `shown`, else
+    by its file name)."""
     if path is None or not path.is_file():
         return None
     try:
@@ -22,7 +23,7 @@ def load_signed(path: Path | None) -> dict | None:
         if not isinstance(data.get("figures"), dict):
             raise ValueError("no figures table")
     except (OSError, ValueError, AttributeError) as exc:
-        raise ReportError(f"{path.name}: unreadable signoff ({exc})") from None
+        raise ReportError(f"{shown or path.name}: unreadable signoff ({exc})") from None
     return data
 
 

@@ -29,6 +29,7 @@ from annualreport.base.errors import ReportError
 from annualreport.base.params import Params
 from annualreport.base.places import Places, source_path
 from annualreport.base.tables import atomic_write_bytes
+from annualreport.figures.signed import load_signed
 from annualreport.report import reread
 from annualreport.review.diff import Side, read_ledger, section_digests
 from annualreport.review.verify import read_manifest, verify
@@ -175,16 +176,9 @@ def dumps(data: dict) -> str:
 
 
 def load(params: Params) -> dict | None:
+    """The year's signoff record (figures/signed.py reads it for the ledger too), or None."""
     path = signoff_path(params)
-    if not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data.get("figures"), dict):
-            raise ValueError("no figures table")
-    except (OSError, ValueError, AttributeError) as exc:
-        raise ReportError(f"{shown(path, params.root)}: unreadable signoff ({exc})") from None
-    return data
+    return load_signed(path, shown(path, params.root))
 
 
 def side(params: Params, data: dict) -> Side:
