@@ -330,7 +330,8 @@ def read_ledger(project: Path, year: int) -> pd.DataFrame:
 
 
 def report_page(project: Path, year: int) -> str:
-    return (project / "outputs" / str(year) / "report.html").read_text(encoding="utf-8")
+    """The review copy: the same text as the 印发稿, with every table and chart."""
+    return (project / "outputs" / str(year) / "review.html").read_text(encoding="utf-8")
 
 
 def dataset_names(project: Path, year: int, dataset: str) -> set[str]:

@@ -80,6 +80,8 @@ def test_a_new_year_from_scaffold_to_report(tmp_path):
 
     text = visible_text(page)
     assert "2022年" in text
+    assert "征求意见稿" in text  # 2021's prose, copied and not yet reread: a draft, not the document
+    text = visible_text((project / "outputs" / "2022" / "review.html").read_text(encoding="utf-8"))
     targets = (project / "outputs" / "2022" / "targets.csv").read_text(encoding="utf-8-sig")
     for target in ("patents_filed", "training_income", "employment_rate_gain", "safety_accidents"):
         assert target in targets  # the 2022 targets set in the 2021 params, tracked

@@ -84,7 +84,7 @@ def _accounting(outputs):
 @pytest.mark.build
 def test_office_fixes_its_rows_and_its_corrections_file_goes(demo_project, tmp_path, monkeypatch):
     """A rebuild gives the same bytes; after 国际交流处 re-delivers its file fixed, its workbook is
-    gone and the report's 附：数据质量 no longer lists its quarantined rows."""
+    gone and the review copy's 附：数据质量 no longer lists its quarantined rows."""
     from annualreport.runner.driver import build
 
     project = copy_project(tmp_path / "p", years=(2019, 2020))
@@ -96,7 +96,7 @@ def test_office_fixes_its_rows_and_its_corrections_file_goes(demo_project, tmp_p
     before = {k: p.read_bytes() for k, p in _office_files(outputs).items()}
     assert before == {k: p.read_bytes() for k, p in _office_files(demo_project / "outputs" / "2020").items()}
     assert "国际交流处" in before
-    assert "international_events" in _open_items(outputs)
+    assert "国际交流处" in _open_items(outputs)
 
     raw = project / "data" / "raw" / "2020" / "international_events.csv"
     lines = raw.read_text(encoding="utf-8-sig").splitlines(keepends=True)
@@ -111,11 +111,11 @@ def test_office_fixes_its_rows_and_its_corrections_file_goes(demo_project, tmp_p
     assert after == {k: v for k, v in before.items() if k != "国际交流处"}
     manifest = json.loads((outputs / "manifest.json").read_text(encoding="utf-8"))
     assert not any("国际交流处" in name for name in manifest["outputs_sha256"])
-    assert "international_events" not in _open_items(outputs)
+    assert "国际交流处" not in _open_items(outputs)
 
 
 def _open_items(outputs) -> str:
-    """The report's table of what remains open per office."""
-    html = (outputs / "report.html").read_text(encoding="utf-8")
-    start = html.index("各处室尚待处理的数据问题")
+    """The review copy's table of what remains open per office (附：数据质量)."""
+    html = (outputs / "review.html").read_text(encoding="utf-8")
+    start = html.index("请各处室核对或重新报送的数据")
     return html[start : html.index("</table>", start)]

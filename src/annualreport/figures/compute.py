@@ -28,6 +28,7 @@ import pandas as pd
 from annualreport.base.errors import SpecError
 from annualreport.base.paths import load_yaml, specs_dir
 from annualreport.base.wording import STYLES, Wording, join_list, round_half_up, word
+from annualreport.figures.comparability import comparison_fields
 from annualreport.ingest.specs import AT_LEAST
 
 FIGURE_KEYS = {
@@ -83,9 +84,8 @@ class FigureDef:
     precision: int = 0
     wording: dict = field(default_factory=lambda: {"style": "plain"})
     description: str = ""
-    # Whether a report table compares the figure with the year before (`figures/comparisons.py`): False when the
-    # year before's value says nothing (a fixed list, a label tied to one year's event), `compare_reason` says why;
-    # `since`: the first year the thing exists, so in that year the year before reads 新增, never a number.
+    # Compared with the year before in tables (figures/comparability.py): `compare: false` with its reason (a fixed
+    # list, a label tied to one year's event); `since`: the first year it exists (that year reads 新增).
     compare: bool = True
     compare_reason: str = ""
     since: int | None = None
@@ -167,32 +167,8 @@ def _definition(item: dict, where: str) -> FigureDef:
         precision=int(item.get("precision", 0)),
         wording=wording,
         description=str(item.get("description", "")),
-        **_comparison(item, where),
+        **comparison_fields(item, where),
     )
-
-
-def _comparison(item: dict, where: str) -> dict:
-    """`compare`, `compare_reason` and `since`, checked: a figure not compared says why; one that is new since a
-    year is compared (from that year on)."""
-    compare = _flag(item.get("compare", True), f"{where}: compare")
-    reason = item.get("compare_reason")
-    since = item.get("since")
-    if not compare and not (isinstance(reason, str) and reason.strip()):
-        raise SpecError(f"{where}: compare: false needs a compare_reason (why the year before says nothing)")
-    if compare and reason is not None:
-        raise SpecError(f"{where}: compare_reason is for compare: false (the figure is compared)")
-    if since is not None:
-        if isinstance(since, bool) or not isinstance(since, int) or not 1900 <= since <= 2999:
-            raise SpecError(f"{where}: since is the first year the thing exists, e.g. 2020 (got {since!r})")
-        if not compare:
-            raise SpecError(f"{where}: since and compare: false together (a figure never compared needs no since)")
-    return {"compare": compare, "compare_reason": (reason or "").strip(), "since": since}
-
-
-def _flag(v, where: str) -> bool:
-    if not isinstance(v, bool):
-        raise SpecError(f"{where} is true or false (got {v!r})")
-    return v
 
 
 def is_list(measure) -> bool:

@@ -1,5 +1,5 @@
 """The report as a Word document (catalog: `report_docx`): the circulated document (印发稿), page for page as its
-PDF, from the same page (`report.html`).
+PDF, from the same page (the `report_html` artefact).
 
 The rendered report page is our own markup, so it is read back element by element (stdlib html.parser) and
 written with python-docx, in one section whose pages are numbered from the first, as the PDF: the title block atop

@@ -287,7 +287,7 @@ STEPS: tuple[Step, ...] = (
                 "docx",
                 "writes the circulated report as a Word document for the office to edit: the same pages as its PDF, "
                 "heading styles, GB/T 9704 page and type (python-docx)",
-                reads=("report_html", "ledger", "charts", "institution", "year", "outline", "fonts"),
+                reads=("report_html", "ledger", "charts", "institution", "year", "outline"),
                 writes=("report_docx",),
                 formats=("docx", "all"),
             ),
