@@ -18,7 +18,7 @@ import pytest
 from annualreport.base.errors import SpecError
 from annualreport.base.outline import load_outline
 from annualreport.base.terms import DATE, load_terms
-from annualreport.base.wording import STYLES, by_unit, word
+from annualreport.base.wording import STYLES, word
 from annualreport.figures.charts import ChartDef, check_outline, load_charts, series_rows
 from annualreport.figures.comparisons import table_figures, year_before_rows
 from annualreport.figures.compute import LEDGER_COLUMNS
@@ -295,8 +295,8 @@ def assert_body_traced(page: str, ledger: pd.DataFrame, names: set[str]) -> list
             else set()
         )
         assert shown in {r["wording"], r["display"]} | styled, (fid, shown)
-    for cell in cells:  # a rows table's cells: dates, or names as the dataset has them
-        assert cell == "—" or re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", cell) or cell in names, cell
+    for cell in cells:  # a rows table's cells: dates (2021-05-31), or names as the dataset has them
+        assert cell == "—" or re.fullmatch(r"\d{4}-\d{2}-\d{2}", cell) or cell in names, cell
     return [tok for tok, _ in found]
 
 
@@ -355,13 +355,15 @@ def test_tables_and_targets_print_their_ledger_rows(project):
     page = body_html(report_page(project, 2021))
     rows = read_ledger(project, 2021).set_index("id")
     r = "hazard_rectification_rate"  # 2021: 98.25 this year, 100 the year before
-    # rates print two decimals (wording.UNIT_DECIMALS), their change in 百分点 as its ledger wording
-    cells = [by_unit(rows.loc[r, "value"], "%"), by_unit(rows.loc[f"{r}.previous", "value"], "%")]
-    cells.append(rows.loc[f"{r}.change", "wording"])
-    assert cells == ["98.25", "100.00", "-1.75个百分点"]
-    assert re.search(
-        r"<td[^>]*>安全隐患整改率</td>\s*" + r"\s*".join(rf"<td[^>]*>{re.escape(c)}</td>" for c in cells), page
-    )
+    # a rate prints as the figure rounds it, the year before as its ledger row shows it, the change in 百分点 as its
+    # wording; each cell a link to its row
+    cells = [rows.loc[r, "display"], rows.loc[f"{r}.previous", "display"], rows.loc[f"{r}.change", "wording"]]
+    assert cells == ["98.25", "100", "-1.75个百分点"]
+    row = next(tr for tr in re.findall(r"<tr>.*?</tr>", page, re.S) if ">安全隐患整改率<" in tr)
+    shown = [visible_text(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    assert shown[1:4] == cells
+    for rid in (r, f"{r}.previous", f"{r}.change"):
+        assert f'href="ledger.html#fig-{rid}"' in row, rid
     targets = visible_text(page[page.index('id="targets"') :])
     counts = [rows.loc[f"target.{k}", "wording"] for k in ("count", "met", "missed")]
     assert f"共{counts[0]}：达成{counts[1]}，未达成{counts[2]}" in targets

@@ -8,11 +8,14 @@ copy of the session's demo build, so only the narrative's stages run again."""
 
 from __future__ import annotations
 
+import base64
+import io
 import re
 import shutil
 
 import pytest
 from docx import Document
+from fontTools.ttLib import TTFont
 
 from annualreport.base.params import load_params
 from annualreport.review.signoff import NotReread, record
@@ -82,6 +85,11 @@ def test_the_review_copy_marks_each_paragraph_and_phrase(carried):
     assert any("不属2021年" in x for x in notes)
     assert re.search(r'<mark class="out-of-year">[^<]+</mark>', review)
     assert "本稿中尚无人重读的文字" in visible_text(review)
+    # what the stylesheet prints after a marked paragraph (〔note〕) is drawn with the page's own faces: no tofu
+    drawn = set()
+    for data in re.findall(r"base64,([A-Za-z0-9+/=]+)", review):
+        drawn |= set(TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap())
+    assert {ord(ch) for ch in "〔〕" + "".join(notes)} <= drawn
 
 
 def test_signoff_refuses_while_any_is_left(carried):

@@ -10,6 +10,7 @@ top, which names only the embedded faces, so WeasyPrint never picks a font insta
 from __future__ import annotations
 
 import copy
+import html
 import logging
 import os
 import re
@@ -26,6 +27,9 @@ from annualreport.report.editions import MIMES, REVIEW
 from annualreport.typeset.pages import conform, h1_text, report_font_css, sanitise, stylesheet, visible_text
 
 VOLATILE_CELL_METADATA = ("papermill", "execution", "ExecuteTime")
+# The review copy's notes on text nobody has reread (report/body.py Marks), which its stylesheet prints after each
+# marked paragraph (content: attr(data-reread)): their characters go into the page's font subsets.
+DATA_NOTE = re.compile(r'data-reread="([^"]*)"')
 
 
 def scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -97,7 +101,8 @@ def render_html(executed: Path, out: Path, title: str, colophon: str = "", editi
     report["mime"] = MIMES[edition]
     resources = {"report": report}
     draft, _ = exporter.from_notebook_node(nb, resources=copy.deepcopy(resources))
-    resources["report"]["font_css"] = report_font_css(visible_text(draft) + title + colophon, h1_text(draft))
+    printed = "".join(html.unescape(n) for n in DATA_NOTE.findall(draft))  # what the stylesheet prints from the page
+    resources["report"]["font_css"] = report_font_css(visible_text(draft) + title + colophon + printed, h1_text(draft))
     page, _ = exporter.from_notebook_node(nb, resources=resources)
     atomic_write_bytes(out, sanitise(conform(mark_heading_forms(page))).encode("utf-8"))
     return out

@@ -19,7 +19,7 @@ from annualreport.base.tables import atomic_write_bytes
 from annualreport.typeset import fonts
 
 # Characters the stylesheet itself prints (page numbers, list markers), kept in every subset.
-CSS_TEXT = "—–·•0123456789 \u00a0\u3000续审阅稿"
+CSS_TEXT = "—–·•0123456789 \u00a0\u3000续审阅稿〔〕"
 
 STYLESHEETS = ("report.css", "official.css")
 
