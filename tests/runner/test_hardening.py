@@ -195,6 +195,21 @@ def test_a_dead_kernel_or_a_timeout_names_the_notebook_and_publishes_nothing(pro
     assert (built / "report.html").read_bytes() == before
 
 
+def test_a_failed_build_prints_its_one_clear_line_and_nothing_from_the_kernels(project, built):
+    """A notebook's error is the build's one error line; no kernel adds its shutdown log
+    ("[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel.") above it."""
+    path, original = _inject(project, "30-figures", "raise ValueError('测试：此处出错')")
+    try:
+        proc = cli(project, "build", "--year", "2020", "--format", "html")
+    finally:
+        path.write_bytes(original)
+    assert proc.returncode == 4, proc.stderr[-2000:]
+    assert "IPKernelApp" not in proc.stderr and "KeyboardInterrupt" not in proc.stderr, proc.stderr[-2000:]
+    errors = [line for line in proc.stderr.splitlines() if "error" in line.lower()]
+    assert errors == [proc.stderr.strip().splitlines()[-1]], proc.stderr[-2000:]
+    assert errors[0].startswith("error: 30-figures: ValueError: 测试：此处出错")
+
+
 def test_two_builds_of_the_same_year_at_once(project, built):
     """The second waits for the lock (here 1 s), then refuses; the first publishes a whole report."""
     narrative = project / "params" / "narrative" / "2020" / "review.md"

@@ -22,6 +22,12 @@ log = logging.getLogger(__name__)
 KERNEL = "annualreport"
 
 
+# A kernel says nothing on the build's terminal: what fails in a notebook reaches the analyst as the build's one
+# error line (StageFailed). Its own log would add "[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel." each
+# time a kernel is shut down while it waits (a warm kernel a failed build no longer needs, and after every run).
+KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]
+
+
 class WarmKernel:
     """A fresh kernel started ahead of its notebook, with the notebook's heavy imports done
     (silently: no history, no execution count). It runs exactly one notebook, like a kernel
@@ -40,7 +46,7 @@ class WarmKernel:
 
         async def boot():
             km = AsyncKernelManager(kernel_name=KERNEL)
-            await km.start_kernel(extra_arguments=["--IPKernelApp.log_level=ERROR"], cwd=str(root))
+            await km.start_kernel(extra_arguments=KERNEL_ARGS, cwd=str(root))
             kc = km.client()
             kc.start_channels()
             try:
@@ -162,7 +168,7 @@ def run_notebook(
                         progress_bar=False,
                         log_output=False,
                         execution_timeout=timeout,
-                        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                        extra_arguments=KERNEL_ARGS,
                         **engine,
                     )
                     break
