@@ -87,6 +87,8 @@ def parse_cell(col: ColumnSpec, raw, ctx: CleanContext):
     try:
         if col.type in ("text", "id"):
             value = nz.text(raw)
+            if col.prefixes:
+                value = nz.without_prefix(value, col.prefixes)
         elif col.type == "category":
             try:
                 value = nz.category(raw, list(col.allowed))

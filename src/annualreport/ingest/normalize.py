@@ -43,6 +43,17 @@ def _text(value) -> str:
     return _SPACES.sub(" ", s).strip()
 
 
+def without_prefix(value: str, prefixes: tuple[str, ...]) -> str:
+    """An ID as the contract writes it, from the way an office wrote it: spaces dropped, and one of `prefixes`
+    (any case) before it dropped (申请号 CN202414287950.6 and the patent number ZL202414287950.6 are the
+    application 202414287950.6). Anything else is left for the column's pattern to judge."""
+    s = re.sub(r"\s+", "", value)
+    for p in sorted(prefixes, key=len, reverse=True):
+        if s[: len(p)].upper() == p.upper() and len(s) > len(p):
+            return s[len(p) :]
+    return s
+
+
 # Office tables repeat the same values (schools, majors, categories, dates) thousands of times.
 _text_cached = lru_cache(maxsize=1 << 16, typed=True)(_text)
 

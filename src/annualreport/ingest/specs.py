@@ -29,6 +29,7 @@ COLUMN_KEYS = {
     "type",
     "required",
     "pattern",
+    "prefixes",
     "convention",
     "allowed",
     "min",
@@ -65,6 +66,9 @@ class ColumnSpec:
     type: str = "text"
     required: bool = False
     pattern: str | None = None  # only a format the data contract fixes; local codes name a `convention`
+    # an ID offices also write with one of these letters before it, and with stray spaces (申请号: CN…, ZL…): the
+    # same ID without them (normalize.without_prefix), checked against `pattern` after
+    prefixes: tuple[str, ...] = ()
     convention: str | dict | None = None  # a params `conventions` key, or {by: column, cases: {value: key}}
     allowed: tuple[str, ...] = ()
     min: float | None = None
@@ -149,6 +153,9 @@ def _column(raw: dict, where: str) -> ColumnSpec:
         raise SpecError(f"{where}: column '{raw['header']}' needs a canonical 'name' or 'personal: true'")
     if typ == "category" and not raw.get("allowed"):
         raise SpecError(f"{where}: category column '{raw['header']}' needs 'allowed' values")
+    prefixes = raw.get("prefixes") or ()
+    if prefixes and (typ != "id" or not all(isinstance(p, str) and p.strip() for p in prefixes)):
+        raise SpecError(f"{where}: column '{raw['header']}': prefixes are letters written before an id, e.g. [CN, ZL]")
     if raw.get("convention") is not None:
         if raw.get("pattern"):
             raise SpecError(f"{where}: column '{raw['header']}' has both a 'pattern' and a 'convention'")
@@ -160,6 +167,7 @@ def _column(raw: dict, where: str) -> ColumnSpec:
         type=typ,
         required=bool(raw.get("required", False)),
         pattern=raw.get("pattern"),
+        prefixes=tuple(str(p).strip() for p in prefixes),
         convention=raw.get("convention"),
         allowed=tuple(str(a) for a in raw.get("allowed") or ()),
         min=raw.get("min"),
