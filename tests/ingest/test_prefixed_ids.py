@@ -17,17 +17,7 @@ from tests.helpers import ROOT
 
 SPECS = load_specs()
 SPECS_DIR = ROOT / "specs" / "datasets"
-HEADER = [
-    "申请号",
-    "专利名称",
-    "专利类型",
-    "发明人",
-    "申请日",
-    "受理通知书日期",
-    "法律状态",
-    "是否转化",
-    "转化金额(元)",
-]
+HEADER = [c.header for c in SPECS["patents"].columns]  # the 专利台账 as the spec reads it
 BARE = ["202414287950.6", "202324193917.8", "202320000001.X"]
 
 
