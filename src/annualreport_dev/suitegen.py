@@ -131,9 +131,9 @@ def flag_type_check(c: ColumnSpec) -> dict:
 
 
 def clean_columns(spec: DatasetSpec, derived: list[str] | None = None) -> list[str]:
-    """The columns of the dataset's clean table: source_row, the canonical columns (a count with its flag),
-    the derived columns, the person column."""
-    cols = ["source_row"]
+    """The columns of the dataset's clean table: source_row and source_sheet, the canonical columns (a count
+    with its flag), the derived columns, the person column."""
+    cols = ["source_row", "source_sheet"]
     for c in spec.canonical:
         cols += [c.name, c.name + AT_LEAST] if c.type == "count" else [c.name]
     cols += list(derived or [])

@@ -110,7 +110,7 @@ def test_row_accounting_balances_for_every_file(cleaned, year):
 def test_empty_accidents_sheet_is_a_valid_year(cleaned):
     r = cleaned[2020]["accidents"]
     assert r.frame.empty and r.quarantine.empty
-    assert list(r.frame.columns) == ["source_row", "occurred_on", "category"]
+    assert list(r.frame.columns) == ["source_row", "source_sheet", "occurred_on", "category"]
     assert str(r.frame["occurred_on"].dtype).startswith("datetime64")
 
 

@@ -12,7 +12,8 @@ import pytest
 from annualreport.base.params import load_params, previous_params
 from annualreport.base.places import places
 from annualreport.figures import ledger as figures_ledger
-from annualreport.figures.compute import compact_rows, compute_all
+from annualreport.figures.compute import compute_all
+from annualreport.figures.sources import compact_rows
 from annualreport.figures.workbook import number, raw_files
 from annualreport.ingest.year import clean_in_memory
 from annualreport.validation.run import SUMMARY_COLUMNS

@@ -29,6 +29,7 @@ from annualreport.base.errors import SpecError
 from annualreport.base.paths import load_yaml, specs_dir
 from annualreport.base.wording import STYLES, Wording, join_list, round_half_up, word
 from annualreport.figures.comparability import comparison_fields
+from annualreport.figures.sources import in_source_order, source_rows
 from annualreport.ingest.specs import AT_LEAST
 
 FIGURE_KEYS = {
@@ -97,7 +98,7 @@ class Figure:
     value: Decimal | dt.date | None
     rows_used: int
     note: str = ""
-    source_rows: tuple[int, ...] = ()  # the rows used, as physical rows of the raw file (`source_row`)
+    source_rows: tuple[tuple[str, int], ...] = ()  # the rows used: (sheet, physical row) of the raw file
     text: str | None = None  # a `list` measure's words (its value is the number of items)
 
     @property
@@ -202,8 +203,7 @@ def list_items(rows: pd.DataFrame, columns: tuple[str, ...], sort: tuple[str, ..
     missing = [c for c in (*columns, *sort) if c not in rows.columns]
     if missing:
         raise SpecError(f"{what}: list column(s) {missing} not in the dataset (columns: {', '.join(rows.columns)})")
-    if "source_row" in rows.columns:
-        rows = rows.sort_values("source_row", kind="stable")
+    rows = in_source_order(rows)
     if sort:
         rows = rows.sort_values(list(sort), kind="stable")
     items: list[str] = []
@@ -298,27 +298,6 @@ def compute(
     else:
         raise SpecError(f"{what}: measure must be count, or one of distinct/sum/rate/max/min/min_count_per/list")
     return Figure(defn, round_half_up(value, defn.precision), len(rows), note, source_rows(rows))
-
-
-def source_rows(rows: pd.DataFrame) -> tuple[int, ...]:
-    """The physical rows of the raw file that `rows` came from (the clean frames' `source_row`)."""
-    if "source_row" not in rows:
-        return ()
-    return tuple(sorted(int(r) for r in rows["source_row"].dropna()))
-
-
-def compact_rows(rows) -> str:
-    """Row numbers as ranges: (3, 4, 5, 17, 20, 21) -> "3-5, 17, 20-21"."""
-    out: list[str] = []
-    nums = sorted(set(int(r) for r in rows))
-    i = 0
-    while i < len(nums):
-        j = i
-        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
-            j += 1
-        out.append(str(nums[i]) if i == j else f"{nums[i]}-{nums[j]}")
-        i = j + 1
-    return ", ".join(out)
 
 
 def lower_bound_note(rows: pd.DataFrame, column: str) -> str:

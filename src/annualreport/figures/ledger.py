@@ -64,7 +64,7 @@ def build(params: Params, at: Places, frames: dict[str, pd.DataFrame], status: d
     check_outline(outline, charts)
     accounting = at.read("accounting")
     inputs = input_digests(accounting)
-    sources: dict[str, tuple[int, ...]] = {}  # each figure's and bar's raw-file rows, for the workbook
+    sources: dict[str, tuple] = {}  # each figure's and bar's raw-file rows, for the workbook
     figures = compute_all(frames, params.year, inputs, status, params.root, sources)
     defs, sets = load_definitions(params.root)
     stated = load_stated(params.narrative_dir, params.root)

@@ -9,8 +9,9 @@ import pandas as pd
 
 from annualreport.base import notebook as nb
 from annualreport.base.params import previous_params
-from annualreport.figures.compute import compact_rows, compute_all
+from annualreport.figures.compute import compute_all
 from annualreport.figures.ledger import figure_columns, input_digests
+from annualreport.figures.sources import compact_rows
 from annualreport.ingest.year import clean_in_memory
 from annualreport.validation.gate import dataset_status
 from annualreport.validation.run import validate_in_memory
@@ -26,7 +27,7 @@ def run_previous(params_file: str, work_dir: str) -> pd.DataFrame | None:
     frames, accounting = clean_in_memory(prev)
     inputs = input_digests(accounting) if len(accounting) else {}
     status = dataset_status(validate_in_memory(prev, frames))
-    sources: dict[str, tuple[int, ...]] = {}
+    sources: dict[str, tuple] = {}
     ledger = compute_all(frames, prev.year, inputs, status, root=params.root, sources=sources)
     # the raw-file rows each figure used, for the ledger workbook's provenance sheet
     ledger["source_rows"] = [compact_rows(sources.get(i, ())) for i in ledger["id"]]

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from annualreport.base.glossary import KIND_ZH, KINDS_EXPLAINED
 from annualreport.base.outline import groups
-from annualreport.figures.compute import compact_rows
+from annualreport.figures.sources import compact_rows, rows_of_sheet
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -75,7 +75,7 @@ def ledger_sheet(ledger: pd.DataFrame, params: Params) -> tuple[str, list[str], 
 
 
 def rows_sheet(
-    ledger: pd.DataFrame, params: Params, sources: dict[str, tuple[int, ...]], previous: pd.DataFrame | None
+    ledger: pd.DataFrame, params: Params, sources: dict[str, tuple], previous: pd.DataFrame | None
 ) -> tuple[str, list[str], list[list]]:
     """One line per raw file of every computed figure, chart bar and year-before value, in the report's order."""
     prev = (
@@ -88,13 +88,13 @@ def rows_sheet(
         for r in part.to_dict("records"):
             if r["kind"] not in ROW_KINDS:
                 continue
-            if r["kind"] == "previous":
-                used = str(prev.get(r["id"].removesuffix(".previous"), "") or "")
-            else:
-                used = compact_rows(sources.get(r["id"], ()))
-            if len(used) > MAX_CELL:
-                used = used[: used.rfind(", ", 0, MAX_CELL)] + ", …"
             for file, sheet in raw_files(r["inputs"]) or [("", "")]:
+                if r["kind"] == "previous":
+                    used = str(prev.get(r["id"].removesuffix(".previous"), "") or "")
+                else:  # a dataset split over sheets: each sheet's line names its own rows
+                    used = compact_rows(rows_of_sheet(sources.get(r["id"], ()), sheet))
+                if len(used) > MAX_CELL:
+                    used = used[: used.rfind(", ", 0, MAX_CELL)] + ", …"
                 rows.append(
                     [r["id"], r["label"], KIND_ZH.get(r["kind"], r["kind"]), r["dataset"], file, sheet,
                      number(r["rows_used"]), used]
@@ -115,7 +115,7 @@ def notes_sheet() -> tuple[str, list[str], list[list]]:
 
 
 def write_ledger_workbook(
-    at, ledger: pd.DataFrame, params: Params, sources: dict[str, tuple[int, ...]], previous: pd.DataFrame | None
+    at, ledger: pd.DataFrame, params: Params, sources: dict[str, tuple], previous: pd.DataFrame | None
 ):
     """Write the `ledger_xlsx` artefact (sheets 台账, 所用行, 说明)."""
     sheets = [ledger_sheet(ledger, params), rows_sheet(ledger, params, sources, previous), notes_sheet()]

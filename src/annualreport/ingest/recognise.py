@@ -9,9 +9,12 @@ into the year's raw folder as they came. For each dataset of a folder:
    dataset when a header row (one of the first 30 rows, as `ingest/header.py` finds it) holds all the
    spec's required columns, by header or alias, and at least two of its columns. Each sheet goes to
    the dataset it matches best (most columns; ties: the spec's sheet name or file stem, then the
-   share of the spec's columns found); two sheets for one dataset stop the run, naming both.
+   share of the spec's columns found). The sheets of ONE workbook that go to the same dataset are that
+   dataset split over sheets (a sheet per level, school or month): read as one table, in sheet order.
+   Sheets of two different files for one dataset stop the run, naming both.
 
-Sheets that match nothing are listed (`make check-inputs`, the build's log). Header rows are read
+Hidden sheets (the lists behind drop-downs) are never read as data; they, instruction sheets and empty
+leftovers (Sheet2) are named with the reason. Sheets that match nothing are listed (`make check-inputs`, the build's log). Header rows are read
 once per file content (sha256) in a process, so a build resolves its folders cheaply.
 """
 
@@ -36,12 +39,17 @@ SUFFIXES = (".csv", ".xlsx")
 class Match:
     dataset: str
     path: Path
-    sheet: str | None  # the sheet to read (None: a CSV, or the workbook's first sheet)
+    sheets: tuple[str, ...]  # the sheets to read, in workbook order (empty: a CSV, or the workbook's first sheet)
     how: str  # "by name", "by headers: 8 of 8 columns"
+
+    @property
+    def sheet(self) -> str | None:
+        """The one sheet to read (the first of a split dataset's), None for a CSV or the first sheet."""
+        return self.sheets[0] if self.sheets else None
 
     def where(self, root: Path | None = None) -> str:
         p = self.path.relative_to(root).as_posix() if root and self.path.is_relative_to(root) else str(self.path)
-        return p + (f" [{self.sheet}]" if self.sheet else "")
+        return p + (f" [{'、'.join(self.sheets)}]" if self.sheets else "")
 
 
 @dataclass
@@ -61,12 +69,15 @@ class Resolution:
                 f"two files look like dataset '{name}': "
                 + " and ".join(f"{m.where(root)} ({m.how})" for m in cands)
                 + "; keep only one of them in the folder",
-                file=Match(name, cands[0].path.parent, None, "").where(root),
+                file=Match(name, cands[0].path.parent, (), "").where(root),
             )
         return self.matches.get(name)
 
 
 _HEADS: dict[tuple[str, str], dict[str | None, list[set]]] = {}  # (suffix, sha256) -> sheet -> first rows
+_HIDDEN: dict[tuple[str, str], list[str]] = {}  # (suffix, sha256) -> the workbook's hidden sheets
+HIDDEN = "a hidden sheet (the list behind a drop-down?): never read as data"
+EMPTY = "an empty sheet"
 
 
 def head_rows(path: Path) -> dict[str | None, list[set[str]]]:
@@ -88,6 +99,7 @@ def head_rows(path: Path) -> dict[str | None, list[set[str]]]:
         else:
             wb = open_workbook(path, path.name)
             sheets = {}
+            _HIDDEN[key] = [m.name for m in wb.sheets_metadata if str(m.visible).rsplit(".", 1)[-1] != "Visible"]
             for name in wb.sheet_names:
                 try:
                     rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=HEAD_ROWS)
@@ -96,6 +108,12 @@ def head_rows(path: Path) -> dict[str | None, list[set[str]]]:
                     sheets[name] = []
             _HEADS[key] = sheets
     return _HEADS[key]
+
+
+def hidden_sheets(path: Path) -> list[str]:
+    """The workbook's hidden (and very hidden) sheets, by the workbook's own flags; none for a CSV."""
+    head_rows(path)
+    return _HIDDEN.get((path.suffix.lower(), file_digest(path)), [])
 
 
 def _texts(cells: list) -> set[str]:
@@ -119,8 +137,15 @@ def _candidates(path: Path, specs: dict[str, DatasetSpec], lookups: dict, skip=(
     """(sheet, dataset, score, how) for each sheet's best dataset, and the sheets that match none
     (sheets in `skip`, taken by name, are left out)."""
     found, none = [], []
+    hidden = set(hidden_sheets(path))
     for sheet, rows in head_rows(path).items():
         if sheet in skip:
+            continue
+        if sheet in hidden:
+            none.append((sheet, HIDDEN))
+            continue
+        if not any(rows):
+            none.append((sheet, EMPTY))
             continue
         scored = []
         for spec in specs.values():
@@ -172,6 +197,7 @@ def resolve(directory: Path, specs: dict[str, DatasetSpec], root: Path | None = 
 def _resolve(directory: Path, specs: dict[str, DatasetSpec], root: Path | None, max_mb: int) -> Resolution:
     out = Resolution()
     named: dict[Path, set | None] = {}  # file -> its sheets taken by name (None: the whole file)
+    lookups = {name: spec.header_lookup() for name, spec in specs.items()}
     for name, spec in specs.items():
         try:
             path = _by_name(directory, spec, root)
@@ -179,13 +205,12 @@ def _resolve(directory: Path, specs: dict[str, DatasetSpec], root: Path | None, 
             out.errors[name] = exc
             continue
         if path is not None:
-            sheet = spec.sheet if path.suffix == ".xlsx" else None
-            out.matches[name] = Match(name, path, sheet, "by name")
+            sheets = _named_sheets(path, spec, specs, lookups)
+            out.matches[name] = Match(name, path, sheets, "by name")
             taken = named.get(path, set())
-            named[path] = None if taken is None or not (spec.sheet and sheet) else {*taken, sheet}
+            named[path] = None if taken is None or not sheets else {*taken, *sheets}
     files = sorted(p for p in directory.iterdir() if p.suffix.lower() in SUFFIXES) if directory.is_dir() else []
     by_dataset: dict[str, list[Match]] = {}
-    lookups = {name: spec.header_lookup() for name, spec in specs.items()}
     for path in files:
         if (path in named and named[path] is None) or path.name.startswith(("~$", ".")):
             continue
@@ -204,15 +229,48 @@ def _resolve(directory: Path, specs: dict[str, DatasetSpec], root: Path | None, 
                 taken = out.matches[name].where(root)
                 out.unmatched.append((path, sheet, f"looks like {name}, taken by name from {taken}"))
                 continue
-            by_dataset.setdefault(name, []).append(Match(name, path, sheet, how))
+            by_dataset.setdefault(name, []).append(Match(name, path, (sheet,) if sheet else (), how))
     for name, cands in by_dataset.items():
-        if len(cands) == 1:
-            out.matches[name] = cands[0]
+        files_of = _per_file(cands)
+        if len(files_of) == 1:
+            out.matches[name] = files_of[0]
         else:
-            out.conflicts[name] = cands
+            out.conflicts[name] = files_of
     for p in sorted(directory.glob("*.xls")) if directory.is_dir() else []:
         if not any(m.path == p for m in out.matches.values()):
             out.unmatched.append((p, None, "an Excel 97-2003 workbook (.xls): save it as .xlsx to be read"))
+    return out
+
+
+def _named_sheets(path: Path, spec: DatasetSpec, specs: dict[str, DatasetSpec], lookups: dict) -> tuple[str, ...]:
+    """The sheets to read of a file taken by name: the spec's sheet; else, in a workbook, every sheet whose
+    headers make it this dataset (a dataset split over sheets), or none (the first sheet: the build says
+    what is wrong with it)."""
+    if path.suffix.lower() != ".xlsx":
+        return ()
+    if spec.sheet:
+        return (spec.sheet,)
+    try:
+        found, _ = _candidates(path, specs, lookups)
+    except ReportError:
+        return ()
+    return tuple(sheet for sheet, name, _, _ in found if name == spec.name and sheet)
+
+
+def _per_file(cands: list[Match]) -> list[Match]:
+    """A dataset's candidate sheets joined per file: the sheets of one workbook are one split table."""
+    joined: dict[Path, Match] = {}
+    for m in cands:
+        if m.path not in joined:
+            joined[m.path] = m
+            continue
+        first = joined[m.path]
+        joined[m.path] = Match(m.dataset, m.path, (*first.sheets, *m.sheets), first.how)
+    out = []
+    for m in joined.values():
+        if len(m.sheets) > 1:
+            m = Match(m.dataset, m.path, m.sheets, f"by headers: one table over {len(m.sheets)} sheets")
+        out.append(m)
     return out
 
 

@@ -9,7 +9,7 @@ rows add up, counted from the reader's own rows (not from pandas' parsing).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +17,7 @@ import pandas as pd
 from annualreport.base.errors import InputError, SpecError
 from annualreport.ingest import mismatch
 from annualreport.ingest import normalize as nz
+from annualreport.ingest.accounting import Accounting, total
 from annualreport.ingest.cells import CleanContext, RowError, check_row_conventions, parse_cell
 from annualreport.ingest.header import find_header, is_note
 from annualreport.ingest.personal import person_key
@@ -45,39 +46,17 @@ QUARANTINE_COLUMNS = ["dataset", "file", "sheet", "row", "rule", "column", "reas
 
 
 @dataclass
-class Accounting:
-    dataset: str
-    file: str
-    sheet: str
-    physical_rows: int = 0
-    title_rows: int = 0
-    header_row: int = 0
-    blank_rows: int = 0
-    note_rows: int = 0
-    data_rows: int = 0
-    clean_rows: int = 0
-    quarantined_rows: int = 0
-    duplicate_rows: int = 0
-
-    @property
-    def balanced(self) -> bool:
-        structure = self.title_rows + (1 if self.header_row else 0) + self.blank_rows + self.note_rows
-        return (
-            self.data_rows == self.clean_rows + self.quarantined_rows + self.duplicate_rows
-            and self.physical_rows == structure + self.data_rows
-        )
-
-    def as_row(self) -> dict:
-        return {**asdict(self), "balanced": self.balanced}
-
-
-@dataclass
 class CleanResult:
     spec: DatasetSpec
     frame: pd.DataFrame
     quarantine: pd.DataFrame
-    accounting: Accounting
+    accounts: list[Accounting]  # one per sheet read, in sheet order
     ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def accounting(self) -> Accounting:
+        """The table's row accounting: the sheet's, or its sheets' added up."""
+        return self.accounts[0] if len(self.accounts) == 1 else total(self.accounts)
 
 
 DTYPES = {
@@ -96,7 +75,7 @@ DTYPES = {
 
 
 def empty_frame(spec: DatasetSpec) -> pd.DataFrame:
-    cols = {"source_row": pd.Series([], dtype="Int64")}
+    cols = {"source_row": pd.Series([], dtype="Int64"), "source_sheet": pd.Series([], dtype="string")}
     for c in spec.canonical:
         cols[c.name] = pd.Series([], dtype=DTYPES[c.type])
         if c.type == "count":
@@ -108,10 +87,67 @@ def empty_frame(spec: DatasetSpec) -> pd.DataFrame:
 
 def clean_sheet(spec: DatasetSpec, sheet: RawSheet, ctx: CleanContext) -> CleanResult:
     """Clean one sheet by its spec. Structural problems raise InputError; bad rows are quarantined."""
+    return clean_sheets(spec, [sheet], ctx)
+
+
+def clean_sheets(spec: DatasetSpec, sheets: list[RawSheet], ctx: CleanContext) -> CleanResult:
+    """Clean a dataset delivered over one or more sheets with the same columns (a sheet per level, school or
+    month) as ONE table, in sheet order: each sheet has its own title, header and note rows and its own row
+    accounting; duplicates and key conflicts are found across the sheets; each row keeps its sheet and row."""
+    state = _Rows(tally=mismatch.Tally())
+    for n, sheet in enumerate(sheets):
+        _read_rows(spec, n, sheet, ctx, state, len(sheets) > 1)
+    first = sheets[0]
+    if spec.min_rows and not sum(a.data_rows for a in state.accounts):
+        raise InputError(
+            f"has a header (row {state.accounts[0].header_row}) but no data rows; "
+            f"this table needs at least {spec.min_rows} row(s)",
+            file=first.file,
+            sheet=first.sheet if len(sheets) == 1 else "、".join(s.sheet or "" for s in sheets),
+        )
+    where = first if len(sheets) == 1 else RawSheet(first.file, "、".join(s.sheet or "" for s in sheets))
+    counted = sum(a.data_rows - a.duplicate_rows for a in state.accounts)
+    mismatch.check(state.tally, counted, ctx, spec, where, RULES)
+    parsed = _key_conflicts(spec, sheets, state)
+
+    frame = _to_frame(spec, parsed, sheets)
+    frame = _fill_from(spec, frame, ctx)
+    quarantine = pd.DataFrame(state.quarantined, columns=QUARANTINE_COLUMNS + [c.name for c in spec.canonical])
+    order = {s.sheet or "": n for n, s in enumerate(sheets)}
+    quarantine = (
+        quarantine.assign(_order=quarantine["sheet"].map(order))
+        .sort_values(["_order", "row"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
+    for n, acc in enumerate(state.accounts):
+        acc.clean_rows = sum(1 for i, _, _, _ in parsed if i == n)
+        acc.quarantined_rows = int((quarantine["sheet"] == (sheets[n].sheet or "")).sum())
+    return CleanResult(
+        spec=spec, frame=frame, quarantine=quarantine, accounts=state.accounts, ignored_columns=state.ignored
+    )
+
+
+@dataclass
+class _Rows:
+    """What the sheets of one table give, read one after the other."""
+
+    tally: mismatch.Tally
+    accounts: list[Accounting] = field(default_factory=list)
+    quarantined: list[dict] = field(default_factory=list)
+    parsed: list[tuple[int, int, dict, dict]] = field(default_factory=list)  # (sheet index, row, values, raw texts)
+    seen: set[tuple] = field(default_factory=set)  # exact rows seen, for duplicates (across the sheets)
+    ignored: list[str] = field(default_factory=list)
+
+
+def _read_rows(spec: DatasetSpec, n: int, sheet: RawSheet, ctx: CleanContext, state: _Rows, split: bool) -> None:
+    """One sheet's rows into their buckets (title, header, blank, note, data) and its data rows parsed."""
     acc = Accounting(dataset=spec.name, file=sheet.file, sheet=sheet.sheet or "", physical_rows=len(sheet.rows))
+    state.accounts.append(acc)
     if all(all(nz.is_blank(c) for c in cells) for _, cells in sheet.rows):
         raise InputError("is empty: no header row and no data", file=sheet.file, sheet=sheet.sheet)
     h_idx, mapping, ignored = find_header(sheet, spec)
+    state.ignored += [c for c in ignored if c not in state.ignored]
     header_no, header_cells = sheet.rows[h_idx]
     acc.header_row = header_no
     for _, cells in sheet.rows[:h_idx]:
@@ -122,23 +158,12 @@ def clean_sheet(spec: DatasetSpec, sheet: RawSheet, ctx: CleanContext) -> CleanR
     width = len(header_cells)
     while width and nz.is_blank(header_cells[width - 1]):
         width -= 1
-
-    if spec.min_rows and not any(
-        not all(nz.is_blank(c) for c in cells) and not is_note(cells) for _, cells in sheet.rows[h_idx + 1 :]
-    ):
-        raise InputError(
-            f"has a header (row {header_no}) but no data rows; this table needs at least {spec.min_rows} row(s)",
-            file=sheet.file,
-            sheet=sheet.sheet,
-        )
     canonical_cols = [(i, c) for i, c in sorted(mapping.items()) if c.name]
     person = _person_rule(spec, mapping)
     row_conventions = [c for _, c in canonical_cols if isinstance(c.convention, dict)]
     names = {c.header: c.name for _, c in canonical_cols}
-    tally = mismatch.Tally()
-    quarantined: list[dict] = []
-    parsed: list[tuple[int, dict, dict]] = []  # (row number, values, raw texts)
-    seen_rows: set[tuple] = set()
+    order = [c.header for c in spec.columns if c.header in names]  # duplicates compare by column, not position
+    at = {c.header: i for i, c in canonical_cols}
     for row_no, cells in sheet.rows[h_idx + 1 :]:
         if all(nz.is_blank(c) for c in cells):
             acc.blank_rows += 1
@@ -148,45 +173,15 @@ def clean_sheet(spec: DatasetSpec, sheet: RawSheet, ctx: CleanContext) -> CleanR
             continue
         acc.data_rows += 1
         if sheet.sheet is None:  # CSV: a row must have exactly the header's fields
-            n = len(cells)
-            last = n
-            while last and nz.is_blank(cells[last - 1]):
-                last -= 1
-            if last > width or n < width:
-                raise InputError(
-                    f"has {n} fields but the header (row {header_no}) has {len(header_cells)}: "
-                    f"a delimiter inside a value, or a short/long row",
-                    file=sheet.file,
-                    row=row_no,
-                )
-        signature = tuple(nz.text(c) for c in cells[:width])
-        if signature in seen_rows:
+            _check_width(sheet, row_no, cells, width, header_no, len(header_cells))
+        signature = _signature(cells, width, order, at, split)
+        if signature in state.seen:
             acc.duplicate_rows += 1
             continue
-        seen_rows.add(signature)
+        state.seen.add(signature)
         values: dict = {}
         raw_texts = {c.name: _shown(cells[i]) if i < len(cells) else "" for i, c in canonical_cols}
-        errors: list[RowError] = []
-        for i, col in canonical_cols:
-            raw = cells[i] if i < len(cells) else None
-            if isinstance(raw, str) and len(raw) > MAX_CELL_CHARS:
-                errors.append(
-                    RowError(
-                        "too_long",
-                        col.header,
-                        f"{col.header}: {len(raw)} characters, more than a cell holds ({MAX_CELL_CHARS})",
-                    )
-                )
-                continue
-            if nz.is_blank(raw):
-                if col.required:
-                    errors.append(RowError("missing_required", col.header, f"required field {col.header} is empty"))
-                values[col.name] = col.default
-                continue
-            try:
-                values[col.name] = parse_cell(col, raw, ctx)
-            except RowError as err:
-                errors.append(err)
+        errors = _parse_row(canonical_cols, cells, values, ctx)
         errors.extend(check_row_conventions(row_conventions, values, ctx))
         if person and not errors:
             key = person(values, cells)
@@ -200,40 +195,86 @@ def clean_sheet(spec: DatasetSpec, sheet: RawSheet, ctx: CleanContext) -> CleanR
                 )
             values[spec.person["column"]] = key
         if errors:
-            tally.add(errors, raw_texts, names)
-            quarantined.append(_quarantine_row(spec, sheet, row_no, errors, raw_texts))
+            state.tally.add(errors, raw_texts, names)
+            state.quarantined.append(_quarantine_row(spec, sheet, row_no, errors, raw_texts))
             continue
-        parsed.append((row_no, values, raw_texts))
-    mismatch.check(tally, acc.data_rows - acc.duplicate_rows, ctx, spec, sheet, RULES)
+        state.parsed.append((n, row_no, values, raw_texts))
 
-    # Key conflicts: two different (non-identical) rows with the same key are both quarantined.
-    if spec.key:
-        groups: dict[tuple, list[int]] = defaultdict(list)
-        for n, (_, values, _) in enumerate(parsed):
-            groups[tuple(values.get(k) for k in spec.key)].append(n)
-        conflicted = {n for members in groups.values() if len(members) > 1 for n in members}
-        keep = []
-        for n, (row_no, values, raw_texts) in enumerate(parsed):
-            if n in conflicted:
-                key_text = ", ".join(f"{k}={values.get(k)}" for k in spec.key)
-                others = [parsed[m][0] for m in groups[tuple(values.get(k) for k in spec.key)] if m != n]
-                err = RowError(
-                    "key_conflict",
-                    "、".join(spec.column(k).header for k in spec.key),
-                    f"key {key_text} also on row(s) {', '.join(map(str, others))} with other values",
+
+def _signature(cells: list, width: int, order: list[str], at: dict[str, int], split: bool) -> tuple:
+    """What makes two rows exact duplicates: the cells under the header; across the sheets of a split table,
+    the spec's columns by name (each sheet may order its columns its own way)."""
+    if not split:
+        return tuple(nz.text(c) for c in cells[:width])
+    return tuple(nz.text(cells[at[h]]) if at[h] < len(cells) else "" for h in order)
+
+
+def _check_width(sheet: RawSheet, row_no: int, cells: list, width: int, header_no: int, header_len: int) -> None:
+    n = len(cells)
+    last = n
+    while last and nz.is_blank(cells[last - 1]):
+        last -= 1
+    if last > width or n < width:
+        raise InputError(
+            f"has {n} fields but the header (row {header_no}) has {header_len}: "
+            f"a delimiter inside a value, or a short/long row",
+            file=sheet.file,
+            row=row_no,
+        )
+
+
+def _parse_row(canonical_cols: list[tuple[int, ColumnSpec]], cells: list, values: dict, ctx) -> list[RowError]:
+    """Parse a data row's cells into `values`; the errors of the cells that fail."""
+    errors: list[RowError] = []
+    for i, col in canonical_cols:
+        raw = cells[i] if i < len(cells) else None
+        if isinstance(raw, str) and len(raw) > MAX_CELL_CHARS:
+            errors.append(
+                RowError(
+                    "too_long",
+                    col.header,
+                    f"{col.header}: {len(raw)} characters, more than a cell holds ({MAX_CELL_CHARS})",
                 )
-                quarantined.append(_quarantine_row(spec, sheet, row_no, [err], raw_texts))
-            else:
-                keep.append((row_no, values, raw_texts))
-        parsed = keep
+            )
+            continue
+        if nz.is_blank(raw):
+            if col.required:
+                errors.append(RowError("missing_required", col.header, f"required field {col.header} is empty"))
+            values[col.name] = col.default
+            continue
+        try:
+            values[col.name] = parse_cell(col, raw, ctx)
+        except RowError as err:
+            errors.append(err)
+    return errors
 
-    frame = _to_frame(spec, parsed)
-    frame = _fill_from(spec, frame, ctx)
-    quarantine = pd.DataFrame(quarantined, columns=QUARANTINE_COLUMNS + [c.name for c in spec.canonical])
-    quarantine = quarantine.sort_values("row", kind="stable").reset_index(drop=True)
-    acc.clean_rows = len(frame)
-    acc.quarantined_rows = len(quarantine)
-    return CleanResult(spec=spec, frame=frame, quarantine=quarantine, accounting=acc, ignored_columns=ignored)
+
+def _key_conflicts(spec: DatasetSpec, sheets: list[RawSheet], state: _Rows) -> list[tuple[int, int, dict, dict]]:
+    """Two different (non-identical) rows with the same key: both quarantined (across the sheets)."""
+    parsed = state.parsed
+    if not spec.key:
+        return parsed
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for n, (_, _, values, _) in enumerate(parsed):
+        groups[tuple(values.get(k) for k in spec.key)].append(n)
+    conflicted = {n for members in groups.values() if len(members) > 1 for n in members}
+    keep = []
+    for n, (i, row_no, values, raw_texts) in enumerate(parsed):
+        if n not in conflicted:
+            keep.append((i, row_no, values, raw_texts))
+            continue
+        key_text = ", ".join(f"{k}={values.get(k)}" for k in spec.key)
+        others = [parsed[m] for m in groups[tuple(values.get(k) for k in spec.key)] if m != n]
+        places = ", ".join(
+            f"{sheets[j].sheet} row {r}" if len(sheets) > 1 and j != i else str(r) for j, r, _, _ in others
+        )
+        err = RowError(
+            "key_conflict",
+            "、".join(spec.column(k).header for k in spec.key),
+            f"key {key_text} also on row(s) {places} with other values",
+        )
+        state.quarantined.append(_quarantine_row(spec, sheets[i], row_no, [err], raw_texts))
+    return keep
 
 
 def _person_rule(spec: DatasetSpec, mapping: dict[int, ColumnSpec]):
@@ -280,12 +321,15 @@ def _quarantine_row(spec: DatasetSpec, sheet: RawSheet, row_no: int, errors: lis
     }
 
 
-def _to_frame(spec: DatasetSpec, parsed: list[tuple[int, dict, dict]]) -> pd.DataFrame:
+def _to_frame(spec: DatasetSpec, parsed: list[tuple[int, int, dict, dict]], sheets: list[RawSheet]) -> pd.DataFrame:
     if not parsed:
         return empty_frame(spec)
-    data = {"source_row": pd.array([r for r, _, _ in parsed], dtype="Int64")}
+    data = {
+        "source_row": pd.array([r for _, r, _, _ in parsed], dtype="Int64"),
+        "source_sheet": pd.array([sheets[i].sheet or "" for i, _, _, _ in parsed], dtype="string"),
+    }
     for c in spec.canonical:
-        values = [v.get(c.name) for _, v, _ in parsed]
+        values = [v.get(c.name) for _, _, v, _ in parsed]
         if c.type in ("date", "datetime"):
             data[c.name] = pd.to_datetime(pd.Series(values, dtype="object")).astype(DTYPES[c.type])
         elif c.type == "count":  # the value, and whether the source gave it as a lower bound (10万+)
@@ -294,7 +338,7 @@ def _to_frame(spec: DatasetSpec, parsed: list[tuple[int, dict, dict]]) -> pd.Dat
         else:
             data[c.name] = pd.array(values, dtype=DTYPES[c.type])
     if spec.person:
-        data[spec.person["column"]] = pd.array([v.get(spec.person["column"]) for _, v, _ in parsed], dtype="string")
+        data[spec.person["column"]] = pd.array([v.get(spec.person["column"]) for _, _, v, _ in parsed], dtype="string")
     return pd.DataFrame(data)
 
 

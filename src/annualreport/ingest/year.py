@@ -25,7 +25,7 @@ from annualreport.ingest.cells import CleanContext
 from annualreport.ingest.derive import DERIVATIONS
 from annualreport.ingest.readers import read_csv, read_xlsx, refusal, sha256_file
 from annualreport.ingest.recognise import resolve_for
-from annualreport.ingest.sheet import CleanResult, clean_sheet, relative_label
+from annualreport.ingest.sheet import CleanResult, clean_sheets, relative_label
 from annualreport.ingest.specs import DatasetSpec, load_specs
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,14 @@ def read_sheet(spec: DatasetSpec, path: Path, label: str, sheet: str | None = No
     return read_xlsx(path, label, sheet or spec.sheet)
 
 
+def read_sheets(spec: DatasetSpec, path: Path, label: str, sheets: tuple[str, ...] = ()) -> list:
+    """The dataset's sheets, in workbook order: every sheet recognition chose (a dataset split over the
+    sheets of one workbook), else the one sheet `read_sheet` reads."""
+    if len(sheets) < 2:
+        return [read_sheet(spec, path, label, sheets[0] if sheets else None)]
+    return [read_xlsx(path, label, name) for name in sheets]
+
+
 def clean_dataset(spec: DatasetSpec, params: Params, ctx: CleanContext) -> tuple[CleanResult, Source] | None:
     """Clean one dataset for the year; None when the params do not list it (absent this year) or its
     file is absent and the params mark it optional."""
@@ -89,9 +97,9 @@ def clean_dataset(spec: DatasetSpec, params: Params, ctx: CleanContext) -> tuple
     path = match.path
     label = relative_label(path, params.root)
     source = Source(spec.name, path, label, sha256_file(path))
-    sheet = read_sheet(spec, path, label, match.sheet)
+    sheets = read_sheets(spec, path, label, match.sheets)
     log.info("%s: %s (%s)", spec.name, match.where(params.root), match.how)
-    result = clean_sheet(spec, sheet, ctx)
+    result = clean_sheets(spec, sheets, ctx)
     for name in spec.derive:
         if name not in DERIVATIONS:
             raise SpecError(f"specs/datasets/{spec.name}.yaml: unknown derivation '{name}'")
@@ -153,7 +161,12 @@ def write_dataset_outputs(params: Params, work_dir: Path, name: str, result: Cle
     p = places(params, work_dir)
     p.write("clean_data", result.frame, name)
     p.write("quarantine", result.quarantine, name)
-    p.write("accounting_part", pd.DataFrame([{**result.accounting.as_row(), "sha256": source.sha256}]), name)
+    p.write("accounting_part", accounting_frame(result, source), name)
+
+
+def accounting_frame(result: CleanResult, source: Source) -> pd.DataFrame:
+    """The dataset's lines of the row accounting: one per sheet read, each with the file's sha256."""
+    return pd.DataFrame([{**acc.as_row(), "sha256": source.sha256} for acc in result.accounts])
 
 
 def remove_outputs(params: Params, work_dir: Path, name: str) -> None:
@@ -174,10 +187,10 @@ def clean_in_memory(params: Params) -> tuple[dict[str, pd.DataFrame], pd.DataFra
             continue
         result, source = out
         frames[name] = result.frame
-        accounting.append({**result.accounting.as_row(), "sha256": source.sha256})
+        accounting.append(accounting_frame(result, source))
         if spec.reference:
             ctx.reference[name] = result.frame
-    return frames, pd.DataFrame(accounting)
+    return frames, (pd.concat(accounting, ignore_index=True) if accounting else pd.DataFrame())
 
 
 def present(at: Places, specs: dict[str, DatasetSpec]) -> list[str]:

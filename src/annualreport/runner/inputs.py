@@ -86,7 +86,7 @@ def _delivered(build: Build, name: str) -> Item:
     if match is None:
         return Item(f"raw:{name}", None, "absent")
     reason = refusal(match.path, build.root, build.params.data["build"]["max_file_mb"])
-    label = f"raw:{build.rel(match.path)}" + (f"[{match.sheet}]" if match.sheet else "")
+    label = f"raw:{build.rel(match.path)}" + (f"[{'、'.join(match.sheets)}]" if match.sheets else "")
     return Item(label, None if reason else match.path, f"refused:{reason}" if reason else None)
 
 

@@ -169,6 +169,7 @@ def check_inputs(params: Params) -> tuple[list[dict], bool]:
     rel = lambda p: p.relative_to(params.root).as_posix() if p.is_relative_to(params.root) else str(p)  # noqa: E731
     resolved = {kind: resolve_for(params, specs, kind) for kind in (True, False)}
     lines, ok = [], True
+    shown_once: set[Path] = set()  # split workbooks, whose skipped sheets are named on their dataset's line
     for name, spec in specs.items():
         line = {"dataset": name, "title": spec.title, "office": spec.office, "file": "—", "sheet": ""}
         if not params.lists(name):
@@ -191,7 +192,7 @@ def check_inputs(params: Params) -> tuple[list[dict], bool]:
                 line["status"] = "missing (optional)" if optional else "MISSING"
                 ok &= optional
             else:
-                line["file"], line["sheet"] = rel(match.path), match.sheet or ""
+                line["file"], line["sheet"] = rel(match.path), "、".join(match.sheets)
                 result, _ = clean_dataset(spec, params, ctx)
                 if spec.reference:
                     ctx.reference[name] = result.frame
@@ -201,6 +202,13 @@ def check_inputs(params: Params) -> tuple[list[dict], bool]:
                     f"{match.how}; {acc.data_rows} data rows from row {acc.header_row + 1}: "
                     f"{len(result.frame)} usable, {len(result.quarantine)} would be set aside"
                 )
+                if len(result.accounts) > 1:  # a split table: each sheet's rows
+                    line["detail"] += " (" + "; ".join(f"{a.sheet}: {a.data_rows}" for a in result.accounts) + ")"
+                if len(match.sheets) > 1:  # the workbook shown once: its other sheets on this line
+                    skipped = [(sh, why) for pth, sh, why in res.unmatched if pth == match.path and sh]
+                    shown_once.add(match.path)
+                    if skipped:
+                        line["detail"] += "; other sheets skipped: " + ", ".join(f"{sh} ({why})" for sh, why in skipped)
         except ReportError as exc:
             line["status"] = line["status"] or "UNREADABLE"
             line["detail"] = str(exc)
@@ -208,6 +216,8 @@ def check_inputs(params: Params) -> tuple[list[dict], bool]:
         lines.append(line)
     for res in resolved.values():
         for path, sheet, why in res.unmatched:
+            if path in shown_once:
+                continue
             lines.append(
                 {
                     "dataset": "",
