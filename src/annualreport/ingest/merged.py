@@ -29,3 +29,11 @@ def fill_down(rows: list[list], merges: list[Range] | None) -> int:
                 row[c0] = value
                 filled += 1
     return filled
+
+
+def merged_ranges(sheet) -> list[Range]:
+    """A calamine sheet's merged ranges; none where its format keeps none the reader can see."""
+    try:
+        return list(sheet.merged_cell_ranges or ())
+    except Exception:  # a format whose reader has no merge information
+        return []

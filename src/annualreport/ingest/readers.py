@@ -20,7 +20,7 @@ from python_calamine import CalamineWorkbook
 
 from annualreport.base.errors import InputError
 from annualreport.base.paths import inside
-from annualreport.ingest.merged import fill_down
+from annualreport.ingest.merged import fill_down, merged_ranges
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, or an encrypted (password) .xlsx
@@ -165,7 +165,7 @@ def read_xlsx(path: Path, label: str, sheet: str | None) -> RawSheet:
     try:
         ws = wb.get_sheet_by_name(name)
         rows = [list(r) for r in ws.to_python(skip_empty_area=False)]
-        fill_down(rows, ws.merged_cell_ranges)  # cells merged down a column: the value is every row's
+        fill_down(rows, merged_ranges(ws))  # cells merged down a column: the value is every row's
     except Exception as exc:
         raise InputError(f"sheet cannot be read: {type(exc).__name__}: {exc}", file=label, sheet=name) from None
     out = RawSheet(file=label, sheet=name)
