@@ -49,7 +49,7 @@ from annualreport.base.params import load_params
 from annualreport.base.paths import expectations_dir, repo_root
 from annualreport.ingest.cells import CleanContext
 from annualreport.ingest.derive import DERIVATIONS
-from annualreport.ingest.sheet import empty_frame
+from annualreport.ingest.frames import empty_frame
 from annualreport.ingest.specs import AT_LEAST, ColumnSpec, DatasetSpec, load_specs
 from annualreport.validation.suites import spec_parameters, suite_files, suite_parameters
 

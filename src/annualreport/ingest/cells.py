@@ -82,11 +82,12 @@ def check_row_conventions(cols: list[ColumnSpec], values: dict, ctx: CleanContex
     return errors
 
 
-def parse_cell(col: ColumnSpec, raw, ctx: CleanContext):
-    """Parse one non-blank cell by its column spec; raise RowError with a rule id."""
+def parse_cell(col: ColumnSpec, raw, ctx: CleanContext, text: str | None = None):
+    """Parse one non-blank cell by its column spec (`text`: its `nz.text`, when known); raise RowError with a
+    rule id."""
     try:
         if col.type in ("text", "id"):
-            value = nz.text(raw)
+            value = nz.text(raw) if text is None else text
             if col.prefixes:
                 value = nz.without_prefix(value, col.prefixes)
         elif col.type == "category":

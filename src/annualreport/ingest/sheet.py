@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from annualreport.base.errors import InputError, SpecError
@@ -19,10 +20,12 @@ from annualreport.ingest import mismatch
 from annualreport.ingest import normalize as nz
 from annualreport.ingest.accounting import Accounting, total
 from annualreport.ingest.cells import CleanContext, RowError, check_row_conventions, parse_cell
-from annualreport.ingest.header import find_header, is_note
+from annualreport.ingest.frames import Chunk, fill_from, to_frame
+from annualreport.ingest.header import NOTE_MARKERS, find_header
+from annualreport.ingest.matrix import CellMatrix, first_texts
 from annualreport.ingest.personal import person_key
 from annualreport.ingest.readers import RawSheet
-from annualreport.ingest.specs import AT_LEAST, ColumnSpec, DatasetSpec
+from annualreport.ingest.specs import ColumnSpec, DatasetSpec
 
 # Quarantine rule ids: stable, documented in docs/data-rules.md and used by tests.
 RULES = {
@@ -59,32 +62,6 @@ class CleanResult:
         return self.accounts[0] if len(self.accounts) == 1 else total(self.accounts)
 
 
-DTYPES = {
-    "text": "string",
-    "id": "string",
-    "category": "string",
-    "int": "Int64",
-    "count": "Int64",
-    "number": "Float64",
-    "money": "Float64",
-    "percent": "Float64",
-    "date": "datetime64[us]",
-    "datetime": "datetime64[us]",
-    "bool": "boolean",
-}
-
-
-def empty_frame(spec: DatasetSpec) -> pd.DataFrame:
-    cols = {"source_row": pd.Series([], dtype="Int64"), "source_sheet": pd.Series([], dtype="string")}
-    for c in spec.canonical:
-        cols[c.name] = pd.Series([], dtype=DTYPES[c.type])
-        if c.type == "count":
-            cols[c.name + AT_LEAST] = pd.Series([], dtype="boolean")
-    if spec.person:
-        cols[spec.person["column"]] = pd.Series([], dtype="string")
-    return pd.DataFrame(cols)
-
-
 def clean_sheet(spec: DatasetSpec, sheet: RawSheet, ctx: CleanContext) -> CleanResult:
     """Clean one sheet by its spec. Structural problems raise InputError; bad rows are quarantined."""
     return clean_sheets(spec, [sheet], ctx)
@@ -93,7 +70,8 @@ def clean_sheet(spec: DatasetSpec, sheet: RawSheet, ctx: CleanContext) -> CleanR
 def clean_sheets(spec: DatasetSpec, sheets: list[RawSheet], ctx: CleanContext) -> CleanResult:
     """Clean a dataset delivered over one or more sheets with the same columns (a sheet per level, school or
     month) as ONE table, in sheet order: each sheet has its own title, header and note rows and its own row
-    accounting; duplicates and key conflicts are found across the sheets; each row keeps its sheet and row."""
+    accounting; duplicates and key conflicts are found across the sheets; each row keeps its sheet and row.
+    Cells are read by columns (`ingest/matrix.py`): each distinct value of a column is parsed once."""
     state = _Rows(tally=mismatch.Tally())
     for n, sheet in enumerate(sheets):
         _read_rows(spec, n, sheet, ctx, state, len(sheets) > 1)
@@ -108,10 +86,10 @@ def clean_sheets(spec: DatasetSpec, sheets: list[RawSheet], ctx: CleanContext) -
     where = first if len(sheets) == 1 else RawSheet(first.file, "、".join(s.sheet or "" for s in sheets))
     counted = sum(a.data_rows - a.duplicate_rows for a in state.accounts)
     mismatch.check(state.tally, counted, ctx, spec, where, RULES)
-    parsed = _key_conflicts(spec, sheets, state)
+    _key_conflicts(spec, sheets, state)
 
-    frame = _to_frame(spec, parsed, sheets)
-    frame = _fill_from(spec, frame, ctx)
+    frame = to_frame(spec, state.chunks, sheets)
+    frame = fill_from(spec, frame, ctx)
     quarantine = pd.DataFrame(state.quarantined, columns=QUARANTINE_COLUMNS + [c.name for c in spec.canonical])
     order = {s.sheet or "": n for n, s in enumerate(sheets)}
     quarantine = (
@@ -121,7 +99,7 @@ def clean_sheets(spec: DatasetSpec, sheets: list[RawSheet], ctx: CleanContext) -
         .reset_index(drop=True)
     )
     for n, acc in enumerate(state.accounts):
-        acc.clean_rows = sum(1 for i, _, _, _ in parsed if i == n)
+        acc.clean_rows = sum(len(c.rows) for c in state.chunks if c.sheet == n)
         acc.quarantined_rows = int((quarantine["sheet"] == (sheets[n].sheet or "")).sum())
     return CleanResult(
         spec=spec, frame=frame, quarantine=quarantine, accounts=state.accounts, ignored_columns=state.ignored
@@ -135,146 +113,194 @@ class _Rows:
     tally: mismatch.Tally
     accounts: list[Accounting] = field(default_factory=list)
     quarantined: list[dict] = field(default_factory=list)
-    parsed: list[tuple[int, int, dict, dict]] = field(default_factory=list)  # (sheet index, row, values, raw texts)
+    chunks: list[Chunk] = field(default_factory=list)
     seen: set[tuple] = field(default_factory=set)  # exact rows seen, for duplicates (across the sheets)
     ignored: list[str] = field(default_factory=list)
+    columns: list[list] = field(default_factory=list)  # per sheet: (column index, spec) of its canonical columns
 
 
 def _read_rows(spec: DatasetSpec, n: int, sheet: RawSheet, ctx: CleanContext, state: _Rows, split: bool) -> None:
     """One sheet's rows into their buckets (title, header, blank, note, data) and its data rows parsed."""
     acc = Accounting(dataset=spec.name, file=sheet.file, sheet=sheet.sheet or "", physical_rows=len(sheet.rows))
     state.accounts.append(acc)
-    if all(all(nz.is_blank(c) for c in cells) for _, cells in sheet.rows):
+    m = CellMatrix.of([cells for _, cells in sheet.rows])
+    blank_row = m.blank.all(axis=1)
+    if blank_row.all():
         raise InputError("is empty: no header row and no data", file=sheet.file, sheet=sheet.sheet)
     h_idx, mapping, ignored = find_header(sheet, spec)
     state.ignored += [c for c in ignored if c not in state.ignored]
     header_no, header_cells = sheet.rows[h_idx]
     acc.header_row = header_no
-    for _, cells in sheet.rows[:h_idx]:
-        if all(nz.is_blank(c) for c in cells):
-            acc.blank_rows += 1
-        else:
-            acc.title_rows += 1
+    acc.blank_rows = int(blank_row[:h_idx].sum())
+    acc.title_rows = h_idx - acc.blank_rows
     width = len(header_cells)
     while width and nz.is_blank(header_cells[width - 1]):
         width -= 1
+
+    below = np.arange(h_idx + 1, len(sheet.rows))
+    note = first_texts(m).str.startswith(NOTE_MARKERS).to_numpy(dtype=bool)
+    acc.blank_rows += int(blank_row[below].sum())
+    acc.note_rows = int((note[below] & ~blank_row[below]).sum())
+    data = below[~blank_row[below] & ~note[below]]
+    acc.data_rows = len(data)
+    if sheet.sheet is None:  # CSV: a row must have exactly the header's fields
+        _check_width(sheet, m, data, width, header_no, len(header_cells))
+
     canonical_cols = [(i, c) for i, c in sorted(mapping.items()) if c.name]
-    person = _person_rule(spec, mapping)
-    row_conventions = [c for _, c in canonical_cols if isinstance(c.convention, dict)]
-    names = {c.header: c.name for _, c in canonical_cols}
-    order = [c.header for c in spec.columns if c.header in names]  # duplicates compare by column, not position
-    at = {c.header: i for i, c in canonical_cols}
-    for row_no, cells in sheet.rows[h_idx + 1 :]:
-        if all(nz.is_blank(c) for c in cells):
-            acc.blank_rows += 1
-            continue
-        if is_note(cells):
-            acc.note_rows += 1
-            continue
-        acc.data_rows += 1
-        if sheet.sheet is None:  # CSV: a row must have exactly the header's fields
-            _check_width(sheet, row_no, cells, width, header_no, len(header_cells))
-        signature = _signature(cells, width, order, at, split)
-        if signature in state.seen:
+    state.columns.append(canonical_cols)
+    if split:  # duplicates compare by column across the sheets (each may order its columns its own way)
+        at = {c.header: i for i, c in canonical_cols}
+        signature_cols = [at[c.header] for c in spec.columns if c.header in at]
+    else:
+        signature_cols = list(range(width))
+    signatures = zip(*(m.column_texts(data, i) for i in signature_cols), strict=True) if signature_cols else ()
+    kept = []
+    for pos, sig in zip(data, signatures or [()] * len(data), strict=True):
+        if sig in state.seen:
             acc.duplicate_rows += 1
+        else:
+            state.seen.add(sig)
+            kept.append(pos)
+    data = np.array(kept, dtype=np.int64)
+    _parse(spec, n, sheet, m, data, mapping, canonical_cols, ctx, state)
+
+
+def _parse(spec, n, sheet, m: CellMatrix, data, mapping, canonical_cols, ctx, state: _Rows) -> None:
+    """The kept data rows parsed by columns: each column's distinct values once; rows with an error are
+    quarantined (in row order, each with all its errors), the others become the sheet's chunk of clean rows."""
+    values: dict[str, np.ndarray] = {}
+    errors: dict[str, np.ndarray] = {}
+    for i, col in canonical_cols:
+        parsed = m.per_value(data, i, lambda raw, text, col=col: _parse_value(col, raw, text, ctx))
+        values[col.name] = np.array([v for v, _ in parsed], dtype=object) if len(parsed) else parsed
+        errors[col.name] = np.array([e for _, e in parsed], dtype=object) if len(parsed) else parsed
+    failed = np.zeros(len(data), dtype=bool)
+    for e in errors.values():
+        failed |= e != None  # noqa: E711 (elementwise on an object array)
+    # conventions that depend on another column of the row (awards: 学号 for a 学生, 工号 for a 教师)
+    row_conventions = [c for _, c in canonical_cols if isinstance(c.convention, dict)]
+    extra: dict[int, list[RowError]] = {}
+    for col in row_conventions:
+        by = col.convention["by"]
+        if by not in values:
             continue
-        state.seen.add(signature)
-        values: dict = {}
-        raw_texts = {c.name: _shown(cells[i]) if i < len(cells) else "" for i, c in canonical_cols}
-        errors = _parse_row(canonical_cols, cells, values, ctx)
-        errors.extend(check_row_conventions(row_conventions, values, ctx))
-        if person and not errors:
-            key = person(values, cells)
+        ok_by = np.where(errors[by] == None, values[by], None)  # noqa: E711
+        ok_val = np.where(errors[col.name] == None, values[col.name], None)  # noqa: E711
+        for k in np.flatnonzero(np.array([v not in (None, "") for v in ok_val], dtype=bool)):
+            err = check_row_conventions([col], {col.name: ok_val[k], by: ok_by[k]}, ctx)
+            if err:
+                extra.setdefault(int(k), []).extend(err)
+    for k in extra:
+        failed[k] = True
+    person = _person_rule(spec, mapping)
+    if person:
+        pcol = spec.person["column"]
+        id_col = spec.person.get("id")
+        keys = np.empty(len(data), dtype=object)
+        for k in np.flatnonzero(~failed):
+            key = person({id_col: values[id_col][k]} if id_col in values else {}, sheet.rows[data[k]][1])
+            keys[k] = key
             if key is None:
-                errors.append(
-                    RowError(
-                        "missing_required",
-                        "、".join(spec.person.get("fallback", [])),
-                        "no ID and no name to identify the person",
-                    )
-                )
-            values[spec.person["column"]] = key
-        if errors:
-            state.tally.add(errors, raw_texts, names)
-            state.quarantined.append(_quarantine_row(spec, sheet, row_no, errors, raw_texts))
-            continue
-        state.parsed.append((n, row_no, values, raw_texts))
+                fallback = "、".join(spec.person.get("fallback", []))
+                extra[int(k)] = [RowError("missing_required", fallback, "no ID and no name to identify the person")]
+                failed[k] = True
+        values[pcol] = keys
+    names = {c.header: c.name for _, c in canonical_cols}
+    for k in np.flatnonzero(failed):
+        row_errors = [errors[c.name][k] for _, c in canonical_cols if errors[c.name][k] is not None]
+        row_errors += extra.get(int(k), [])
+        row_no, cells = sheet.rows[data[k]]
+        raw_texts = _raw_texts(canonical_cols, cells)
+        state.tally.add(row_errors, raw_texts, names)
+        state.quarantined.append(_quarantine_row(spec, sheet, row_no, row_errors, raw_texts))
+    good = ~failed
+    rows = np.array([sheet.rows[p][0] for p in data[good]], dtype=np.int64)
+    state.chunks.append(Chunk(n, rows, data[good], {name: v[good] for name, v in values.items()}))
 
 
-def _signature(cells: list, width: int, order: list[str], at: dict[str, int], split: bool) -> tuple:
-    """What makes two rows exact duplicates: the cells under the header; across the sheets of a split table,
-    the spec's columns by name (each sheet may order its columns its own way)."""
-    if not split:
-        return tuple(nz.text(c) for c in cells[:width])
-    return tuple(nz.text(cells[at[h]]) if at[h] < len(cells) else "" for h in order)
+def _parse_value(col: ColumnSpec, raw, text: str, ctx: CleanContext) -> tuple[object, RowError | None]:
+    """One distinct cell value of a column: (value, None) or (None, the error)."""
+    if isinstance(raw, str) and len(raw) > MAX_CELL_CHARS:
+        return None, RowError(
+            "too_long", col.header, f"{col.header}: {len(raw)} characters, more than a cell holds ({MAX_CELL_CHARS})"
+        )
+    if text == "":
+        if col.required:
+            return None, RowError("missing_required", col.header, f"required field {col.header} is empty")
+        return col.default, None
+    try:
+        return parse_cell(col, raw, ctx, text), None
+    except RowError as err:
+        return None, err
 
 
-def _check_width(sheet: RawSheet, row_no: int, cells: list, width: int, header_no: int, header_len: int) -> None:
-    n = len(cells)
-    last = n
-    while last and nz.is_blank(cells[last - 1]):
-        last -= 1
-    if last > width or n < width:
+def _raw_texts(canonical_cols: list[tuple[int, ColumnSpec]], cells: list) -> dict:
+    return {c.name: _shown(cells[i]) if i < len(cells) else "" for i, c in canonical_cols}
+
+
+def _check_width(sheet: RawSheet, m: CellMatrix, data: np.ndarray, width: int, header_no: int, header_len: int):
+    """A CSV line with more fields than its header (a delimiter inside a value) or fewer stops the run."""
+    if not len(data):
+        return
+    filled = ~m.blank[data]
+    last = np.where(filled.any(axis=1), filled.shape[1] - np.argmax(filled[:, ::-1], axis=1), 0)
+    bad = np.flatnonzero((last > width) | (m.lengths[data] < width))
+    if len(bad):
+        row_no, cells = sheet.rows[data[bad[0]]]
         raise InputError(
-            f"has {n} fields but the header (row {header_no}) has {header_len}: "
+            f"has {len(cells)} fields but the header (row {header_no}) has {header_len}: "
             f"a delimiter inside a value, or a short/long row",
             file=sheet.file,
             row=row_no,
         )
 
 
-def _parse_row(canonical_cols: list[tuple[int, ColumnSpec]], cells: list, values: dict, ctx) -> list[RowError]:
-    """Parse a data row's cells into `values`; the errors of the cells that fail."""
-    errors: list[RowError] = []
-    for i, col in canonical_cols:
-        raw = cells[i] if i < len(cells) else None
-        if isinstance(raw, str) and len(raw) > MAX_CELL_CHARS:
-            errors.append(
-                RowError(
-                    "too_long",
-                    col.header,
-                    f"{col.header}: {len(raw)} characters, more than a cell holds ({MAX_CELL_CHARS})",
-                )
-            )
-            continue
-        if nz.is_blank(raw):
-            if col.required:
-                errors.append(RowError("missing_required", col.header, f"required field {col.header} is empty"))
-            values[col.name] = col.default
-            continue
-        try:
-            values[col.name] = parse_cell(col, raw, ctx)
-        except RowError as err:
-            errors.append(err)
-    return errors
-
-
-def _key_conflicts(spec: DatasetSpec, sheets: list[RawSheet], state: _Rows) -> list[tuple[int, int, dict, dict]]:
+def _key_conflicts(spec: DatasetSpec, sheets: list[RawSheet], state: _Rows) -> None:
     """Two different (non-identical) rows with the same key: both quarantined (across the sheets)."""
-    parsed = state.parsed
     if not spec.key:
-        return parsed
-    groups: dict[tuple, list[int]] = defaultdict(list)
-    for n, (_, _, values, _) in enumerate(parsed):
-        groups[tuple(values.get(k) for k in spec.key)].append(n)
-    conflicted = {n for members in groups.values() if len(members) > 1 for n in members}
-    keep = []
-    for n, (i, row_no, values, raw_texts) in enumerate(parsed):
-        if n not in conflicted:
-            keep.append((i, row_no, values, raw_texts))
+        return
+    columns = {
+        k: np.concatenate(
+            [c.values.get(k, np.full(len(c.rows), None, dtype=object)) for c in state.chunks]
+            or [np.empty(0, dtype=object)]
+        )
+        for k in spec.key
+    }
+    where = [(c, k) for c, chunk in enumerate(state.chunks) for k in range(len(chunk.rows))]
+    shared = pd.DataFrame(columns, dtype=object).duplicated(keep=False).to_numpy()  # only these can conflict
+    groups: dict[tuple, list[tuple[int, int]]] = defaultdict(list)  # key -> [(chunk, index)]
+    for n in np.flatnonzero(shared):
+        groups[tuple(columns[k][n] for k in spec.key)].append(where[n])
+    drop: dict[int, set[int]] = defaultdict(set)
+    for key, members in groups.items():
+        if len(members) < 2:
             continue
-        key_text = ", ".join(f"{k}={values.get(k)}" for k in spec.key)
-        others = [parsed[m] for m in groups[tuple(values.get(k) for k in spec.key)] if m != n]
-        places = ", ".join(
-            f"{sheets[j].sheet} row {r}" if len(sheets) > 1 and j != i else str(r) for j, r, _, _ in others
+        for c, k in members:
+            chunk = state.chunks[c]
+            others = [
+                (state.chunks[oc].sheet, int(state.chunks[oc].rows[ok])) for oc, ok in members if (oc, ok) != (c, k)
+            ]
+            places = ", ".join(
+                f"{sheets[j].sheet} row {r}" if len(sheets) > 1 and j != chunk.sheet else str(r) for j, r in others
+            )
+            key_text = ", ".join(f"{name}={value}" for name, value in zip(spec.key, key, strict=True))
+            err = RowError(
+                "key_conflict",
+                "、".join(spec.column(name).header for name in spec.key),
+                f"key {key_text} also on row(s) {places} with other values",
+            )
+            sheet = sheets[chunk.sheet]
+            row_no, cells = sheet.rows[chunk.positions[k]]
+            raw_texts = _raw_texts(state.columns[chunk.sheet], cells)
+            state.quarantined.append(_quarantine_row(spec, sheet, row_no, [err], raw_texts))
+            drop[c].add(k)
+    for c, ks in drop.items():
+        chunk = state.chunks[c]
+        keep = np.ones(len(chunk.rows), dtype=bool)
+        keep[list(ks)] = False
+        state.chunks[c] = Chunk(
+            chunk.sheet, chunk.rows[keep], chunk.positions[keep], {n: v[keep] for n, v in chunk.values.items()}
         )
-        err = RowError(
-            "key_conflict",
-            "、".join(spec.column(k).header for k in spec.key),
-            f"key {key_text} also on row(s) {places} with other values",
-        )
-        state.quarantined.append(_quarantine_row(spec, sheets[i], row_no, [err], raw_texts))
-    return keep
 
 
 def _person_rule(spec: DatasetSpec, mapping: dict[int, ColumnSpec]):
@@ -319,40 +345,6 @@ def _quarantine_row(spec: DatasetSpec, sheet: RawSheet, row_no: int, errors: lis
         "reason": "; ".join(f"{e.column}: {e.reason}" for e in errors),
         **raw_texts,
     }
-
-
-def _to_frame(spec: DatasetSpec, parsed: list[tuple[int, int, dict, dict]], sheets: list[RawSheet]) -> pd.DataFrame:
-    if not parsed:
-        return empty_frame(spec)
-    data = {
-        "source_row": pd.array([r for _, r, _, _ in parsed], dtype="Int64"),
-        "source_sheet": pd.array([sheets[i].sheet or "" for i, _, _, _ in parsed], dtype="string"),
-    }
-    for c in spec.canonical:
-        values = [v.get(c.name) for _, _, v, _ in parsed]
-        if c.type in ("date", "datetime"):
-            data[c.name] = pd.to_datetime(pd.Series(values, dtype="object")).astype(DTYPES[c.type])
-        elif c.type == "count":  # the value, and whether the source gave it as a lower bound (10万+)
-            data[c.name] = pd.array([None if v is None else int(v) for v in values], dtype="Int64")
-            data[c.name + AT_LEAST] = pd.array([isinstance(v, nz.AtLeast) for v in values], dtype="boolean")
-        else:
-            data[c.name] = pd.array(values, dtype=DTYPES[c.type])
-    if spec.person:
-        data[spec.person["column"]] = pd.array([v.get(spec.person["column"]) for _, _, v, _ in parsed], dtype="string")
-    return pd.DataFrame(data)
-
-
-def _fill_from(spec: DatasetSpec, frame: pd.DataFrame, ctx: CleanContext) -> pd.DataFrame:
-    for c in spec.canonical:
-        if not c.fill_from or frame.empty:
-            continue
-        ref = ctx.reference.get(c.fill_from["table"])
-        if ref is None:
-            continue
-        lookup = dict(zip(ref[c.fill_from["key"]], ref[c.fill_from["column"]], strict=False))
-        blank = frame[c.name].isna()
-        frame.loc[blank, c.name] = frame.loc[blank, c.fill_from["match"]].map(lookup)
-    return frame
 
 
 def relative_label(path: Path, root: Path) -> str:
