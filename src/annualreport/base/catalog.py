@@ -146,7 +146,8 @@ ARTEFACTS: dict[str, Artefact] = {
         Artefact(
             "previous",
             "{work}/figures_previous.csv",
-            "the year before's figures, from its raw files",
+            "the year before's figures with today's definitions, from its raw files (computed, or taken from its own "
+            "build when that was made from the same inputs and code)",
             published=True,
         ),
         Artefact(
