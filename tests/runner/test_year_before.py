@@ -145,7 +145,8 @@ def test_a_stale_or_half_built_year_before_is_never_taken(sequential):
 @pytest.mark.slow
 def test_a_build_waits_for_its_year_before_being_built_beside_it(sequential):
     """While a batch holds 2019's lock, 2020's `previous` waits for 2019's figures (here: its record reappearing)
-    rather than recomputing; a build whose inputs changed meanwhile records nothing."""
+    rather than recomputing; a build whose inputs changed meanwhile records nothing, nor one without the handed-on
+    file; a figures step done again with nothing new leaves the record as it is."""
     import fcntl
 
     from annualreport.base.params import load_params
@@ -175,9 +176,22 @@ def test_a_build_waits_for_its_year_before_being_built_beside_it(sequential):
         t.join()
     assert found.item is not None and "from the 2019 build (waited" in found.line
 
-    # a key that is no longer the inputs' (a raw file edited while the year before was building): nothing recorded
+    # the figures step done again with nothing new (a no-op build): the record is left as it is
     y2019 = Build(load_params(project / "params" / "2019.yaml", project), Options())
     step = STEP_OF[writer_of(entry.artefact)]
+    kept = record.stat()
+    hand_on(y2019, step, {entry.name: key})
+    assert (record.stat().st_ino, record.stat().st_mtime_ns) == (kept.st_ino, kept.st_mtime_ns)
+    # no handed-on file (a build that stopped before it): nothing recorded, nothing raised
+    handover = y2019.places(entry.artefact)
+    handover.rename(handover.with_suffix(".aside"))
+    try:
+        hand_on(y2019, step, {entry.name: "1" * 64})
+    finally:
+        handover.with_suffix(".aside").rename(handover)
+    assert not (record.parent / f"{'1' * 64}.json").exists()
+
+    # a key that is no longer the inputs' (a raw file edited while the year before was building): nothing recorded
     hand_on(y2019, step, {entry.name: "0" * 64})
     assert not (record.parent / f"{'0' * 64}.json").exists()
 

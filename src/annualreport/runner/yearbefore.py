@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Protocol
 
 from annualreport.base.catalog import CATALOG, INPUTS, Setting, YearBefore, parse_read
+from annualreport.base.digests import file_digest
 from annualreport.base.params import Params, previous_params
 from annualreport.base.places import Places, source_path
 from annualreport.runner.cache import Store, code_digests, key_of, why
@@ -196,11 +197,17 @@ def handing_on(build: Build, steps: list[Step]) -> dict[str, str]:
 
 def hand_on(build: Build, step: Step, keys: dict[str, str]) -> None:
     """After `step` is done (ran or cached): record what it handed on under the key the build started with, if
-    the inputs are still those (a raw file edited meanwhile: nothing is recorded)."""
+    the inputs are still those (a raw file edited meanwhile: nothing is recorded). Nothing to do when the step left
+    no file, or when that key already names this file's bytes (a cached step: its inputs are not digested again)."""
     for e in ENTRIES:
         if e.name not in keys or STEP_OF[writer_of(e.artefact)] is not step:
             continue
         path = build.places(e.artefact)
+        if not path.is_file():
+            continue
+        recorded = build.store.handed_on(build.scope, e.name, keys[e.name])
+        if recorded is not None and recorded.name == file_digest(path):  # recorded already (nothing new)
+            continue
         inputs = handover_inputs(build, build.params, e)
-        if path.is_file() and key_of(inputs) == keys[e.name]:
+        if key_of(inputs) == keys[e.name]:
             build.store.save(build.scope, e.name, keys[e.name], inputs, [path])
