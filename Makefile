@@ -25,7 +25,7 @@ UV_VERSION := 0.13.8
 export PYTHONHASHSEED := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup report plan reports validate new-year check-inputs lab test test-fast lint format hooks bench audit seed-check data lock clean distclean
+.PHONY: help setup report plan reports validate new-year check-inputs lab lab-setup test test-fast lint format hooks bench audit seed-check data lock clean distclean
 .PHONY: verify diff signoff province cluster-setup cluster-scheduler cluster-worker lock-cluster
 
 ## help: list the targets (this text)
@@ -97,10 +97,19 @@ signoff: $(STAMP)
 	$(PY) -m annualreport signoff --year $(YEAR) $(if $(PARAMS),--params $(PARAMS),) $(if $(BY),--by "$(BY)",) \
 	  $(if $(NOTE),--note "$(NOTE)",) $(if $(ACCEPT),--accept "$(ACCEPT)",)
 
-## lab: install JupyterLab (requirements-lab.lock) into .venv and open the notebooks
-lab: $(STAMP)
-	@$(PY) -c "import jupyterlab" 2>/dev/null || $(PY) -m pip install --quiet -r requirements-lab.lock -c requirements.lock
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
+LAB_STAMP := $(VENV)/.lab-installed
+
+$(LAB_STAMP): $(STAMP) requirements-lab.lock
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements-lab.lock -c requirements.lock 2>/dev/null \
+	  || $(PY) -m pip install --quiet -r requirements-lab.lock -c requirements.lock
+	@touch $@
+
+## lab-setup: install JupyterLab (requirements-lab.lock) into .venv (`make lab` does it when needed; CI does it for the lab test)
+lab-setup: $(LAB_STAMP)
+
+## lab: open the notebooks in JupyterLab with the project's kernel, as any user (root too), no news or update checks (LAB_ARGS: more options)
+lab: $(LAB_STAMP)
+	$(PY) -m annualreport_dev.lab $(LAB_ARGS)
 
 # Dask and distributed go to .venv/cluster/, not on the venv's import path: a single-machine build never
 # imports them; `reports --executor dask` adds the folder, and so do the scheduler and worker targets below.
