@@ -3,7 +3,7 @@
 A reader returns every physical row of a sheet with its 1-based row number as the office sees it
 (the line in a CSV, the row in Excel), so each later message and quarantine entry can point at it.
 Nothing here guesses silently: an encoding that is not UTF-8 (with or without BOM) or GB18030,
-a workbook that is not a real .xlsx, or a file too large to be an office table is refused.
+a file that is no workbook of the four kinds (`ingest/workbooks.py`), or a file too large to be an office table is refused.
 """
 
 from __future__ import annotations
@@ -12,18 +12,13 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from python_calamine import CalamineWorkbook
 
 from annualreport.base.errors import InputError
 from annualreport.base.paths import inside
 from annualreport.ingest.merged import fill_down, merged_ranges
-
-ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, or an encrypted (password) .xlsx
+from annualreport.ingest.workbooks import WORKBOOK_SUFFIXES, open_workbook
 
 
 @dataclass
@@ -101,37 +96,6 @@ def read_csv(path: Path, label: str) -> RawSheet:
     return sheet
 
 
-def _check_xlsx(path: Path, label: str) -> None:
-    with open(path, "rb") as f:
-        head = f.read(8)
-    if head.startswith(OLE_MAGIC):
-        raise InputError(
-            "is an old-format .xls or a password-protected workbook; open it in Excel, "
-            "remove any password and save as .xlsx",
-            file=label,
-        )
-    if not head.startswith(ZIP_MAGIC):
-        raise InputError("is not an .xlsx workbook (it does not start like a zip file)", file=label)
-    try:
-        with zipfile.ZipFile(path) as z:
-            bad = z.testzip()
-            if bad:
-                raise InputError(f"is a damaged .xlsx (member {bad} is corrupt)", file=label)
-            if "xl/workbook.xml" not in z.namelist():
-                raise InputError("is a zip file but not an Excel workbook", file=label)
-    except zipfile.BadZipFile as exc:
-        raise InputError(f"is a truncated or damaged .xlsx ({exc})", file=label) from None
-
-
-def open_workbook(path: Path, label: str):
-    """Open a workbook with calamine (Rust; ~10x faster than openpyxl on office-sized sheets)."""
-    _check_xlsx(path, label)
-    try:
-        return CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own kinds on damaged or encrypted files
-        raise InputError(f"cannot be opened as a workbook: {type(exc).__name__}: {exc}", file=label) from None
-
-
 def xlsx_sheet_names(path: Path, label: str) -> list[str]:
     return list(open_workbook(path, label).sheet_names)
 
@@ -154,7 +118,8 @@ def _cell(v):
 
 
 def read_xlsx(path: Path, label: str, sheet: str | None) -> RawSheet:
-    """Read one sheet (the first when `sheet` is None). Values as Excel stored them; physical row numbers."""
+    """Read one sheet of a workbook of any kind (`ingest/workbooks.py`; the first sheet when `sheet` is None).
+    Values as the workbook stored them; physical row numbers."""
     wb = open_workbook(path, label)
     names = list(wb.sheet_names)
     if not names:
@@ -165,7 +130,7 @@ def read_xlsx(path: Path, label: str, sheet: str | None) -> RawSheet:
     try:
         ws = wb.get_sheet_by_name(name)
         rows = [list(r) for r in ws.to_python(skip_empty_area=False)]
-        fill_down(rows, merged_ranges(ws))  # cells merged down a column: the value is every row's
+        fill_down(rows, merged_ranges(ws, path))  # cells merged down a column: the value is every row's
     except Exception as exc:
         raise InputError(f"sheet cannot be read: {type(exc).__name__}: {exc}", file=label, sheet=name) from None
     out = RawSheet(file=label, sheet=name)
@@ -195,22 +160,18 @@ def refusal(path: Path, root: Path, max_mb: int) -> str | None:
 
 
 def find_input(directory: Path, stem: str, root: Path | None = None) -> Path | None:
-    """The file for a dataset: `<stem>.csv` or `<stem>.xlsx` (one of them, not both). An old
-    `<stem>.xls` in their place is refused with what to do."""
+    """The file for a dataset by its contract name: `<stem>.csv` or `<stem>` as a workbook (.xlsx, .xls, .xlsb,
+    .ods); two of them stop the run naming both."""
 
     def label(p: Path) -> str:
         return str(p.relative_to(root)) if root and p.is_relative_to(root) else str(p)
 
     found = [
         directory / f"{stem}{ext}"
-        for ext in (".csv", ".xlsx")
+        for ext in (".csv", *WORKBOOK_SUFFIXES)
         if (directory / f"{stem}{ext}").exists() or (directory / f"{stem}{ext}").is_symlink()
     ]
     if len(found) > 1:
-        raise InputError(f"both {found[0].name} and {found[1].name} exist; keep only one", file=label(directory))
-    if not found and (directory / f"{stem}.xls").exists():
-        raise InputError(
-            f"is an Excel 97-2003 workbook (.xls); open it in Excel and save it as {stem}.xlsx",
-            file=label(directory / f"{stem}.xls"),
-        )
+        names = "、".join(p.name for p in found[:-1]) + f" and {found[-1].name}"
+        raise InputError(f"both {names} exist; keep only one", file=label(directory))
     return found[0] if found else None

@@ -127,7 +127,7 @@ def delivery_list(params: Params) -> str:
     out = [
         f"# Files to deliver for {params.year} ({params.institution['name']})",
         "",
-        "Put each office's file here as it came, as `.xlsx` or `.csv` (UTF-8 or GBK): any file or sheet name",
+        "Put each office's file here as it came, as `.xlsx`, `.xls`, `.xlsb`, `.ods` or `.csv` (UTF-8 or GBK): any file or sheet name",
         "is fine, each is recognised by its header row; the names below also work and win outright.",
         "Column headers may carry a trailing `*` and the aliases listed in `specs/datasets/`; a title",
         "row above the header is fine. `make check-inputs YEAR=" + str(params.year) + "` says what is",
@@ -142,7 +142,7 @@ def delivery_list(params: Params) -> str:
             required = "、".join(c.header for c in spec.columns if c.required)
             optional = "yes" if params.dataset(spec.name)["optional"] else ""
             out.append(
-                f"| `{stem}.xlsx` / `.csv` | {spec.sheet or '(first)'} | {spec.title} (`{spec.name}`) | "
+                f"| `{stem}.xlsx` (`.xls`, `.xlsb`, `.ods`) / `.csv` | {spec.sheet or '(first)'} | {spec.title} (`{spec.name}`) | "
                 f"{spec.office} | {required} | {optional} |"
             )
     out += [
@@ -179,7 +179,12 @@ def check_inputs(params: Params) -> tuple[list[dict], bool]:
             continue
         optional = params.dataset(name)["optional"]
         directory = params.reference_dir if spec.reference else params.raw_dir
-        line.update(file=rel(directory) + f"/{spec.file}.xlsx|.csv", sheet=spec.sheet or "", status="", detail="")
+        line.update(
+            file=rel(directory) + f"/{spec.file}.xlsx|.xls|.xlsb|.ods|.csv",
+            sheet=spec.sheet or "",
+            status="",
+            detail="",
+        )
         res = resolved[spec.reference]
         try:
             if name in res.conflicts:
