@@ -79,9 +79,9 @@ validate: $(STAMP)
 new-year: $(STAMP)
 	$(PY) -m annualreport new-year --year $(YEAR) $(if $(INSTITUTION),--institution $(INSTITUTION),)
 
-## check-inputs: say which of YEAR's files are present, missing or unreadable, before any build
+## check-inputs: say which of YEAR's files are present, missing or unreadable, before any build; where an office's IDs follow another format, propose the params line (ACCEPT=1 writes it, for YEAR and the year before)
 check-inputs: $(STAMP)
-	$(PY) -m annualreport check-inputs --year $(YEAR) $(if $(PARAMS),--params $(PARAMS),)
+	$(PY) -m annualreport check-inputs --year $(YEAR) $(if $(PARAMS),--params $(PARAMS),) $(if $(filter 1,$(ACCEPT)),--accept,)
 
 ## verify: check an outputs folder (OUT=outputs/YEAR, or a received copy anywhere) against its manifest.json: every file's sha256; non-zero on any difference
 verify: $(STAMP)

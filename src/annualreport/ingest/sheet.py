@@ -174,6 +174,7 @@ def _parse(spec, n, sheet, m: CellMatrix, data, mapping, canonical_cols, ctx, st
         parsed = m.per_value(data, i, lambda raw, text, col=col: _parse_value(col, raw, text, ctx))
         values[col.name] = np.array([v for v, _ in parsed], dtype=object) if len(parsed) else parsed
         errors[col.name] = np.array([e for _, e in parsed], dtype=object) if len(parsed) else parsed
+    _seen_conventions(m, data, canonical_cols, values, state.tally)
     failed = np.zeros(len(data), dtype=bool)
     for e in errors.values():
         failed |= e != None  # noqa: E711 (elementwise on an object array)
@@ -216,6 +217,18 @@ def _parse(spec, n, sheet, m: CellMatrix, data, mapping, canonical_cols, ctx, st
     good = ~failed
     rows = np.array([sheet.rows[p][0] for p in data[good]], dtype=np.int64)
     state.chunks.append(Chunk(n, rows, data[good], {name: v[good] for name, v in values.items()}))
+
+
+def _seen_conventions(m: CellMatrix, data, canonical_cols, values: dict, tally: mismatch.Tally) -> None:
+    """Every value of each column that follows a college convention (by its params key), so a mismatch can
+    propose the format the values share (`ingest/infer.py`)."""
+    for i, col in canonical_cols:
+        if isinstance(col.convention, str):
+            tally.seen(f"conventions.{col.convention}", m.column_texts(data, i))
+        elif isinstance(col.convention, dict) and col.convention["by"] in values:
+            by, texts = values[col.convention["by"]], m.column_texts(data, i)
+            for case, key in col.convention["cases"].items():
+                tally.seen(f"conventions.{key}", texts[by == case])
 
 
 def _parse_value(col: ColumnSpec, raw, text: str, ctx: CleanContext) -> tuple[object, RowError | None]:

@@ -217,6 +217,7 @@ def check_inputs(params: Params) -> tuple[list[dict], bool]:
         except ReportError as exc:
             line["status"] = line["status"] or "UNREADABLE"
             line["detail"] = str(exc)
+            line["error"] = exc  # a convention mismatch proposes a format (runner/proposals.py)
             ok = False
         lines.append(line)
     for res in resolved.values():
