@@ -17,10 +17,11 @@ from xml.etree import ElementTree
 Range = tuple[tuple[int, int], tuple[int, int]]  # ((first row, first column), (last row, last column)), 0-based
 
 
-def fill_down(rows: list[list], merges: list[Range] | None) -> int:
+def fill_down(rows: list[list], merges: list[Range] | None) -> list[tuple[int, int]]:
     """Fill, in place, the cells below each multi-row merge's top-left cell (in its first column) with its
-    value; the number of cells filled."""
-    filled = 0
+    value; the (row, column) indices of the cells filled (a row's own first cell, before the fill, still tells a
+    note row such as a school's 小计 under its merged school cell)."""
+    filled = []
     for (r0, c0), (r1, _c1) in merges or ():
         if r1 <= r0 or r0 >= len(rows):
             continue
@@ -32,7 +33,7 @@ def fill_down(rows: list[list], merges: list[Range] | None) -> int:
             row = rows[r]
             if c0 < len(row) and (row[c0] is None or row[c0] == ""):
                 row[c0] = value
-                filled += 1
+                filled.append((r, c0))
     return filled
 
 

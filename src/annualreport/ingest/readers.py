@@ -29,6 +29,7 @@ class RawSheet:
     sheet: str | None
     rows: list[tuple[int, list]] = field(default_factory=list)  # (physical row number, cells)
     encoding: str | None = None
+    filled: list[tuple[int, int]] = field(default_factory=list)  # (row index, column) given a merge's value
 
     @property
     def where(self) -> str:
@@ -130,10 +131,10 @@ def read_xlsx(path: Path, label: str, sheet: str | None) -> RawSheet:
     try:
         ws = wb.get_sheet_by_name(name)
         rows = [list(r) for r in ws.to_python(skip_empty_area=False)]
-        fill_down(rows, merged_ranges(ws, path))  # cells merged down a column: the value is every row's
+        filled = fill_down(rows, merged_ranges(ws, path))  # cells merged down a column: the value is every row's
     except Exception as exc:
         raise InputError(f"sheet cannot be read: {type(exc).__name__}: {exc}", file=label, sheet=name) from None
-    out = RawSheet(file=label, sheet=name)
+    out = RawSheet(file=label, sheet=name, filled=filled)
     for r_idx, row in enumerate(rows, start=1):
         out.rows.append((r_idx, [_cell(v) for v in row]))
     return out

@@ -22,7 +22,7 @@ from annualreport.ingest.accounting import Accounting, total
 from annualreport.ingest.cells import CleanContext, RowError, check_row_conventions, parse_cell
 from annualreport.ingest.frames import Chunk, fill_from, to_frame
 from annualreport.ingest.header import NOTE_MARKERS, find_header
-from annualreport.ingest.matrix import CellMatrix, first_texts
+from annualreport.ingest.matrix import CellMatrix, first_texts, own_blank
 from annualreport.ingest.personal import person_key
 from annualreport.ingest.readers import RawSheet
 from annualreport.ingest.specs import ColumnSpec, DatasetSpec
@@ -124,7 +124,8 @@ def _read_rows(spec: DatasetSpec, n: int, sheet: RawSheet, ctx: CleanContext, st
     acc = Accounting(dataset=spec.name, file=sheet.file, sheet=sheet.sheet or "", physical_rows=len(sheet.rows))
     state.accounts.append(acc)
     m = CellMatrix.of([cells for _, cells in sheet.rows])
-    blank_row = m.blank.all(axis=1)
+    own = own_blank(m, sheet.filled)  # a row holding only cells a merge above filled is blank, as it looks
+    blank_row = own.all(axis=1)
     if blank_row.all():
         raise InputError("is empty: no header row and no data", file=sheet.file, sheet=sheet.sheet)
     h_idx, mapping, ignored = find_header(sheet, spec)
@@ -138,7 +139,7 @@ def _read_rows(spec: DatasetSpec, n: int, sheet: RawSheet, ctx: CleanContext, st
         width -= 1
 
     below = np.arange(h_idx + 1, len(sheet.rows))
-    note = first_texts(m).str.startswith(NOTE_MARKERS).to_numpy(dtype=bool)
+    note = first_texts(m, own).str.startswith(NOTE_MARKERS).to_numpy(dtype=bool)
     acc.blank_rows += int(blank_row[below].sum())
     acc.note_rows = int((note[below] & ~blank_row[below]).sum())
     data = below[~blank_row[below] & ~note[below]]
