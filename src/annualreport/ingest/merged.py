@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from xml.etree import ElementTree
 
+from annualreport.ingest import xlsb
+
 Range = tuple[tuple[int, int], tuple[int, int]]  # ((first row, first column), (last row, last column)), 0-based
 
 
@@ -38,17 +40,20 @@ def fill_down(rows: list[list], merges: list[Range] | None) -> list[tuple[int, i
 
 
 def merged_ranges(sheet, path: Path) -> list[Range]:
-    """A sheet's merged ranges: calamine's, or, for an `.ods` (where calamine keeps none), its content.xml's."""
+    """A sheet's merged ranges: calamine's, or, for an `.ods` or an `.xlsb` (where calamine keeps none), those
+    its content.xml or its records hold."""
     try:
         found = sheet.merged_cell_ranges
     except Exception:  # a format whose reader has no merge information
         found = None
     if found is None and zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as z:
-            is_ods = "content.xml" in z.namelist()
-        if is_ods:
+            names = set(z.namelist())
+        if "content.xml" in names:
             st = path.stat()
             return _ods_merges(str(path), st.st_size, st.st_mtime_ns).get(sheet.name, [])
+        if "xl/workbook.bin" in names:  # an .xlsb: calamine keeps none either
+            return xlsb.merges(path).get(sheet.name, [])
     return list(found or ())
 
 
