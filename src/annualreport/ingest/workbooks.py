@@ -1,10 +1,10 @@
 """Which workbook a file is, by its bytes, and opening it with calamine.
 
-Offices send workbooks as `.xlsx`, `.xls` (Excel 97–2003, as older Excel and WPS save them), `.xlsb` or `.ods`
-(the data contract). Each is told by its content, not its name (WPS saves an .xls under an .xlsx name as
-easily as the other way round): a compound (OLE) file is an `.xls`, unless it holds an `EncryptionInfo` stream
-(a password-protected `.xlsx`, which cannot be read) or a `FilePass` record after its workbook's first record
-(a password-protected `.xls`); a zip is an `.xlsx` (`xl/workbook.xml`), an `.xlsb` (`xl/workbook.bin`) or an
+Offices send workbooks as `.xlsx`, `.xls` (Excel 97–2003, as older Excel and WPS save them), `.xlsb` or `.ods` (the
+data contract). Each is told by its content, not its name (WPS saves an .xls under an .xlsx name as easily as the
+other way round): a compound (OLE) file is an `.xls`, unless it holds an `EncryptionInfo` or `EncryptedPackage`
+stream (a password-protected `.xlsx`, which cannot be read) or a `FilePass` record after its workbook's first
+record (a password-protected `.xls`); a zip is an `.xlsx` (`xl/workbook.xml`), an `.xlsb` (`xl/workbook.bin`) or an
 `.ods` (`mimetype` application/vnd.oasis.opendocument.spreadsheet). Anything else, a damaged zip, or a workbook
 calamine cannot open is refused with one line that says what to do.
 
@@ -32,6 +32,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 BIFF8_GLOBALS = b"\x09\x08\x10\x00\x00\x06\x05\x00"  # BOF, 16 bytes, BIFF8, the workbook globals substream
 FILE_PASS, BOUND_SHEET = 0x002F, 0x0085
+ENCRYPTED_STREAMS = ("EncryptionInfo", "EncryptedPackage")  # the two streams of a password-protected .xlsx
 INDENT = re.compile(rb">[ \t\r]*\n[ \t\r\n]*<")  # a line break and indentation between two tags
 PASSWORD = (
     "is protected by a password; open it, remove the password (Excel: 文件 > 信息 > 保护工作簿) and save it again"
@@ -44,7 +45,7 @@ def kind(path: Path, label: str) -> str:
         head = f.read(8)
         if head.startswith(OLE_MAGIC):
             data = head + f.read()
-            if "EncryptionInfo".encode("utf-16-le") in data or _xls_password(data):
+            if any(s.encode("utf-16-le") in data for s in ENCRYPTED_STREAMS) or _xls_password(data):
                 raise InputError(PASSWORD, file=label)
             return "xls"
     if not head.startswith(ZIP_MAGIC):
