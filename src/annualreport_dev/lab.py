@@ -6,7 +6,9 @@
   (`LabApp.news_url=None`): an offline college machine cannot answer either.
 - No question "Would you like to get notified about official Jupyter news?": the notification settings
   `fetchNews: "false"` and `checkForUpdates: false` are set in the overrides of the venv's own JupyterLab
-  (`<venv>/share/jupyter/lab/settings/overrides.json`), not in the user's ~/.jupyter.
+  (`<venv>/share/jupyter/lab/settings/overrides.json`: the defaults the server gives the page), not in the
+  user's ~/.jupyter. They are written when the lab lock is installed (`make lab-setup`) and checked at every
+  start; a user who cannot write a venv someone else installed gets a warning, and the server starts anyway.
 - The notebooks run on the project's kernel (`annualreport`, registered in the venv by `make setup`); every
   notebook names it in its metadata.
 
@@ -41,6 +43,19 @@ def write_overrides(path: Path | None = None) -> Path:
     return path
 
 
+def quiet_settings(path: Path | None = None) -> str | None:
+    """Write the quiet notification settings; where the file cannot be written, the warning to print."""
+    path = path or overrides_path()
+    try:
+        write_overrides(path)
+    except OSError as exc:
+        return (
+            f"warning: could not write {path} ({exc.strerror or exc}): JupyterLab may ask about Jupyter news; "
+            "run `make lab-setup` as the owner of .venv"
+        )
+    return None
+
+
 def command(root: Path, extra: list[str], uid: int | None = None) -> list[str]:
     """The JupyterLab command line: the project's notebooks folder, offline, `--allow-root` only as root."""
     uid = os.geteuid() if uid is None else uid
@@ -52,7 +67,9 @@ def command(root: Path, extra: list[str], uid: int | None = None) -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     root = Path(os.environ.get("ANNUALREPORT_ROOT") or Path.cwd())
-    write_overrides()
+    warning = quiet_settings()
+    if warning:
+        print(warning, file=sys.stderr)
     args = command(root, list(sys.argv[1:] if argv is None else argv))
     os.execv(args[0], args)
 

@@ -14,13 +14,16 @@ from functools import lru_cache
 from pathlib import Path
 from xml.etree import ElementTree
 
+from annualreport.ingest import xlsb
+
 Range = tuple[tuple[int, int], tuple[int, int]]  # ((first row, first column), (last row, last column)), 0-based
 
 
-def fill_down(rows: list[list], merges: list[Range] | None) -> int:
+def fill_down(rows: list[list], merges: list[Range] | None) -> list[tuple[int, int]]:
     """Fill, in place, the cells below each multi-row merge's top-left cell (in its first column) with its
-    value; the number of cells filled."""
-    filled = 0
+    value; the (row, column) indices of the cells filled (a row's own first cell, before the fill, still tells a
+    note row such as a school's 小计 under its merged school cell)."""
+    filled = []
     for (r0, c0), (r1, _c1) in merges or ():
         if r1 <= r0 or r0 >= len(rows):
             continue
@@ -32,22 +35,25 @@ def fill_down(rows: list[list], merges: list[Range] | None) -> int:
             row = rows[r]
             if c0 < len(row) and (row[c0] is None or row[c0] == ""):
                 row[c0] = value
-                filled += 1
+                filled.append((r, c0))
     return filled
 
 
 def merged_ranges(sheet, path: Path) -> list[Range]:
-    """A sheet's merged ranges: calamine's, or, for an `.ods` (where calamine keeps none), its content.xml's."""
+    """A sheet's merged ranges: calamine's, or, for an `.ods` or an `.xlsb` (where calamine keeps none), those
+    its content.xml or its records hold."""
     try:
         found = sheet.merged_cell_ranges
     except Exception:  # a format whose reader has no merge information
         found = None
     if found is None and zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as z:
-            is_ods = "content.xml" in z.namelist()
-        if is_ods:
+            names = set(z.namelist())
+        if "content.xml" in names:
             st = path.stat()
             return _ods_merges(str(path), st.st_size, st.st_mtime_ns).get(sheet.name, [])
+        if "xl/workbook.bin" in names:  # an .xlsb: calamine keeps none either
+            return xlsb.merges(path).get(sheet.name, [])
     return list(found or ())
 
 

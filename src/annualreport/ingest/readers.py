@@ -3,7 +3,8 @@
 A reader returns every physical row of a sheet with its 1-based row number as the office sees it
 (the line in a CSV, the row in Excel), so each later message and quarantine entry can point at it.
 Nothing here guesses silently: an encoding that is not UTF-8 (with or without BOM) or GB18030,
-a file that is no workbook of the four kinds (`ingest/workbooks.py`), or a file too large to be an office table is refused.
+a file that is no workbook of the four kinds (`ingest/workbooks.py`: .xlsx, .xls, .xlsb, .ods, told by content),
+or a file too large to be an office table is refused.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class RawSheet:
     sheet: str | None
     rows: list[tuple[int, list]] = field(default_factory=list)  # (physical row number, cells)
     encoding: str | None = None
+    filled: list[tuple[int, int]] = field(default_factory=list)  # (row index, column) given a merge's value
 
     @property
     def where(self) -> str:
@@ -101,7 +103,15 @@ def xlsx_sheet_names(path: Path, label: str) -> list[str]:
 
 
 def _cell(v):
-    """A calamine value as openpyxl gives it: None for empty, int for whole numbers, datetime for dates."""
+    """A calamine value as openpyxl gives it: None for empty, int for whole numbers, datetime for dates.
+
+    The same for every kind of workbook (checked on files Excel, LibreOffice and SheetJS wrote): calamine gives
+    a cell typed as a date (any date format, 年月日 and [DBNum1] ones included) as a `date`, a date-time as a
+    `datetime`, a time of day as a `time` and an elapsed time ([h]:mm) as a `timedelta`, from `.xlsx`, `.xls`,
+    `.xlsb` and `.ods` alike; whole numbers come as `int` from an `.xls` and as `float` from the others, text
+    stays text. A date serial in a cell formatted as General stays a number (the cleaner reads it as a date where
+    its column is one). Only a TRUE/FALSE cell differs: `bool` in `.xlsx`, `.xls` and `.xlsb`, 1 or 0 in an
+    `.ods`; the cleaner's yes/no reading takes both alike."""
     if v == "":
         return None
     if isinstance(v, float) and v.is_integer():
@@ -130,10 +140,10 @@ def read_xlsx(path: Path, label: str, sheet: str | None) -> RawSheet:
     try:
         ws = wb.get_sheet_by_name(name)
         rows = [list(r) for r in ws.to_python(skip_empty_area=False)]
-        fill_down(rows, merged_ranges(ws, path))  # cells merged down a column: the value is every row's
+        filled = fill_down(rows, merged_ranges(ws, path))  # cells merged down a column: the value is every row's
     except Exception as exc:
         raise InputError(f"sheet cannot be read: {type(exc).__name__}: {exc}", file=label, sheet=name) from None
-    out = RawSheet(file=label, sheet=name)
+    out = RawSheet(file=label, sheet=name, filled=filled)
     for r_idx, row in enumerate(rows, start=1):
         out.rows.append((r_idx, [_cell(v) for v in row]))
     return out
