@@ -44,6 +44,10 @@ class Artefact:
     stable: bool = True  # the same inputs give the same bytes (a published stable file is in the manifest)
     bools: tuple[str, ...] = ()  # columns read back as bool (a CSV holds True/False)
     ints: tuple[str, ...] = ()  # columns read back as int
+    # A CSV's text a spreadsheet would run as a formula (=, +, -, @) gets a leading apostrophe (tables.neutralise).
+    # False for the ledgers, tables for programs whose values are the report's own (+2（+16.7%）, -3): written as
+    # they are, read back the same; their spreadsheet copy is the workbook, whose text cells are typed as text.
+    guarded: bool = True
 
 
 @dataclass(frozen=True)
@@ -139,15 +143,23 @@ ARTEFACTS: dict[str, Artefact] = {
             "{work}/figures_previous.csv",
             "the year before's figures, from its raw files",
             published=True,
+            guarded=False,
         ),
         Artefact(
             "ledger",
             "{work}/figures.csv",
             "the figure ledger: every number the report shows, with its definition and inputs",
             published=True,
+            guarded=False,
         ),
         Artefact("ledger_xlsx", "{work}/figures.xlsx", "the ledger as an Excel workbook", published=True),
-        Artefact("targets", "{work}/targets.csv", "last year's plan against this year's figures", published=True),
+        Artefact(
+            "targets",
+            "{work}/targets.csv",
+            "last year's plan against this year's figures",
+            published=True,
+            guarded=False,
+        ),
         Artefact(
             "row_tables",
             "{work}/row_tables.csv",
