@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-# The ledger's columns (figures.csv keeps the English names for machines) as people read them.
+# The ledger's columns (its CSV keeps the English names, for programs) as people read them.
 COLUMN_ZH = {
     "id": "编号",
     "section": "章节",
@@ -75,6 +75,28 @@ STATED = "陈述"
 STATUS_SHOWN = {STATED: "不适用（分析员陈述）", "": "—"}
 
 SEVERITY_ZH = {"blocking": "阻断", "warning": "警告"}
+
+# The columns of the validation's tables (the 20-validate notebook's, the auditor's page's) as people read them: a
+# dataset, its status and a check are called what the ledger calls them (数据集, 校验), a check's severity and result
+# in the words above. The page (validation/page.py, templates/validation/) is to take its headers from here too.
+CHECK_COLUMN_ZH = {
+    "dataset": COLUMN_ZH["dataset"],
+    "title": "名称",
+    "status": COLUMN_ZH["validation"],  # a dataset's status: PASSED, PASSED_WITH_WARNINGS or FAILED
+    "index": "序号",
+    "description": "检查内容",
+    "severity": "级别",
+    "result": "结果",  # a check's: PASSED or FAILED
+    "column": "列",
+    "unexpected_count": "不符合行数",
+    "failed_blocking": "阻断项未通过",
+    "failed_warning": "警告项未通过",
+    "passed": PASSED,
+    "total": "共计",
+    "row": "行号",
+    "rule": "规则",
+    "reason": "原因",
+}
 
 RULES_ZH = {  # quarantine rule ids (ingest.sheet.RULES) in the offices' words
     "missing_required": "必填项为空",
