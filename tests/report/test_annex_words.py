@@ -46,13 +46,17 @@ def _codes(project: Path, year: int) -> set[str]:
     return set(ledger["id"]) | set(ledger["dataset"])
 
 
-def _annex_cells(page: str) -> list[tuple[str, str, str]]:
-    """(row id, definition, note) of every row of the annex."""
+def _annex_cells(page: str) -> list[tuple[str, str, str, str]]:
+    """(row id, definition, note, raw files) of every row of the annex, as text (the raw files' paths, codes, cut)."""
     out = []
     for rid, cell in re.findall(r'<tr id="fig-([^"]+)">.*?<td class="def">(.*?)</td>', page, re.S):
         note = re.search(r'<span class="note">(.*?)</span>', cell, re.S)
-        definition = re.sub(r'<span class="note">.*?</span>', "", cell, flags=re.S)
-        out.append((rid, html.unescape(definition), html.unescape(note.group(1)) if note else ""))
+        files = re.search(r'<span class="source">(.*?)</span>', cell, re.S)
+        definition = re.sub(r'<span class="(note|source)">.*?</span>', "", cell, flags=re.S)
+        files_text = re.sub(r"<code>.*?</code>", "", files.group(1), flags=re.S) if files else ""
+        out.append(
+            (rid, html.unescape(definition), html.unescape(note.group(1)) if note else "", html.unescape(files_text))
+        )
     return out
 
 
@@ -63,10 +67,13 @@ def test_every_definition_and_note_of_the_annex_is_chinese(demo_project, year):
     cells = _annex_cells(page)
     ledger = read_table(_out(demo_project, year, "ledger"))
     assert [c[0] for c in cells] and {c[0] for c in cells} == set(ledger["id"])  # every row has its definition
-    latin = {rid: _latin(d + n, codes) for rid, d, n in cells if _latin(d + n, codes)}
+    latin = {rid: _latin(d + n + f, codes) for rid, d, n, f in cells if _latin(d + n + f, codes)}
     assert not latin, latin
-    notes = [n for _, _, n in cells if n]
+    notes = [n for _, _, n, _ in cells if n]
     assert notes and all(n.startswith(f"{COLUMN_ZH['note']}：") for n in notes)
+    files = {rid: f for rid, _, _, f in cells if f}  # every row with raw files names them, in words and codes
+    assert set(files) == set(ledger.loc[ledger["inputs"] != "", "id"])
+    assert all(f.startswith(f"{COLUMN_ZH['inputs']}：") for f in files.values())
     intro = visible_text(page.split('<h2 class="sec annex-sec"', 1)[0])
     files = {ARTEFACTS[n].pattern.removeprefix("{work}/") for n in ("review_html", "ledger", "ledger_xlsx")}
     assert not _latin(intro, files, (*TERMS, *PAGE_TERMS)), _latin(intro, files, (*TERMS, *PAGE_TERMS))
@@ -95,7 +102,7 @@ def test_one_word_per_column_and_no_kind_or_section_announced_without_rows(demo_
         page = _out(demo_project, year, "ledger_annex").read_text(encoding="utf-8")
         ledger = read_table(_out(demo_project, year, "ledger"))
         assert re.findall(r"<th>([^<]+)</th>", page)[: len(COLUMNS)] == list(COLUMNS)
-        assert COLUMN_ZH["value"] in COLUMNS and "精确值" not in page
+        assert COLUMN_ZH["value"] in COLUMNS and "<th>精确值</th>" not in page  # the value column has one name
         header = [c.value for c in openpyxl.load_workbook(_out(demo_project, year, "ledger_xlsx"))["台账"][1]]
         assert set(COLUMNS) <= set(header) and COLUMN_ZH["value"] in header
         announced = re.findall(r"<li><b>([^<]+)</b>", page)
@@ -112,13 +119,13 @@ def test_one_word_per_column_and_no_kind_or_section_announced_without_rows(demo_
     assert f"<li><b>{KIND_ZH['target']}</b>" not in t2020 and f"<li><b>{KIND_ZH['target']}</b>" in t2021
 
 
-CODE = re.compile(r"[a-z0-9_.]*[a-z][a-z0-9_.]*")
+CODE = re.compile(r"[a-z0-9_./]*[a-z][a-z0-9_./]*")  # an id, a dataset, a raw file's path (or a piece of one)
 WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
 
 
 def test_no_code_runs_out_of_its_column_in_the_annex_pdf(demo_pdfs, tmp_path):
-    """Each page's header gives the columns' left edges; every word of the 编号 and 数据集 columns (the codes,
-    broken only at _ and .) ends before the next column starts."""
+    """Each page's header gives the columns' left edges; every code of the 编号 and 数据集 columns and every raw
+    file's path under a definition (broken only at _, . and /) ends before the next column starts."""
     out = tmp_path / "words.html"
     subprocess.run([program("pdftotext", "poppler-utils"), "-bbox", str(demo_pdfs["ledger"]), str(out)], check=True)
     pages = re.findall(r"<page .*?</page>", out.read_text(encoding="utf-8"), re.S)
@@ -132,7 +139,7 @@ def test_no_code_runs_out_of_its_column_in_the_annex_pdf(demo_pdfs, tmp_path):
         if set(COLUMNS) - set(heads):
             continue  # the cover page's intro: no table header yet
         edges = sorted(x for x, _ in heads.values())
-        for column in (COLUMN_ZH["id"], COLUMN_ZH["dataset"]):
+        for column in (COLUMN_ZH["id"], COLUMN_ZH["dataset"], COLUMN_ZH["definition"]):
             left = heads[column][0]
             right = edges[edges.index(left) + 1]
             inside = [

@@ -167,7 +167,7 @@ def _new_rows(fid: str, r, p, year: int) -> list[dict]:
             "id": f"{fid}.change",
             "label": f"{r['label']}（同比变化）",
             "unit": POINTS if rate else r["unit"],
-            "definition": f"{since}，没有较上年的变化",
+            "definition": f"{since}，没有较{year - 1}年的变化",
             "note": "",
             "kind": "change",
         }
@@ -179,7 +179,7 @@ def _new_rows(fid: str, r, p, year: int) -> list[dict]:
                 "id": f"{fid}.change_pct",
                 "label": f"{r['label']}（同比变化率）",
                 "unit": "%",
-                "definition": f"{since}，没有较上年的变化率",
+                "definition": f"{since}，没有较{year - 1}年的变化率",
                 "note": "",
                 "kind": "change",
             }
@@ -258,7 +258,7 @@ def _compared_rows(fid: str, r, p, no_ledger: bool, year: int, defn: FigureDef |
             "unit": POINTS if rate else r["unit"],
             "display": NO_DATA if step is None else step,
             "wording": cell,
-            "definition": f"本年数减{year - 1}年数"
+            "definition": f"{year}年数减{year - 1}年数（两年按同一指标定义计算）"
             + ("，单位为百分点" if rate else "；报告表述为变化量，括号内为变化率（见同比变化率一行）"),
             "note": "" if d is not None else MISSING,
         }
@@ -273,7 +273,7 @@ def _compared_rows(fid: str, r, p, no_ledger: bool, year: int, defn: FigureDef |
                 "unit": "%",
                 "display": NO_DATA if pct is None else f"{_sign(d)}{plain(pct)}",
                 "wording": NO_DATA if pct is None else f"{_sign(d)}{plain(pct)}%",
-                "definition": f"变化量占{year - 1}年数的百分比，保留1位小数（四舍五入）",
+                "definition": f"变化量（{year}年数减{year - 1}年数）占{year - 1}年数的百分比，保留1位小数（四舍五入）",
                 "note": "" if pct is not None else (f"{year - 1}年数为0，变化率无从计算" if d is not None else MISSING),
             }
         )

@@ -92,6 +92,7 @@ def quality_rows(
     ]
     for name, part in accounting.groupby("dataset", sort=False):
         s = summary[summary["dataset"] == name]
+        named = f"《{titles.get(name, name)}》"
         src = {"dataset": name, "inputs": inputs.get(name, ""), "validation": status.get(name, "")}
         rows += [
             _row(
@@ -99,7 +100,7 @@ def quality_rows(
                 f"{titles.get(name, name)}：{label}",
                 int(part[col].sum()),
                 ROWS,
-                f"该数据集各原始文件中{ROW_COUNTS_ZH[col]}的总数",
+                f"{named}各原始文件中{ROW_COUNTS_ZH[col]}的总数",
                 **src,
             )
             for col, label in ROW_COUNTS
@@ -110,7 +111,7 @@ def quality_rows(
                 f"{titles.get(name, name)}：数据校验",
                 len(s),
                 "项",
-                "对该数据集执行的校验规则项数",
+                f"对{named}执行的校验规则项数",
                 **src,
             ),
             _row(
@@ -118,7 +119,7 @@ def quality_rows(
                 f"{titles.get(name, name)}：通过的数据校验",
                 int(s["success"].sum()),
                 "项",
-                "其中通过的校验规则项数",
+                f"对{named}执行的校验规则中通过的项数",
                 **src,
             ),
         ]
@@ -131,7 +132,7 @@ def quality_rows(
                     f"{titles.get(name, name)}：{RULES_ZH.get(rule, rule)}",
                     int(n),
                     ROWS,
-                    f"因“{RULES_ZH.get(rule, rule)}”而隔离的行数",
+                    f"{named}中因“{RULES_ZH.get(rule, rule)}”而隔离、未参与计算的行数",
                     **src,
                 )
             )
@@ -142,7 +143,7 @@ def quality_rows(
             f"{titles.get(w['dataset'], w['dataset'])}：{w['description']}",
             n or "",
             ROWS,
-            f"不符合该项校验规则（第{w['index']}项，规则见指标名称，级别为“警告”）的行数",
+            f"《{titles.get(w['dataset'], w['dataset'])}》中不符合第{w['index']}项校验规则（规则见指标名称，级别为“警告”）的行数",
             w["dataset"],
             inputs.get(w["dataset"], ""),
             status.get(w["dataset"], ""),

@@ -206,7 +206,8 @@ def ledger_rows(assessments: list[Assessment], ledger: pd.DataFrame, year: int) 
                 "unit": t["unit"],
                 "display": a.actual_text,
                 "wording": a.actual_text,
-                "definition": f"本年实际：{what}" + ("（本年数减上年数，单位为百分点）" if change else "的数值"),
+                "definition": f"{year}年实际：{what}"
+                + (f"（{year}年数减{year - 1}年数，单位为百分点）" if change else "的数值"),
                 "note": a.note,
             },
             {

@@ -29,22 +29,35 @@ if TYPE_CHECKING:
 ANNEX_TITLE = "附件：数据来源与指标台账"
 PAGE_CLASS = "annex"
 
-# The ledger columns the annex shows, in this order, headed in the glossary's words (base/glossary.py); a row's
-# note (说明) is printed under its definition.
+# The ledger columns the annex shows, in this order, headed in the glossary's words (base/glossary.py); under a
+# row's definition, its note (说明) and its raw files (原始文件, without their digests: the full ledger has them).
 SHOWN = ("id", "label", "kind", "wording", "value", "unit", "dataset", "definition", "rows_used", "validation")
 COLUMNS = tuple(COLUMN_ZH[c] for c in SHOWN)
-CODES = re.compile(r"([_.])")  # where a long code may break: after each _ and .
+CODES = re.compile(r"([_./])")  # where a long code or path may break: after each _, . and /
+# One entry of a ledger row's `inputs` (figures/ledger.py `input_digests`): file[sheet] sha256:…, entries joined by ;
+INPUT = re.compile(r"\s*(?P<file>[^;\[]+?)(?:\[(?P<sheet>[^\]]*)\])? sha256:[0-9a-f]+")
 
 
 def code(text: str) -> str:
-    """A code (figure id, dataset id) escaped, with a break opportunity after each _ and . so a long id wraps
-    inside its narrow column instead of running into the next one."""
+    """A code (figure id, dataset id, file path) escaped, with a break opportunity after each _, . and / so a long
+    one wraps inside its narrow column instead of running into the next one."""
     return "<code>" + CODES.sub(r"\1<wbr>", html.escape(text)) + "</code>"
+
+
+def sources(inputs: str) -> str:
+    """A row's raw files as the annex names them: the path, and the sheet in words where the file has several."""
+    files = [
+        code(m["file"]) + (f"（工作表“{html.escape(m['sheet'])}”）" if m["sheet"] else "")
+        for m in INPUT.finditer(inputs)
+    ]
+    return "、".join(files)
 
 
 def _definition(r: dict) -> str:
     note = f'<span class="note">{COLUMN_ZH["note"]}：{html.escape(r["note"])}</span>' if r["note"] else ""
-    return f'<td class="def">{html.escape(r["definition"])}{note}</td>'
+    files = sources(r["inputs"])
+    files = f'<span class="source">{COLUMN_ZH["inputs"]}：{files}</span>' if files else ""
+    return f'<td class="def">{html.escape(r["definition"])}{note}{files}</td>'
 
 
 def row_html(r: dict) -> str:
@@ -76,7 +89,8 @@ def annex_body(ledger: pd.DataFrame, params: Params, report_title: str, files: d
     intro = (
         f"本附件列出{html.escape(report_title)}（{html.escape(files['report'])}）中出现的每一个数字，"
         f"按报告章节分组，每行给出{'、'.join(COLUMNS[:-1])}和{COLUMNS[-1]}结果；{COLUMN_ZH['value']}为精确值，"
-        f"未按报告中的表述取整，{COLUMN_ZH['definition']}下方的“{COLUMN_ZH['note']}”给出取整规则、缺少数值的原因等。"
+        f"未按报告中的表述取整；{COLUMN_ZH['definition']}下方的“{COLUMN_ZH['note']}”给出取整规则、缺少数值的原因等，"
+        f"“{COLUMN_ZH['inputs']}”给出数值所依据的原始文件。"
         f"{COLUMN_ZH['id']}和{COLUMN_ZH['dataset']}两列是代码，与完整台账和校验页面中的代码一致。"
         f"正文中的数字链接到本附件的对应行。原始文件的 SHA-256 见完整台账 {html.escape(files['ledger'])}"
         f"（电子表格：{html.escape(files['ledger_xlsx'])}）。"
