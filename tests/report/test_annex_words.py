@@ -42,8 +42,9 @@ def _latin(text: str, codes: set[str], terms=TERMS) -> list[str]:
 
 
 def _codes(project: Path, year: int) -> set[str]:
+    """What a definition or note may spell in Latin letters: the ledger's ids, datasets and units."""
     ledger = read_table(_out(project, year, "ledger"))
-    return set(ledger["id"]) | set(ledger["dataset"])
+    return set(ledger["id"]) | set(ledger["dataset"]) | set(ledger["unit"])
 
 
 def _annex_cells(page: str) -> list[tuple[str, str, str, str]]:
