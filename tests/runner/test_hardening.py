@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -144,19 +145,31 @@ def test_hostile_values_stay_text_in_the_html(built):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in report or "&lt;img src=x" in report  # shown, as text
 
 
-def test_ledger_and_quarantine_csvs_neutralise_formulas(built, project):
-    files = [built / "figures.csv", *sorted((project / "data" / "processed" / "2020" / "quarantine").glob("*.csv"))]
+def test_quarantine_csvs_guard_formulas_the_ledger_holds_values_and_workbooks_hold_text(built, project):
+    """The quarantine (offices' text, opened in a spreadsheet) is guarded; the ledger's CSV holds its values as
+    they are; every workbook types the payloads as text, never as a formula."""
     seen_payload = False
-    for path in files:
+    for path in sorted((project / "data" / "processed" / "2020" / "quarantine").glob("*.csv")):
         with open(path, encoding="utf-8-sig", newline="") as f:
             for row in csv.reader(f):
                 for cell in row:
-                    assert not cell.startswith(FORMULA_PREFIXES) or re.fullmatch(r"-?\d+(\.\d+)?", cell), (
+                    assert not cell.startswith(FORMULA_PREFIXES) or re.fullmatch(r"[+-]?\d+(\.\d+)?", cell), (
                         path.name,
                         cell,
                     )
                     seen_payload |= cell.startswith("'=HYPERLINK")
-    assert seen_payload  # the payload reached a CSV, neutralised with a leading apostrophe
+    assert seen_payload  # the payload reached a quarantine CSV, neutralised with a leading apostrophe
+    with open(built / "figures.csv", encoding="utf-8-sig", newline="") as f:
+        assert not [c for row in csv.reader(f) for c in row if c.startswith("'")]
+    in_workbooks = 0
+    for book in [built / "figures.xlsx", *sorted((built / "corrections").glob("*.xlsx"))]:
+        with zipfile.ZipFile(book) as z:
+            for member in z.namelist():
+                if member.startswith("xl/worksheets/"):
+                    xml = z.read(member).decode("utf-8")
+                    assert not re.search(r"<f[ >]", xml), (book.name, member)
+                    in_workbooks += xml.count("<t>=HYPERLINK(")
+    assert in_workbooks  # the payload as text, no apostrophe
 
 
 def _inject(project: Path, notebook: str, source: str):

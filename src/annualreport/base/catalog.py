@@ -44,6 +44,10 @@ class Artefact:
     stable: bool = True  # the same inputs give the same bytes (a published stable file is in the manifest)
     bools: tuple[str, ...] = ()  # columns read back as bool (a CSV holds True/False)
     ints: tuple[str, ...] = ()  # columns read back as int
+    # a CSV a person opens in a spreadsheet that carries text as the offices delivered it: text a spreadsheet
+    # would run as a formula is written with a leading apostrophe (`tables.neutralise`), undone when read back;
+    # every other CSV holds its values as they are (`base/tables.py`)
+    guarded: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,7 @@ ARTEFACTS: dict[str, Artefact] = {
             "quarantine",
             "{processed}/quarantine/{dataset}.csv",
             "a dataset's quarantined rows: file, sheet, row, column, rule, reason",
+            guarded=True,
         ),
         Artefact("accounting_part", "{work}/accounting/{dataset}.csv", "one dataset's row accounting lines"),
         Artefact(

@@ -53,8 +53,8 @@ class Places:
             with open(path, "rb") as f:  # Python's open: a traced build sees the read (base/tracing.py)
                 return pd.read_parquet(f)
 
-        frame = read_table(path)
         art = ARTEFACTS[name]
+        frame = read_table(path, guarded=art.guarded)
         for col in art.bools:
             if col in frame:
                 frame[col] = frame[col].str.lower() == "true"
@@ -71,7 +71,7 @@ class Places:
         elif path.suffix == ".xlsx":
             tables.write_xlsx(frame, path, sheet)
         else:
-            tables.write_csv(frame, path)
+            tables.write_csv(frame, path, guard=ARTEFACTS[name].guarded)
         return path
 
     def write_workbook(self, name: str, sheets: list[tuple[str, list[str], list[list]]]) -> Path:

@@ -1,4 +1,13 @@
-"""Writing tables that people open: CSV for Excel (UTF-8 with BOM, formulas neutralised), Parquet.
+"""Writing tables: CSV (UTF-8 with BOM, values as they are), Excel workbooks (text typed as text), Parquet.
+
+- **CSV is data.** A CSV holds every value as it is ("+2（+16.7%）", -3, 12.5), so a program reading it gets
+  what the suite computed. Only a CSV a person opens in a spreadsheet *and* that carries text delivered by
+  the offices (the catalog's `guarded` artefacts: the quarantine) is guarded against formula injection
+  (OWASP "CSV injection"): text a spreadsheet would run as a formula gets a leading apostrophe, and the
+  suite's own reader (`read_table(..., guarded=True)`) takes it off again.
+- **The formula guard belongs to the workbook.** In an .xlsx every text cell is typed as text (an inline
+  string, text number format), so "=1+1" or "+SUM(A1)" opens as the text it is, never as a formula, and no
+  apostrophe is added; numbers stay numbers.
 
 Every write goes to a temporary file in the same folder and is renamed into place, so a reader
 never sees half a file.
@@ -19,6 +28,8 @@ if TYPE_CHECKING:  # pandas is imported where a frame is written, so the build d
     import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")  # a spreadsheet reads it as the number it is, not a formula
+TEXT_FORMAT = "@"  # Excel's text number format: a text cell stays text when someone edits it
 
 
 def _umask_mode() -> int:
@@ -27,9 +38,16 @@ def _umask_mode() -> int:
     return 0o666 & ~mask
 
 
+def _needs_guard(text: str) -> bool:
+    """Text a spreadsheet opening a CSV would run as a formula (a plain number is not one), or text that
+    already starts with the apostrophe (guarded too, so that the guard can be taken off without loss)."""
+    return text.startswith("'") or (text.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.fullmatch(text))
+
+
 def neutralise(value):
-    """Prefix text that Excel would run as a formula with an apostrophe (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Guard text a spreadsheet would run as a formula with a leading apostrophe (OWASP CSV injection); only
+    for a `guarded` CSV (see the module's docstring). `unneutralise` undoes it exactly."""
+    if isinstance(value, str) and _needs_guard(value):
         return "'" + value
     return value
 
@@ -47,14 +65,17 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """CSV for auditors: UTF-8 with BOM (Excel shows Chinese correctly), LF line ends, no index."""
+def write_csv(frame: pd.DataFrame, path: Path, guard: bool = False) -> None:
+    """A CSV: UTF-8 with BOM (Excel shows Chinese correctly), LF line ends, no index, every value as it is;
+    with `guard`, text a spreadsheet would run as a formula is neutralised (`neutralise`)."""
     import pandas as pd
 
-    safe = frame.copy()
-    for col in safe.columns:
-        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-            safe[col] = safe[col].map(neutralise, na_action="ignore")
+    safe = frame
+    if guard:
+        safe = frame.copy()
+        for col in safe.columns:
+            if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
+                safe[col] = safe[col].map(neutralise, na_action="ignore")
     text = safe.to_csv(index=False, lineterminator="\n")
     atomic_write_bytes(path, ("\ufeff" + text).encode("utf-8"))
 
@@ -73,19 +94,23 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
 
 
 def unneutralise(value):
-    """Undo `neutralise` when the suite reads its own CSV back (targets, ledger)."""
-    if isinstance(value, str) and value.startswith("'") and value[1:2] and value[1:].startswith(FORMULA_PREFIXES):
+    """Undo `neutralise` when the suite reads a guarded CSV of its own back: a written value starts with an
+    apostrophe only when it was guarded. (Also undoes the guard of CSVs written before plain numbers were
+    exempt from it, e.g. "'-3".)"""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith((*FORMULA_PREFIXES, "'")):
         return value[1:]
     return value
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """A CSV this suite wrote (all text, empty cells as ''), with formula neutralisation undone."""
+def read_table(path: Path, guarded: bool = False) -> pd.DataFrame:
+    """A CSV this suite wrote (all text, empty cells as ''), as written; `guarded`: a CSV written with
+    `guard`, whose neutralisation is undone."""
     import pandas as pd
 
     frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    for col in frame.columns:
-        frame[col] = frame[col].map(unneutralise)
+    if guarded:
+        for col in frame.columns:
+            frame[col] = frame[col].map(unneutralise)
     return frame
 
 
@@ -117,17 +142,20 @@ def normalise_zip(data: bytes) -> bytes:
 
 
 def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str) -> None:
-    """An Excel copy of a table for auditors (text cells neutralised like the CSV), reproducible bytes."""
-    import pandas as pd
+    """An Excel copy of a table for auditors: one sheet, written by `write_workbook` (text typed as text)."""
+    rows = [[None if _missing(v) else v for v in row] for row in frame.itertuples(index=False, name=None)]
+    write_workbook([(sheet, [str(c) for c in frame.columns], rows)], path)
 
-    safe = frame.copy()
-    for col in safe.columns:
-        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-            safe[col] = safe[col].map(neutralise, na_action="ignore")
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        safe.to_excel(writer, sheet_name=sheet, index=False)
-    atomic_write_bytes(path, normalise_zip(buf.getvalue()))
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def text_cell(cell) -> None:
+    """Type an openpyxl cell holding text as text: an inline string with the text format, never a formula
+    (openpyxl reads a string starting with "=" as one), whatever its first character."""
+    if isinstance(cell.value, str):
+        cell.data_type, cell.number_format = "s", TEXT_FORMAT
 
 
 def _width(value) -> int:
@@ -137,10 +165,10 @@ def _width(value) -> int:
 
 
 def write_workbook(sheets: list[tuple[str, list[str], list[list]]], path: Path, max_width: int = 60) -> None:
-    """An Excel workbook for auditors, one sheet per (title, header, rows): numbers stay numbers, text is
-    neutralised like the CSV, the header is bold and frozen, every sheet has an auto filter and column
-    widths fitted to its content (capped). Fixed document properties and zip times: the same cells
-    give the same bytes."""
+    """An Excel workbook for auditors, one sheet per (title, header, rows): numbers stay numbers, text is typed
+    as text (`text_cell`: "=1+1" is the text, not a formula; no apostrophe), the header is bold and frozen,
+    every sheet has an auto filter and column widths fitted to its content (capped). Fixed document
+    properties and zip times: the same cells give the same bytes."""
 
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -152,7 +180,10 @@ def write_workbook(sheets: list[tuple[str, list[str], list[list]]], path: Path, 
         ws = wb.create_sheet(title)
         ws.append(list(header))
         for row in rows:
-            ws.append([neutralise(v) for v in row])
+            ws.append(list(row))
+        for line in ws.iter_rows():
+            for cell in line:
+                text_cell(cell)
         for cell in ws[1]:
             cell.font = Font(bold=True)
         last = get_column_letter(len(header))

@@ -45,7 +45,7 @@ from annualreport.base.errors import SpecError
 from annualreport.base.outline import load_outline
 from annualreport.base.paths import load_yaml
 from annualreport.base.places import source_path
-from annualreport.base.tables import atomic_write_bytes, neutralise, unneutralise
+from annualreport.base.tables import atomic_write_bytes, unneutralise
 from annualreport.base.terms import YearTerm, load_year_terms
 
 if TYPE_CHECKING:
@@ -224,7 +224,7 @@ def write(at: Places, found: Findings) -> Path:
     out.writerow(COLUMNS)
     out.writerow([PARAGRAPHS, PARAGRAPHS, "", found.paragraphs, "", found.year_before or "", "", "", ""])
     for f in found.findings:
-        out.writerow([neutralise(getattr(f, c)) for c in COLUMNS])
+        out.writerow([getattr(f, c) for c in COLUMNS])  # values as they are (base/tables.py)
     path = at("reread")
     atomic_write_bytes(path, ("\ufeff" + buf.getvalue()).encode("utf-8"))
     return path
@@ -237,6 +237,7 @@ def load(at: Places) -> Findings | None:
     if not path.is_file():
         return None
     with open(path, encoding="utf-8-sig", newline="") as f:
+        # unneutralise: a file written before values were written as they are carries the apostrophe guard
         rows = [{k: unneutralise(v) for k, v in r.items()} for r in csv.DictReader(f)]
     head = next((r for r in rows if r["kind"] == PARAGRAPHS), {})
     typed = {"paragraph": int, "accepted": lambda v: v == "True"}

@@ -20,7 +20,7 @@ from pathlib import Path
 from annualreport.base.glossary import RULES_ZH
 from annualreport.base.params import Params
 from annualreport.base.places import places
-from annualreport.base.tables import atomic_write_bytes, normalise_zip
+from annualreport.base.tables import atomic_write_bytes, normalise_zip, text_cell
 from annualreport.ingest.specs import load_specs
 from annualreport.validation.reasons import fix_zh, raw_value, reason_zh
 
@@ -91,8 +91,7 @@ def workbook_bytes(lines: list[list]) -> bytes:
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = wrap
-            if isinstance(cell.value, str):  # text as delivered, never a formula (=, +, -, @ stay text)
-                cell.data_type, cell.number_format = "s", "@"
+            text_cell(cell)  # text as delivered, never a formula (=, +, -, @ stay text)
     for i, (_, width) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
