@@ -150,7 +150,7 @@ STEPS: tuple[Step, ...] = (
             Stage(
                 "data-docs",
                 "GX Data Docs from the kept validation results",
-                reads=("validation_raw", "suites", "dataset_spec", "data_docs_assets", "year"),
+                reads=("validation_raw", "accounting", "suites", "dataset_spec", "data_docs_assets", "year"),
                 writes=("data_docs",),
             ),
         ),
