@@ -25,7 +25,7 @@ UV_VERSION := 0.13.8
 export PYTHONHASHSEED := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup report plan reports validate new-year check-inputs lab test test-fast lint format hooks bench audit seed-check data lock clean distclean
+.PHONY: help setup report plan reports validate new-year check-inputs lab lab-setup test test-fast lint format hooks bench audit seed-check data lock clean distclean
 .PHONY: verify diff signoff province cluster-setup cluster-scheduler cluster-worker lock-cluster
 
 ## help: list the targets (this text)
@@ -79,9 +79,9 @@ validate: $(STAMP)
 new-year: $(STAMP)
 	$(PY) -m annualreport new-year --year $(YEAR) $(if $(INSTITUTION),--institution $(INSTITUTION),)
 
-## check-inputs: say which of YEAR's files are present, missing or unreadable, before any build
+## check-inputs: say which of YEAR's files are present, missing or unreadable, before any build; where an office's IDs follow another format, propose the params line (ACCEPT=1 writes it, for YEAR and the year before)
 check-inputs: $(STAMP)
-	$(PY) -m annualreport check-inputs --year $(YEAR) $(if $(PARAMS),--params $(PARAMS),)
+	$(PY) -m annualreport check-inputs --year $(YEAR) $(if $(PARAMS),--params $(PARAMS),) $(if $(filter 1,$(ACCEPT)),--accept,)
 
 ## verify: check an outputs folder (OUT=outputs/YEAR, or a received copy anywhere) against its manifest.json: every file's sha256; non-zero on any difference
 verify: $(STAMP)
@@ -97,10 +97,23 @@ signoff: $(STAMP)
 	$(PY) -m annualreport signoff --year $(YEAR) $(if $(PARAMS),--params $(PARAMS),) $(if $(BY),--by "$(BY)",) \
 	  $(if $(NOTE),--note "$(NOTE)",) $(if $(ACCEPT),--accept "$(ACCEPT)",)
 
-## lab: install JupyterLab (requirements-lab.lock) into .venv and open the notebooks
-lab: $(STAMP)
-	@$(PY) -c "import jupyterlab" 2>/dev/null || $(PY) -m pip install --quiet -r requirements-lab.lock -c requirements.lock
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
+# JupyterLab (requirements-lab.lock) goes into .venv with its quiet notification settings (no news, no update
+# check) written to the venv's own overrides.json, so the venv's owner sets them once for every user of it;
+# `make lab` runs `annualreport_dev.lab` (--allow-root only as root; the README's "Development").
+LAB_STAMP := $(VENV)/.lab-installed
+
+$(LAB_STAMP): $(STAMP) requirements-lab.lock
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements-lab.lock -c requirements.lock 2>/dev/null \
+	  || $(PY) -m pip install --quiet -r requirements-lab.lock -c requirements.lock
+	$(PY) -c "from annualreport_dev import lab; lab.write_overrides()"
+	@touch $@
+
+## lab-setup: install JupyterLab (requirements-lab.lock) into .venv (`make lab` does it when needed; CI does it for the lab test)
+lab-setup: $(LAB_STAMP)
+
+## lab: open the notebooks in JupyterLab with the project's kernel, as any user (root too), no news or update checks (LAB_ARGS: more options)
+lab: $(LAB_STAMP)
+	$(PY) -m annualreport_dev.lab $(LAB_ARGS)
 
 # Dask and distributed go to .venv/cluster/, not on the venv's import path: a single-machine build never
 # imports them; `reports --executor dask` adds the folder, and so do the scheduler and worker targets below.

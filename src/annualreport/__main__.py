@@ -74,6 +74,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--params", help="params file (default params/<year>.yaml)")
+    p.add_argument(
+        "--accept",
+        action="store_true",
+        help="write the formats proposed for the college's conventions into the params files (the year's and, "
+        "where its files need it, the year before's)",
+    )
     p.add_argument("-v", "--verbose", action="store_true")
     p = sub.add_parser("reports", help="build every params file (all years, all institutions) in parallel")
     p.add_argument("--format", default="all", choices=list(FORMATS))
@@ -150,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
 def year_tools(args) -> int:
     # deferred: the year tools clean sample rows (pandas); a build or a verify does not pay for them
     from annualreport.runner.newyear import check_inputs, format_check, scaffold
+    from annualreport.runner.proposals import accept, describe, gather
 
     try:
         if args.command == "new-year":
@@ -168,10 +175,21 @@ def year_tools(args) -> int:
             return 0
         params = load_params(args.params or params_path_for(args.year))
         lines, ok = check_inputs(params)
+        print(format_check(lines))
+        found = gather(params, [x["error"] for x in lines if "error" in x])
+        if found:
+            print("\n".join(["", *describe(found, params.root)]))
+            if not args.accept:
+                print(f"to write them: make check-inputs YEAR={args.year} ACCEPT=1")
+            else:
+                for path in accept(found):
+                    print(f"wrote {_where(path)}")
+                params = load_params(params.path)
+                lines, ok = check_inputs(params)
+                print(format_check(lines))
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
-    print(format_check(lines))
     expected = [x for x in lines if x["dataset"]]
     bad = [x for x in expected if x["status"] in ("MISSING", "UNREADABLE", "AMBIGUOUS")]
     stray = len(lines) - len(expected)

@@ -30,7 +30,7 @@ def test_missing_required_file_names_the_file_and_the_office(project):
     with pytest.raises(InputError) as exc:
         clean_year(params(project), project / "stage")
     assert "data/raw/2020" in str(exc.value)
-    assert "required file missing: expected graduates.csv or graduates.xlsx (毕业生就业去向, from 招生就业处)" in str(
+    assert "expected graduates.csv or graduates.xlsx (or .xls, .xlsb, .ods) (毕业生就业去向, from 招生就业处)" in str(
         exc.value
     )
 

@@ -8,7 +8,9 @@ import datetime as dt
 import hashlib
 import json
 import math
+import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +20,7 @@ import pytest
 from annualreport.base.params import load_params
 from annualreport.ingest import normalize as nz
 from annualreport.ingest.matrix import SPACES, CellMatrix, first_texts, texts_of
+from annualreport.ingest.personal import salt
 from annualreport.ingest.specs import load_specs
 from annualreport.ingest.year import clean_dataset, context_for
 from tests.helpers import ROOT
@@ -67,8 +70,29 @@ def digest(frame: pd.DataFrame) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+@contextmanager
+def fixed_salt():
+    """Person keys salted with a fixed test salt, not this checkout's random `.salt` (the digests hold on any clone)."""
+    before = os.environ.get("ANNUALREPORT_SALT")
+    os.environ["ANNUALREPORT_SALT"] = "clean-digests"
+    salt.cache_clear()
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("ANNUALREPORT_SALT")
+        else:
+            os.environ["ANNUALREPORT_SALT"] = before
+        salt.cache_clear()
+
+
 def current_digests() -> dict[str, list]:
     """{year/dataset: [digest of the clean frame, of the quarantine, of the accounting, rows, quarantined]}."""
+    with fixed_salt():
+        return _digests()
+
+
+def _digests() -> dict[str, list]:
     got = {}
     files = [ROOT / f"params/{y}.yaml" for y in (2019, 2020, 2021)]
     files.append(ROOT / "params/institutions/binhai-demo/2020.yaml")

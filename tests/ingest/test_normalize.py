@@ -111,3 +111,41 @@ def test_boolean():
 def test_chinese_date_with_time():
     assert nz.datetime_("2020年4月15日 10:23") == dt.datetime(2020, 4, 15, 10, 23)
     assert nz.datetime_("2020年4月15日10:23") == dt.datetime(2020, 4, 15, 10, 23)
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("2024-03-05 14:30:12", dt.datetime(2024, 3, 5, 14, 30, 12)),
+        ("2024/3/5 14:30", dt.datetime(2024, 3, 5, 14, 30)),
+        ("2024/03/05 9:05", dt.datetime(2024, 3, 5, 9, 5)),
+        ("2024.3.5 14:30", dt.datetime(2024, 3, 5, 14, 30)),
+        ("2024年3月5日 14:30", dt.datetime(2024, 3, 5, 14, 30)),
+        ("２０２４－０３－０５　１４：３０", dt.datetime(2024, 3, 5, 14, 30)),  # full-width, as some IMEs type it
+        ("2024-3-5", dt.datetime(2024, 3, 5)),
+        ("2024.03.05 14:30:12", dt.datetime(2024, 3, 5, 14, 30, 12)),
+        ("2024年03月05日 14:30:12", dt.datetime(2024, 3, 5, 14, 30, 12)),
+        ("2024/3/5 07:05:09", dt.datetime(2024, 3, 5, 7, 5, 9)),
+        ("20240305 14:30", dt.datetime(2024, 3, 5, 14, 30)),
+        (" 2024/3/5  14:30 ", dt.datetime(2024, 3, 5, 14, 30)),  # spaces around and doubled
+        (dt.datetime(2024, 3, 5, 14, 30, 12), dt.datetime(2024, 3, 5, 14, 30, 12)),  # a date-time cell
+    ],
+)
+def test_date_times_as_offices_type_them(typed, expected):
+    """The data contract: date-times as 2020-09-01 14:30:12 or 2020/9/1 14:30, with or without leading zeros; a
+    date column given a date-time keeps the day."""
+    assert nz.datetime_(typed) == expected
+    assert nz.date(typed) == dt.datetime(expected.year, expected.month, expected.day)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["2024-03-05 25:61", "2024-02-30 10:00", "2024/3/5 14", "2024-03-05 14:30 下午", "2024-03-05 24:00",
+     "2024-03-05 14:30:60", "2024/3/5 9:5", "2024-03-05 14:30:12:01"],
+)  # fmt: skip
+def test_impossible_date_times_are_refused(typed):
+    """In a date-time column and in a date column alike: a date column keeps a date-time's day, not a garbled one."""
+    with pytest.raises(ValueError):
+        nz.datetime_(typed)
+    with pytest.raises(ValueError):
+        nz.date(typed)

@@ -88,7 +88,7 @@ def test_merged_cells_down_a_column_give_every_row_their_value(tmp_path):
 def test_fill_down_fills_the_first_column_of_a_multirow_merge_only():
     rows = [["标题", None, None], ["学院", "专业", "人数"], ["机械", "模具", 1], [None, "数控", 2], [None, None, 3]]
     # the title merged across one row, 学院 merged down three rows, a 2x2 block
-    assert fill_down(rows, [((0, 0), (0, 2)), ((2, 0), ((4, 0))), ((3, 1), (4, 2))]) == 3
+    assert fill_down(rows, [((0, 0), (0, 2)), ((2, 0), ((4, 0))), ((3, 1), (4, 2))]) == [(3, 0), (4, 0), (4, 1)]
     assert rows[0] == ["标题", None, None]  # a merge within one row is left alone
     assert [r[0] for r in rows[2:]] == ["机械", "机械", "机械"]
     assert rows[4][1] == "数控" and rows[4][2] == 3  # only the block's first column is filled
@@ -152,3 +152,26 @@ def test_two_files_for_one_dataset_still_stop_the_run_naming_both(tmp_path):
     with pytest.raises(InputError, match="two files look like dataset 'admissions'") as err:
         resolve_for(params, SPECS, reference=False).match("admissions", params.root)
     assert "补录名单.csv" in str(err.value) and "普通高职、联合培养本科、留学生" in str(err.value)
+
+
+def test_a_subtotal_under_a_merged_school_cell_is_still_a_note_row(tmp_path):
+    """A school's cell merged down over its majors' rows and its own 小计 row (and a blank row under it): the
+    小计 row is a note row and the blank row blank, as the office sees them; the data rows get the school."""
+    path = tmp_path / "招生.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["所属学院", "考生号", "性别", "录取专业", "培养层次", "录取日期"])
+    ws.append(["机械工程学院", "20120000000001", "男", "模具设计与制造", "高职(专科)", "2020-08-01"])
+    ws.append([None, "20120000000002", "女", "数控技术", "高职(专科)", "2020-08-02"])
+    ws.append([None])
+    ws.append([None, "小计", 2])
+    ws.merge_cells("A2:A5")
+    wb.save(path)
+    sheet = read_xlsx(path, path.name, None)
+    assert sheet.filled == [(2, 0), (3, 0), (4, 0)]
+    from annualreport.ingest.sheet import clean_sheet
+
+    res = clean_sheet(SPECS["admissions"], sheet, context_for(load_params(ROOT / "params" / "2020.yaml", root=ROOT)))
+    acc = res.accounting
+    assert (acc.data_rows, acc.note_rows, acc.blank_rows, acc.balanced) == (2, 1, 1, True)
+    assert list(res.frame["school"]) == ["机械工程学院", "机械工程学院"]

@@ -19,7 +19,6 @@ def test_notebooks_are_committed_without_outputs_and_have_a_parameters_cell():
         "10-clean.ipynb",
         "15-previous-year.ipynb",
         "20-validate.ipynb",
-        "25-data-docs.ipynb",
         "30-figures.ipynb",
         "40-report.ipynb",
     ]

@@ -116,11 +116,22 @@ class CellMatrix:
         return out[inverse]
 
 
-def first_texts(matrix: CellMatrix) -> pd.Series:
-    """Each row's first non-blank cell, spaces removed ('' for a blank row): how note rows are told apart."""
+def own_blank(matrix: CellMatrix, filled=()) -> np.ndarray:
+    """`matrix.blank`, with the cells `filled` from a merge above them blank again: what the row itself holds."""
     blank = matrix.blank
+    if len(filled) and blank.size:
+        blank = blank.copy()
+        rows, cols = zip(*filled, strict=True)
+        blank[list(rows), list(cols)] = True
+    return blank
+
+
+def first_texts(matrix: CellMatrix, blank: np.ndarray | None = None) -> pd.Series:
+    """Each row's first non-blank cell (by `blank`, default the matrix's), spaces removed ('' for a blank row): how
+    note rows are told apart (a 小计 row under its school's merged cell is still a note: see `own_blank`)."""
+    blank = matrix.blank if blank is None else blank
     if not blank.size:
         return pd.Series([""] * blank.shape[0], dtype=object)
     first = np.argmax(~blank, axis=1)
-    texts = matrix.texts[np.arange(blank.shape[0]), first]
+    texts = np.where(blank.all(axis=1), "", matrix.texts[np.arange(blank.shape[0]), first])
     return pd.Series(texts, dtype=object).str.replace(" ", "", regex=False)

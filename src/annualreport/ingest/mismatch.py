@@ -16,10 +16,16 @@ from dataclasses import dataclass, field
 from annualreport.base.conventions import PERSON_IDS, mask
 from annualreport.base.errors import InputError
 from annualreport.ingest.cells import RowError
+from annualreport.ingest.infer import Proposal, propose, yaml_line
 
 
 class ConventionError(InputError):
-    """Almost every row of a file fails one rule: the file follows another convention."""
+    """Almost every row of a file fails one rule: the file follows another convention. For a college convention
+    (`setting`, a params key), `proposal` is the format the column's values share (`ingest/infer.py`)."""
+
+    setting: str | None = None
+    proposal: Proposal | None = None
+    values: frozenset = frozenset()
 
 
 @dataclass
@@ -29,6 +35,11 @@ class Tally:
     rows: Counter = field(default_factory=Counter)
     samples: dict = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)  # convention key -> every distinct non-blank text of its columns
+
+    def seen(self, setting: str, texts) -> None:
+        """The texts of a column (or the rows of a case) that follow the convention `setting`."""
+        self.values.setdefault(setting, set()).update(t for t in texts if t)
 
     def add(self, errors: list[RowError], raw_texts: dict, names: dict[str, str]) -> None:
         for rule, column in {(e.rule, e.column) for e in errors}:
@@ -55,15 +66,19 @@ def check(tally: Tally, data_rows: int, ctx, spec, sheet, rules: dict[str, str])
         samples = ", ".join(
             f"'{mask(v) if person else v}'" if v else "(blank)" for v in tally.samples.get((rule, column), [])
         )
-        raise ConventionError(
+        values = frozenset(tally.values.get(setting, ())) if setting else frozenset()
+        proposal = propose(values) if setting else None
+        error = ConventionError(
             f"{failed} of {data_rows} data rows ({100 * failed / data_rows:.0f}%) fail the same rule {rule} "
             f"({rules.get(rule, rule)}), e.g. {samples}. A rule that fails almost every row is a convention "
             f"mismatch, not bad rows: the run stops instead of quarantining the whole file. "
-            f"{_advice(rule, column, setting, spec, ctx)}",
+            f"{_advice(rule, column, setting, spec, ctx)}{_proposed(setting, proposal, ctx)}",
             file=sheet.file,
             sheet=sheet.sheet,
             column=column,
         )
+        error.setting, error.proposal, error.values = setting, proposal, values
+        raise error
 
 
 def _advice(rule: str, column: str, setting: str | None, spec, ctx) -> str:
@@ -83,4 +98,17 @@ def _advice(rule: str, column: str, setting: str | None, spec, ctx) -> str:
     return (
         f"Check that this is the right file (year, office) and that {column} holds what the data contract "
         f"means (specs/datasets/{spec.name}.yaml) {threshold}."
+    )
+
+
+def _proposed(setting: str | None, proposal: Proposal | None, ctx) -> str:
+    """The params line the column's values propose, and the command that writes it; or why there is none."""
+    if not setting or proposal is None:
+        return ""
+    if not proposal.ok:
+        return f" No format is proposed: {proposal.why}."
+    line = yaml_line(setting.removeprefix("conventions."), proposal.pattern)
+    return (
+        f" Proposed from the column's {proposal.values} distinct values: under conventions: in {ctx.params_file}, "
+        f"{line} (`make check-inputs YEAR={ctx.year} ACCEPT=1` writes it there)."
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -26,10 +27,17 @@ def salt(root: str | None = None) -> bytes:
     if env:
         return env.encode("utf-8")
     path = Path(root or repo_root()) / SALT_FILE
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    if not path.exists():  # made whole, then linked into place: two threads or processes agree on one salt
+        tmp = path.with_name(f"{SALT_FILE}.{os.getpid()}.{threading.get_ident()}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another made it first: theirs is the salt
+        finally:
+            tmp.unlink()
     return path.read_text().strip().encode("utf-8")
 
 

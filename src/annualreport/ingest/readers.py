@@ -3,7 +3,8 @@
 A reader returns every physical row of a sheet with its 1-based row number as the office sees it
 (the line in a CSV, the row in Excel), so each later message and quarantine entry can point at it.
 Nothing here guesses silently: an encoding that is not UTF-8 (with or without BOM) or GB18030,
-a workbook that is not a real .xlsx, or a file too large to be an office table is refused.
+a file that is no workbook of the four kinds (`ingest/workbooks.py`: .xlsx, .xls, .xlsb, .ods, told by content),
+or a file too large to be an office table is refused.
 """
 
 from __future__ import annotations
@@ -12,18 +13,13 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from python_calamine import CalamineWorkbook
 
 from annualreport.base.errors import InputError
 from annualreport.base.paths import inside
 from annualreport.ingest.merged import fill_down, merged_ranges
-
-ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, or an encrypted (password) .xlsx
+from annualreport.ingest.workbooks import WORKBOOK_SUFFIXES, open_workbook
 
 
 @dataclass
@@ -34,6 +30,7 @@ class RawSheet:
     sheet: str | None
     rows: list[tuple[int, list]] = field(default_factory=list)  # (physical row number, cells)
     encoding: str | None = None
+    filled: list[tuple[int, int]] = field(default_factory=list)  # (row index, column) given a merge's value
 
     @property
     def where(self) -> str:
@@ -101,43 +98,20 @@ def read_csv(path: Path, label: str) -> RawSheet:
     return sheet
 
 
-def _check_xlsx(path: Path, label: str) -> None:
-    with open(path, "rb") as f:
-        head = f.read(8)
-    if head.startswith(OLE_MAGIC):
-        raise InputError(
-            "is an old-format .xls or a password-protected workbook; open it in Excel, "
-            "remove any password and save as .xlsx",
-            file=label,
-        )
-    if not head.startswith(ZIP_MAGIC):
-        raise InputError("is not an .xlsx workbook (it does not start like a zip file)", file=label)
-    try:
-        with zipfile.ZipFile(path) as z:
-            bad = z.testzip()
-            if bad:
-                raise InputError(f"is a damaged .xlsx (member {bad} is corrupt)", file=label)
-            if "xl/workbook.xml" not in z.namelist():
-                raise InputError("is a zip file but not an Excel workbook", file=label)
-    except zipfile.BadZipFile as exc:
-        raise InputError(f"is a truncated or damaged .xlsx ({exc})", file=label) from None
-
-
-def open_workbook(path: Path, label: str):
-    """Open a workbook with calamine (Rust; ~10x faster than openpyxl on office-sized sheets)."""
-    _check_xlsx(path, label)
-    try:
-        return CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own kinds on damaged or encrypted files
-        raise InputError(f"cannot be opened as a workbook: {type(exc).__name__}: {exc}", file=label) from None
-
-
 def xlsx_sheet_names(path: Path, label: str) -> list[str]:
     return list(open_workbook(path, label).sheet_names)
 
 
 def _cell(v):
-    """A calamine value as openpyxl gives it: None for empty, int for whole numbers, datetime for dates."""
+    """A calamine value as openpyxl gives it: None for empty, int for whole numbers, datetime for dates.
+
+    The same for every kind of workbook (checked on files Excel, LibreOffice and SheetJS wrote): calamine gives
+    a cell typed as a date (any date format, 年月日 and [DBNum1] ones included) as a `date`, a date-time as a
+    `datetime`, a time of day as a `time` and an elapsed time ([h]:mm) as a `timedelta`, from `.xlsx`, `.xls`,
+    `.xlsb` and `.ods` alike; whole numbers come as `int` from an `.xls` and as `float` from the others, text
+    stays text. A date serial in a cell formatted as General stays a number (the cleaner reads it as a date where
+    its column is one). Only a TRUE/FALSE cell differs: `bool` in `.xlsx`, `.xls` and `.xlsb`, 1 or 0 in an
+    `.ods`; the cleaner's yes/no reading takes both alike."""
     if v == "":
         return None
     if isinstance(v, float) and v.is_integer():
@@ -154,7 +128,8 @@ def _cell(v):
 
 
 def read_xlsx(path: Path, label: str, sheet: str | None) -> RawSheet:
-    """Read one sheet (the first when `sheet` is None). Values as Excel stored them; physical row numbers."""
+    """Read one sheet of a workbook of any kind (`ingest/workbooks.py`; the first sheet when `sheet` is None).
+    Values as the workbook stored them; physical row numbers."""
     wb = open_workbook(path, label)
     names = list(wb.sheet_names)
     if not names:
@@ -165,10 +140,10 @@ def read_xlsx(path: Path, label: str, sheet: str | None) -> RawSheet:
     try:
         ws = wb.get_sheet_by_name(name)
         rows = [list(r) for r in ws.to_python(skip_empty_area=False)]
-        fill_down(rows, merged_ranges(ws))  # cells merged down a column: the value is every row's
+        filled = fill_down(rows, merged_ranges(ws, path))  # cells merged down a column: the value is every row's
     except Exception as exc:
         raise InputError(f"sheet cannot be read: {type(exc).__name__}: {exc}", file=label, sheet=name) from None
-    out = RawSheet(file=label, sheet=name)
+    out = RawSheet(file=label, sheet=name, filled=filled)
     for r_idx, row in enumerate(rows, start=1):
         out.rows.append((r_idx, [_cell(v) for v in row]))
     return out
@@ -195,22 +170,18 @@ def refusal(path: Path, root: Path, max_mb: int) -> str | None:
 
 
 def find_input(directory: Path, stem: str, root: Path | None = None) -> Path | None:
-    """The file for a dataset: `<stem>.csv` or `<stem>.xlsx` (one of them, not both). An old
-    `<stem>.xls` in their place is refused with what to do."""
+    """The file for a dataset by its contract name: `<stem>.csv` or `<stem>` as a workbook (.xlsx, .xls, .xlsb,
+    .ods); two of them stop the run naming both."""
 
     def label(p: Path) -> str:
         return str(p.relative_to(root)) if root and p.is_relative_to(root) else str(p)
 
     found = [
         directory / f"{stem}{ext}"
-        for ext in (".csv", ".xlsx")
+        for ext in (".csv", *WORKBOOK_SUFFIXES)
         if (directory / f"{stem}{ext}").exists() or (directory / f"{stem}{ext}").is_symlink()
     ]
     if len(found) > 1:
-        raise InputError(f"both {found[0].name} and {found[1].name} exist; keep only one", file=label(directory))
-    if not found and (directory / f"{stem}.xls").exists():
-        raise InputError(
-            f"is an Excel 97-2003 workbook (.xls); open it in Excel and save it as {stem}.xlsx",
-            file=label(directory / f"{stem}.xls"),
-        )
+        names = "、".join(p.name for p in found[:-1]) + f" and {found[-1].name}"
+        raise InputError(f"both {names} exist; keep only one", file=label(directory))
     return found[0] if found else None

@@ -3,7 +3,7 @@
 Offices name their files as they like ("2022年招生录取名单（招生就业处）.xlsx"); the analyst drops them
 into the year's raw folder as they came. For each dataset of a folder:
 
-1. by name: the contract's `<file>.csv` / `<file>.xlsx` (with the spec's sheet, for a workbook) wins
+1. by name: the contract's `<file>.csv` / `<file>.xlsx` (or `.xls`, `.xlsb`, `.ods`; with the spec's sheet, for a workbook) wins
    outright, as it always did;
 2. by headers: every other file and sheet is read to its first rows; a sheet is a candidate for a
    dataset when a header row (one of the first 30 rows, as `ingest/header.py` finds it) holds all the
@@ -30,9 +30,10 @@ from annualreport.base.errors import InputError, ReportError
 from annualreport.ingest import normalize as nz
 from annualreport.ingest.readers import decode_csv_bytes, find_input, open_workbook, refusal
 from annualreport.ingest.specs import DatasetSpec
+from annualreport.ingest.workbooks import WORKBOOK_SUFFIXES
 
 HEAD_ROWS = 30  # the rows header.py searches for the header row
-SUFFIXES = (".csv", ".xlsx")
+SUFFIXES = (".csv", *WORKBOOK_SUFFIXES)
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ def _candidates(path: Path, specs: dict[str, DatasetSpec], lookups: dict, skip=(
 def _by_name(directory: Path, spec: DatasetSpec, root: Path | None) -> Path | None:
     """The contract's file name, when it holds the dataset (a workbook: the spec's sheet, if it has one)."""
     path = find_input(directory, spec.file, root)
-    if path is None or not spec.sheet or path.suffix != ".xlsx" or not path.is_file():
+    if path is None or not spec.sheet or path.suffix.lower() not in WORKBOOK_SUFFIXES or not path.is_file():
         return path
     try:
         names = list(head_rows(path))
@@ -236,9 +237,6 @@ def _resolve(directory: Path, specs: dict[str, DatasetSpec], root: Path | None, 
             out.matches[name] = files_of[0]
         else:
             out.conflicts[name] = files_of
-    for p in sorted(directory.glob("*.xls")) if directory.is_dir() else []:
-        if not any(m.path == p for m in out.matches.values()):
-            out.unmatched.append((p, None, "an Excel 97-2003 workbook (.xls): save it as .xlsx to be read"))
     return out
 
 
@@ -246,7 +244,7 @@ def _named_sheets(path: Path, spec: DatasetSpec, specs: dict[str, DatasetSpec], 
     """The sheets to read of a file taken by name: the spec's sheet; else, in a workbook, every sheet whose
     headers make it this dataset (a dataset split over sheets), or none (the first sheet: the build says
     what is wrong with it)."""
-    if path.suffix.lower() != ".xlsx":
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
         return ()
     if spec.sheet:
         return (spec.sheet,)

@@ -22,7 +22,7 @@ from annualreport.ingest.accounting import Accounting, total
 from annualreport.ingest.cells import CleanContext, RowError, check_row_conventions, parse_cell
 from annualreport.ingest.frames import Chunk, fill_from, to_frame
 from annualreport.ingest.header import NOTE_MARKERS, find_header
-from annualreport.ingest.matrix import CellMatrix, first_texts
+from annualreport.ingest.matrix import CellMatrix, first_texts, own_blank
 from annualreport.ingest.personal import person_key
 from annualreport.ingest.readers import RawSheet
 from annualreport.ingest.specs import ColumnSpec, DatasetSpec
@@ -124,7 +124,8 @@ def _read_rows(spec: DatasetSpec, n: int, sheet: RawSheet, ctx: CleanContext, st
     acc = Accounting(dataset=spec.name, file=sheet.file, sheet=sheet.sheet or "", physical_rows=len(sheet.rows))
     state.accounts.append(acc)
     m = CellMatrix.of([cells for _, cells in sheet.rows])
-    blank_row = m.blank.all(axis=1)
+    own = own_blank(m, sheet.filled)  # a row holding only cells a merge above filled is blank, as it looks
+    blank_row = own.all(axis=1)
     if blank_row.all():
         raise InputError("is empty: no header row and no data", file=sheet.file, sheet=sheet.sheet)
     h_idx, mapping, ignored = find_header(sheet, spec)
@@ -138,7 +139,7 @@ def _read_rows(spec: DatasetSpec, n: int, sheet: RawSheet, ctx: CleanContext, st
         width -= 1
 
     below = np.arange(h_idx + 1, len(sheet.rows))
-    note = first_texts(m).str.startswith(NOTE_MARKERS).to_numpy(dtype=bool)
+    note = first_texts(m, own).str.startswith(NOTE_MARKERS).to_numpy(dtype=bool)
     acc.blank_rows += int(blank_row[below].sum())
     acc.note_rows = int((note[below] & ~blank_row[below]).sum())
     data = below[~blank_row[below] & ~note[below]]
@@ -174,6 +175,7 @@ def _parse(spec, n, sheet, m: CellMatrix, data, mapping, canonical_cols, ctx, st
         parsed = m.per_value(data, i, lambda raw, text, col=col: _parse_value(col, raw, text, ctx))
         values[col.name] = np.array([v for v, _ in parsed], dtype=object) if len(parsed) else parsed
         errors[col.name] = np.array([e for _, e in parsed], dtype=object) if len(parsed) else parsed
+    _seen_conventions(m, data, canonical_cols, values, state.tally)
     failed = np.zeros(len(data), dtype=bool)
     for e in errors.values():
         failed |= e != None  # noqa: E711 (elementwise on an object array)
@@ -216,6 +218,18 @@ def _parse(spec, n, sheet, m: CellMatrix, data, mapping, canonical_cols, ctx, st
     good = ~failed
     rows = np.array([sheet.rows[p][0] for p in data[good]], dtype=np.int64)
     state.chunks.append(Chunk(n, rows, data[good], {name: v[good] for name, v in values.items()}))
+
+
+def _seen_conventions(m: CellMatrix, data, canonical_cols, values: dict, tally: mismatch.Tally) -> None:
+    """Every value of each column that follows a college convention (by its params key), so a mismatch can
+    propose the format the values share (`ingest/infer.py`)."""
+    for i, col in canonical_cols:
+        if isinstance(col.convention, str):
+            tally.seen(f"conventions.{col.convention}", m.column_texts(data, i))
+        elif isinstance(col.convention, dict) and col.convention["by"] in values:
+            by, texts = values[col.convention["by"]], m.column_texts(data, i)
+            for case, key in col.convention["cases"].items():
+                tally.seen(f"conventions.{key}", texts[by == case])
 
 
 def _parse_value(col: ColumnSpec, raw, text: str, ctx: CleanContext) -> tuple[object, RowError | None]:

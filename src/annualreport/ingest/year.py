@@ -90,7 +90,8 @@ def clean_dataset(spec: DatasetSpec, params: Params, ctx: CleanContext) -> tuple
         required = "、".join(c.header for c in spec.columns if c.required) or "、".join(spec.columns[0].headers)
         directory = relative_label(params.reference_dir if spec.reference else params.raw_dir, params.root)
         raise InputError(
-            f"required file missing: expected {spec.file}.csv or {spec.file}.xlsx ({spec.title}, from {spec.office}), "
+            f"required file missing: expected {spec.file}.csv or {spec.file}.xlsx (or .xls, .xlsb, .ods) ({spec.title}, "
+            f"from {spec.office}), "
             f"or a file of any name whose header row names {required}; `make check-inputs` lists what matched",
             file=directory,
         )

@@ -22,10 +22,11 @@ def asked(stage: Stage, formats: tuple[str, ...]) -> bool:
 
 
 def writes(stage: Stage) -> tuple[str, ...]:
-    """A stage's writes as `name` or `name[value]`: its declared ones and, for a notebook step's whole stage, its
-    notebook's executed copy and log."""
+    """A stage's writes as `name` or `name[value]`: its declared ones and, for a notebook step's last whole stage,
+    its notebook's executed copy and log."""
     step = STEP_OF[stage.name]
-    extra = () if stage.per_dataset or step.notebook is None else NOTEBOOK_WRITES
+    last = [s for s in step.stages if not s.per_dataset][-1:]
+    extra = () if step.notebook is None or last != [stage] else NOTEBOOK_WRITES
     return stage.writes + tuple(f"{a}[{step.notebook}]" for a in extra)
 
 

@@ -30,6 +30,7 @@ from annualreport.base.paths import repo_root
 from annualreport.base.places import places, source_path
 from annualreport.ingest.recognise import resolve_for
 from annualreport.ingest.specs import DatasetSpec, load_specs
+from annualreport.ingest.workbooks import WORKBOOK_SUFFIXES
 from annualreport.ingest.year import clean_dataset, context_for
 
 
@@ -127,7 +128,8 @@ def delivery_list(params: Params) -> str:
     out = [
         f"# Files to deliver for {params.year} ({params.institution['name']})",
         "",
-        "Put each office's file here as it came, as `.xlsx` or `.csv` (UTF-8 or GBK): any file or sheet name",
+        f"Put each office's file here as it came, as {', '.join(f'`{x}`' for x in WORKBOOK_SUFFIXES)} or `.csv` "
+        "(UTF-8 or GBK): any file or sheet name",
         "is fine, each is recognised by its header row; the names below also work and win outright.",
         "Column headers may carry a trailing `*` and the aliases listed in `specs/datasets/`; a title",
         "row above the header is fine. `make check-inputs YEAR=" + str(params.year) + "` says what is",
@@ -142,7 +144,8 @@ def delivery_list(params: Params) -> str:
             required = "、".join(c.header for c in spec.columns if c.required)
             optional = "yes" if params.dataset(spec.name)["optional"] else ""
             out.append(
-                f"| `{stem}.xlsx` / `.csv` | {spec.sheet or '(first)'} | {spec.title} (`{spec.name}`) | "
+                f"| `{stem}{WORKBOOK_SUFFIXES[0]}` ({', '.join(f'`{x}`' for x in WORKBOOK_SUFFIXES[1:])}) / `.csv` | "
+                f"{spec.sheet or '(first)'} | {spec.title} (`{spec.name}`) | "
                 f"{spec.office} | {required} | {optional} |"
             )
     out += [
@@ -179,7 +182,12 @@ def check_inputs(params: Params) -> tuple[list[dict], bool]:
             continue
         optional = params.dataset(name)["optional"]
         directory = params.reference_dir if spec.reference else params.raw_dir
-        line.update(file=rel(directory) + f"/{spec.file}.xlsx|.csv", sheet=spec.sheet or "", status="", detail="")
+        line.update(
+            file=rel(directory) + f"/{spec.file}" + "|".join((*WORKBOOK_SUFFIXES, ".csv")),
+            sheet=spec.sheet or "",
+            status="",
+            detail="",
+        )
         res = resolved[spec.reference]
         try:
             if name in res.conflicts:
@@ -212,6 +220,7 @@ def check_inputs(params: Params) -> tuple[list[dict], bool]:
         except ReportError as exc:
             line["status"] = line["status"] or "UNREADABLE"
             line["detail"] = str(exc)
+            line["error"] = exc  # a convention mismatch proposes a format (runner/proposals.py)
             ok = False
         lines.append(line)
     for res in resolved.values():

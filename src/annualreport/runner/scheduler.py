@@ -3,7 +3,7 @@
 A stage's key is computed when the steps before it are done, from the content of what they produced, so a rerun
 that yields the same bytes stops the chain there (early cut-off). A notebook runs when one of its stages must; its
 per-dataset stage runs only for the datasets that changed, and its whole-year stages run with it when they read
-what it rewrote. Independent steps (clean and the year before; Data Docs beside the figures) run in parallel
+what it rewrote. Independent steps (clean and the year before; the annex beside the report) run in parallel
 threads, each driving its own fresh kernel process; `workers` caps the kernels at once. No step is named here:
 what to run, in which order, and what it reads and writes all come from the declarations (`runner/graph.py`).
 """

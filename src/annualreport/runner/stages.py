@@ -140,21 +140,14 @@ STEPS: tuple[Step, ...] = (
                 ),
                 writes=("validation_summary", "validation_page", "corrections"),
             ),
-        ),
-        notebook="20-validate",
-        warm=("great_expectations",),
-    ),
-    Step(
-        "validation.data_docs:run_data_docs",
-        (
             Stage(
                 "data-docs",
-                "GX Data Docs from the kept validation results",
+                "GX Data Docs from the kept validation results, in the same kernel (one Great Expectations start)",
                 reads=("validation_raw", "accounting", "suites", "dataset_spec", "data_docs_assets", "year"),
                 writes=("data_docs",),
             ),
         ),
-        notebook="25-data-docs",
+        notebook="20-validate",
         warm=("great_expectations",),
     ),
     Step(

@@ -81,6 +81,11 @@ _LOGO = re.compile(
 )
 
 
+def index_page(out_dir: Path) -> Path:
+    """The Data Docs' entry page."""
+    return out_dir / docs_run.INDEX
+
+
 def split_by_severity(raw: dict, name: str) -> dict[str, dict]:
     """GX's raw result of one dataset as one result per severity present, named `<name>.<severity>`,
     each with its own success and statistics (an expectation that raised is a failure)."""
@@ -113,8 +118,8 @@ def _suite_part(data: dict, name: str, severity: str) -> dict:
 
 
 def run_data_docs(params_file: str, work_dir: str) -> str:
-    """The data-docs stage's entry point (notebook `25-data-docs`): GX Data Docs from the results the validation
-    kept; returns the index page, relative to the project."""
+    """GX Data Docs from the results the validation kept, on their own (the validation step renders them with
+    `build_data_docs` in its kernel); returns the index page, relative to the project."""
     params, at = nb.open_year(params_file, work_dir)
     return nb.relative(build_data_docs(params, at.work, present(at, load_specs(params.root)), at("data_docs")))
 
@@ -186,7 +191,7 @@ def build_data_docs(params: Params, work_dir: Path, datasets: list[str], out_dir
     make_offline(out_dir, Path(params.root).joinpath(*VENDOR))
     label_warnings(out_dir, warning_suites)
     settle(out_dir, {n: asset_name(n, titles.get(n, "")) for n in datasets}, f"{params.year}年度 · {run}")
-    return out_dir / docs_run.INDEX
+    return index_page(out_dir)
 
 
 def settle(site: Path, assets: dict[str, str], label: str) -> None:

@@ -53,9 +53,9 @@ def _examples(result: dict, spec=None, column: str = "") -> str:
     if rows:
         parts = []
         for r in rows[:MAX_ROWS]:
-            row = r.get("source_row", "?")
-            vals = "，".join(_plain(shown(spec, k, v)) for k, v in r.items() if k != "source_row")
-            parts.append(f"第{row}行：{vals}")
+            row, sheet = r.get("source_row", "?"), r.get("source_sheet") or ""
+            vals = "，".join(_plain(shown(spec, k, v)) for k, v in r.items() if k not in ("source_row", "source_sheet"))
+            parts.append(f"{sheet}第{row}行：{vals}")  # the sheet: a workbook's, as the office names it
         return "；".join(parts)
     values = res.get("partial_unexpected_list") or []
     if values:

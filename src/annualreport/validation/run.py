@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 DATASET_OUTPUTS = ("validation_result", "validation_raw", "validation_part")
 RESULT_FORMAT = {
     "result_format": "SUMMARY",
-    "unexpected_index_column_names": ["source_row"],
+    "unexpected_index_column_names": ["source_sheet", "source_row"],
     "partial_unexpected_count": 20,
 }
 SUMMARY_COLUMNS = [
@@ -112,7 +112,12 @@ def run_suite(suite: SuiteFile, frame: pd.DataFrame, parameters: dict) -> tuple[
     source = ctx.data_sources.add_pandas(f"src-{_cache['n']}")
     asset = source.add_dataframe_asset(suite.name)
     batch = asset.add_batch_definition_whole_dataframe("whole").get_batch(batch_parameters={"dataframe": frame})
-    result = batch.validate(gx_suite, expectation_parameters=parameters, result_format=RESULT_FORMAT)
+    index = [c for c in RESULT_FORMAT["unexpected_index_column_names"] if c in frame.columns]
+    result = batch.validate(
+        gx_suite,
+        expectation_parameters=parameters,
+        result_format={**RESULT_FORMAT, "unexpected_index_column_names": index},
+    )
     raw = json.loads(json.dumps(result.to_json_dict(), default=str))
     raw["results"].sort(key=lambda r: order.get(r["expectation_config"].get("id"), 1 << 30))
     raw["meta"]["expectation_suite_name"] = suite.name

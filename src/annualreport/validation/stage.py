@@ -1,6 +1,7 @@
-"""The validation stage's entry point (notebook `20-validate`): each dataset's suite run on its clean data, then
-the whole year's part (the summary, the auditor's page, the corrections back to the offices, the gate); and the
-tables it shows the analyst. Great Expectations is imported only to validate."""
+"""The validation step's entry point (notebook `20-validate`): each dataset's suite run on its clean data, then
+the whole year's part (the summary, the auditor's page, the corrections back to the offices, GX's Data Docs
+rendered from the results just kept, the gate); and the tables it shows the analyst. Great Expectations is
+imported by this kernel only, once per build: validation and Data Docs share it."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from annualreport.base.params import Params
 from annualreport.base.places import Places
 from annualreport.ingest.specs import load_specs
 from annualreport.ingest.year import load_clean, present
-from annualreport.validation import gate, run
+from annualreport.validation import data_docs, gate, run
 from annualreport.validation.corrections import write_corrections
 from annualreport.validation.page import render_page
 
@@ -28,7 +29,7 @@ def run_validate(
     params_file: str, work_dir: str, datasets: list[str] | None = None, strict: bool = False
 ) -> pd.DataFrame:
     """Validate the clean datasets (all, or those named); join every dataset's results into the validation
-    summary; write the auditor's page and the offices' corrections; return the summary. Raises ValidationFailed
+    summary; write the auditor's page, the offices' corrections and GX's Data Docs; return the summary. Raises ValidationFailed
     on a blocking failure (on any failure when `strict`)."""
     params, at = nb.open_year(params_file, work_dir)
     names = present(at, load_specs(params.root))
@@ -39,6 +40,7 @@ def run_validate(
     summary = at.read("validation_summary")
     page = render_page(params, at.work)
     write_corrections(params, at.work, names)
+    data_docs.build_data_docs(params, at.work, names, at("data_docs"))  # before the gate: a failed year has them too
     where = str(page.relative_to(params.root))
     if strict:  # the rows behind a failed expectation are usually the quarantined ones: name them first
         gate.quarantine_gate([at.read("quarantine", n, missing_ok=True) for n in names], where)
@@ -74,3 +76,9 @@ def validation_failures(params_file: str, work_dir: str) -> pd.DataFrame:
     return nb.columns(
         failed, dataset="数据集", severity="级别", description="检查项", column="字段", unexpected_count="不符合行数"
     )
+
+
+def data_docs_index(params_file: str, work_dir: str) -> str:
+    """GX Data Docs' index page, relative to the project (for the notebook's link)."""
+    _, at = nb.open_year(params_file, work_dir)
+    return nb.relative(data_docs.index_page(at("data_docs")))

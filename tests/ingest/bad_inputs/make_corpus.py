@@ -71,7 +71,7 @@ def cases() -> dict[str, dict[str, bytes]]:
             + "EncryptedPackage".encode("utf-16-le")
             + b"\x00" * 1024
         },
-        "old_xls": {"awards.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 2048},
+        "damaged_xls": {"awards.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 2048},
         "junk_named_xlsx": {"awards.xlsx": bytes(range(256)) * 8},
         "zip_not_workbook": {"awards.xlsx": _zip({"hello.txt": b"not a workbook"})},
         # two office-named workbooks with the same headers: both candidates for awards (a renamed sheet is no
