@@ -3,7 +3,9 @@ severity; a failed warning suite is labelled a warning, never "Failed")."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
 import re
 import subprocess
 from pathlib import Path
@@ -13,8 +15,17 @@ import pytest
 
 from annualreport.base.places import places
 from annualreport.ingest.specs import load_specs
+from annualreport.typeset.fonts import FAMILY
+from annualreport.typeset.pages import visible_text
 from annualreport.validation import docs_run
-from annualreport.validation.data_docs import _ASSETS, VENDOR, WARNING_LABEL, build_data_docs, split_by_severity
+from annualreport.validation.data_docs import (
+    _ASSETS,
+    CJK_CSS,
+    VENDOR,
+    WARNING_LABEL,
+    build_data_docs,
+    split_by_severity,
+)
 from annualreport.validation.run import validate_year
 from tests.programs import program
 
@@ -135,6 +146,7 @@ def test_offline_headless_chromium_lists_every_suite(docs, tmp_path):
 
 
 # ---------------------------------------------------------------------------------- what the pages say they validated
+DATA_URL = re.compile(r"data:[a-z/+-]+;base64,[A-Za-z0-9+/=]+")
 GX_NOISE = re.compile(r"__none__|\bNone\b|(?i:newsletter|subscribe|docs\.greatexpectations\.io|how_to)")
 
 
@@ -212,3 +224,71 @@ def test_the_built_site_says_what_it_validated(demo_project):
     at = places(params, out)
     summary = at.read("validation_summary")
     check_site_says_what_it_validated(at("data_docs"), summary, at.read("accounting").to_dict("records"), params)
+    pages = sorted(p for p in out.rglob("*.html") if "static" not in p.relative_to(out).parts)
+    assert {"report.html", "review.html", "ledger.html", "validation.html"} <= {p.name for p in pages}
+    for page in pages:  # every page the year publishes, its inlined faces (base64) left out
+        text = DATA_URL.sub("", page.read_text(encoding="utf-8"))
+        found = GX_NOISE.search(text)
+        assert not found, (page, text[max(0, found.start() - 80) : found.end() + 80])
+
+
+def cjk_glyphs(site: Path) -> set[str]:
+    """The characters the site's CJK stylesheet's regular face has glyphs for."""
+    from fontTools.ttLib import TTFont
+
+    css = site.joinpath(*CJK_CSS).read_text(encoding="utf-8")
+    data = re.search(r"font-weight: 400;[^}]*base64,([A-Za-z0-9+/=]+)", css).group(1)
+    return {chr(c) for c in TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()}
+
+
+def test_every_page_carries_a_face_for_its_chinese(docs):
+    _, site = docs
+    glyphs = cjk_glyphs(site)
+    pages = sorted(p for p in site.rglob("*.html") if site / "static" not in p.parents)
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        href = "../" * (len(page.relative_to(site).parts) - 1) + "/".join(CJK_CSS)
+        assert f'<link rel="stylesheet" href="{href}">' in text, page
+        chinese = {c for c in visible_text(text) if "\u4e00" <= c <= "\u9fff"}
+        assert chinese <= glyphs, (page, chinese - glyphs)
+    assert any("\u4e00" <= c <= "\u9fff" for c in glyphs)
+
+
+def test_chromium_sets_the_chinese_names_in_the_embedded_face(docs, cleaned_years):
+    """A result page opened in Chromium with no CJK font asked of the system: the dataset's Chinese name in
+    "Data asset:" is drawn with the embedded Noto Sans SC (Chromium's own account of the fonts a node used)."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = program("chromium", "chromium")
+    summary, site = docs
+    params, _ = cleaned_years[2020]
+    accounting = places(params, site.parent).read("accounting").to_dict("records")
+    run = docs_run.run_name(params.build_id, docs_run.inputs_digest(accounting))
+    name, severity = summary[["dataset", "severity"]].iloc[0]
+    page_path = site / docs_run.result_page(name, severity, run, docs_run.run_time(params.year))
+    args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--proxy-server=127.0.0.1:9",
+            "--host-resolver-rules=MAP * ~NOTFOUND"]  # fmt: skip
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=args)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(page_path.as_uri())
+            page.evaluate("document.fonts.ready")
+            marked = page.evaluate(
+                """() => {
+                    const el = [...document.querySelectorAll('*')].find(
+                        e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.includes('Data asset:')));
+                    if (el) el.id = 'asset-probe';
+                    return !!el;
+                }"""
+            )
+            assert marked, "no 'Data asset:' on the page"
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("DOM.enable")
+            cdp.send("CSS.enable")
+            root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+            node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "#asset-probe"})["nodeId"]
+            fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        finally:
+            browser.close()
+    assert any(f["familyName"] == FAMILY and f["glyphCount"] >= 2 for f in fonts), fonts

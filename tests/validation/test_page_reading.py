@@ -5,6 +5,7 @@ Debian's Chromium at 1280 and 800 px)."""
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import unquote
 
@@ -53,11 +54,17 @@ def test_codes_are_secondary_and_words_come_first(built):
     assert "expect_" not in primary
     for code in RULES_ZH:
         assert not re.search(rf"\b{code}\b", re.sub(r'href="[^"]*"', "", primary)), code
+    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", html.unescape(re.sub(r"<[^>]+>", " ", primary))))
+    assert not words & {"NaT", "nan", "NaN", "None", "null"}  # an empty cell is （空）
+    codes = [w for w in words if w.startswith(("conventions.", "expect_")) or w in ("employment_cutoff", "mostly")]
+    assert not codes  # a check's params entry is secondary text too
     cells = re.findall(r'<td class="check">(.*?)</td>', body, flags=re.S)
     assert len(cells) > 300
     for cell in cells:  # each check is said in Chinese before any code
         assert re.match(r"[^<]*[\u4e00-\u9fff]", cell), cell
         assert "expect_" in cell  # and GX's name is there, small, for whoever looks it up
+    assert re.search(r'<span class="code-note">格式 \^[^<]*· 参数 conventions\.[a-z_]+</span>', body)
+    assert "（空）" in page  # the empty cells a not-null check found
 
 
 @pytest.mark.build
@@ -70,6 +77,16 @@ def test_the_failed_checks_are_listed_first_with_their_rows(built):
         assert f"{row.dataset} #{row.index}" in listed
         if str(row.unexpected_count) not in ("", "0"):
             assert f"{row.unexpected_count} 行（共 {row.element_count} 行）" in listed
+
+
+@pytest.mark.build
+def test_a_passed_check_that_allows_some_rows_says_so(built):
+    _, page, summary = built
+    allowed = summary[summary["success"] & ~summary["unexpected_count"].astype(str).isin(["", "0"])]
+    shares = re.findall(r"(\d+) 行\s*（共 (\d+) 行，在允许的 (\d+)% 以内）", page)
+    assert shares and len(allowed)
+    for n, of, share in shares:
+        assert int(n) <= int(of) * int(share) / 100
 
 
 @pytest.mark.build

@@ -9,6 +9,8 @@ What GX's own pages get wrong for this project is put right here:
   so the same results give the same bytes.
 - **No newsletter, no how-to.** GX's footer ("Subscribe" to its newsletter) is removed from every page and its
   how-to buttons are switched off (`show_how_to_buttons`); GX has no switch for the footer.
+- **Chinese shown.** GX's pages name no face with Chinese in it; the report's Noto Sans SC, cut down to the
+  site's characters, is linked from every page (`cjk_faces`), so the Chinese names read on any machine.
 - **Offline.** GX's pages load bootstrap, jQuery, bootstrap-table and more from CDNs, and the index's table
   is drawn by those scripts: offline it lists nothing. The pinned copies in `templates/data_docs/vendor/`
   (each with its licence; see its README) are copied into `static/vendor/` and every page's URLs are
@@ -32,14 +34,24 @@ from annualreport.base import notebook as nb
 from annualreport.base.glossary import SEVERITY_ZH
 from annualreport.base.params import Params
 from annualreport.base.places import places
+from annualreport.base.tables import atomic_write_bytes
 from annualreport.ingest.specs import load_specs
 from annualreport.ingest.year import present
+from annualreport.typeset.fonts import FAMILY
+from annualreport.typeset.pages import font_css, visible_text
 from annualreport.validation import docs_run
 from annualreport.validation.docs_run import SEVERITIES, asset_name, suite_name
 from annualreport.validation.run import gx_context
 from annualreport.validation.suites import suite_files
 
 VENDOR = ("templates", "data_docs", "vendor")
+CJK_CSS = ("static", "cjk.css")  # in the site
+# bootstrap 4's own sans-serif faces, then the report's CJK face (`cjk_faces`)
+_BODY_FONTS = (
+    '-apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", '
+    f'"{FAMILY}", sans-serif'
+)
+_NOT_ASCII = "U+0080-10FFFF"  # the face is for what bootstrap's faces lack: Latin text keeps its own faces
 WARNING_LABEL = "Warning (does not block)"
 
 # a CDN URL GX's templates use -> the vendored file (None: the tag is removed)
@@ -197,7 +209,9 @@ def build_data_docs(params: Params, work_dir: Path, datasets: list[str], out_dir
 def settle(site: Path, assets: dict[str, str], label: str) -> None:
     """Every page without GX's newsletter footer, titled with what it shows (the dataset with its Chinese name,
     the severity, the year and run: `label`), with GX's random element ids numbered in order of appearance (the
-    same results give the same bytes); the index's batch specs show Chinese as Chinese, not as JSON escapes."""
+    same results give the same bytes); the index's batch specs show Chinese as Chinese, not as JSON escapes;
+    every page's Chinese set in the report's face (`cjk_faces`)."""
+    pages = {}
     for page in sorted(site.rglob("*.html")):
         if site / "static" in page.parents:
             continue
@@ -208,8 +222,24 @@ def settle(site: Path, assets: dict[str, str], label: str) -> None:
             title = f"{assets.get(name, name)} · {SEVERITY_ZH.get(severity, severity)}{what} · {label}"
         else:
             title = f"{label} · GX Data Docs"
-        text = settled(page.read_text(encoding="utf-8"), title, index=len(parts) == 1)
+        pages[page] = settled(page.read_text(encoding="utf-8"), title, index=len(parts) == 1)
+    cjk_faces(site, pages)
+    for page, text in pages.items():
         page.write_text(text, encoding="utf-8")
+
+
+def cjk_faces(site: Path, pages: dict[Path, str]) -> None:
+    """GX's pages name no face with Chinese in it: where no system font has the characters (a server, a fresh
+    Linux desktop) the datasets' Chinese names show as boxes. One stylesheet (`static/cjk.css`) holds the
+    report's Noto Sans SC cut down to the characters the site shows (`pages.font_css`), for characters
+    beyond ASCII only, and puts it after bootstrap's own faces; every page links it. `pages` ({page: text}) are changed in place."""
+    chars = "".join(sorted({c for text in pages.values() for c in visible_text(text) if ord(c) > 0x7F}))
+    faces = font_css(chars).replace("font-style: normal;", f"font-style: normal; unicode-range: {_NOT_ASCII};")
+    css = f"{faces}\nbody {{ font-family: {_BODY_FONTS}; }}\n"
+    atomic_write_bytes(site.joinpath(*CJK_CSS), css.encode("utf-8"))
+    for page, text in pages.items():
+        href = "../" * (len(page.relative_to(site).parts) - 1) + "/".join(CJK_CSS)
+        pages[page] = text.replace("</head>", f'<link rel="stylesheet" href="{href}">\n</head>', 1)
 
 
 def settled(text: str, title: str, index: bool = False) -> str:

@@ -40,9 +40,14 @@ MAX_ROWS = 20
 _MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]00:00:00$")
 
 
+_EMPTY = ("", "NaT", "nan", "NaN", "None", "<NA>")  # how an empty cell reaches GX's result (pandas, json)
+EMPTY_ZH = "（空）"
+_PARAMETER = re.compile(r"（参数 ([A-Za-z0-9_.]+)）$")  # a suite's description naming the params entry it uses
+
+
 def _plain(text: str) -> str:
-    """A value as a person reads it: a date without its midnight time."""
-    return _MIDNIGHT.sub(r"\1", text)
+    """A value as a person reads it: a date without its midnight time, an empty cell as （空）."""
+    return EMPTY_ZH if text in _EMPTY else _MIDNIGHT.sub(r"\1", text)
 
 
 def _examples(result: dict, spec=None, column: str = "") -> str:
@@ -51,12 +56,13 @@ def _examples(result: dict, spec=None, column: str = "") -> str:
     res = result.get("result") or {}
     rows = res.get("partial_unexpected_index_list") or []
     if rows:
-        parts = []
+        found: dict[tuple[str, str], list[str]] = {}  # rows of one sheet with the same values are named together
         for r in rows[:MAX_ROWS]:
             row, sheet = r.get("source_row", "?"), r.get("source_sheet") or ""
             vals = "，".join(_plain(shown(spec, k, v)) for k, v in r.items() if k not in ("source_row", "source_sheet"))
-            parts.append(f"{sheet}第{row}行：{vals}")  # the sheet: a workbook's, as the office names it
-        return "；".join(parts)
+            found.setdefault((sheet, vals), []).append(str(row))
+        # the sheet: a workbook's, as the office names it
+        return "；".join(f"{sheet}第{'、'.join(numbers)}行：{vals}" for (sheet, vals), numbers in found.items())
     values = res.get("partial_unexpected_list") or []
     if values:
         return "；".join(_plain(shown(spec, column, v)) for v in values[:MAX_ROWS])
@@ -68,21 +74,33 @@ def _examples(result: dict, spec=None, column: str = "") -> str:
     return ""
 
 
-def _pattern(description: str, result: dict) -> tuple[str, str]:
-    """(words, pattern): an ID check's description ends with the pattern it ran with (`suites.describe`),
-    shown apart as code."""
-    regex = ((result.get("expectation_config") or {}).get("kwargs") or {}).get("regex")
+def _kwargs(result: dict) -> dict:
+    return (result.get("expectation_config") or {}).get("kwargs") or {}
+
+
+def _codes(description: str, result: dict) -> tuple[str, str, str]:
+    """(words, pattern, parameter): an ID check's description ends with the pattern it ran with
+    (`suites.describe`) and names the params entry it comes from ("（参数 conventions.student_id）"); both are
+    shown apart, as code, so the words are Chinese alone."""
+    regex, pattern = _kwargs(result).get("regex"), ""
     if isinstance(regex, str) and regex and description.endswith(f"：{regex}"):
-        return description[: -len(regex) - 1], regex
-    return description, ""
+        description, pattern = description[: -len(regex) - 1], regex
+    found = _PARAMETER.search(description)
+    if found:
+        return description[: found.start()], pattern, found.group(1)
+    return description, pattern, ""
 
 
-def _count(row) -> str:
-    """How many rows failed a check, in words ('' where the check counts no rows: a table's columns, its size)."""
+def _count(row, ok: bool, mostly=None) -> str:
+    """How many rows failed a check, in words ('' where the check counts no rows: a table's columns, its size);
+    a check that allows a share of rows (`mostly`) and passed says they are within it."""
     n, of = row["unexpected_count"], row["element_count"]
     if n in ("", None):
         return ""
-    return f"{n} 行" + (f"（共 {of} 行）" if of not in ("", None) and str(n) != "0" else "")
+    if of in ("", None) or str(n) == "0":
+        return f"{n} 行"
+    within = f"，在允许的 {1 - float(mostly):.0%} 以内" if ok and isinstance(mostly, int | float) else ""
+    return f"{n} 行（共 {of} 行{within}）"
 
 
 def _site(at) -> str:
@@ -128,18 +146,19 @@ def page_data(params: Params, work: Path) -> dict:
         checks = []
         for (_, row), res in zip(part.iterrows(), results + [{}] * (len(part) - len(results)), strict=False):
             ok = bool(row["success"])
-            words, pattern = _pattern(row["description"], res)
+            words, pattern, parameter = _codes(row["description"], res)
             checks.append(
                 {
                     "index": row["index"],
                     "description": words,
                     "pattern": pattern,
+                    "parameter": parameter,
                     "type": row["expectation"],
                     "column": row["column"],
                     "severity": SEVERITY_ZH.get(row["severity"], row["severity"]),
                     "blocking": row["severity"] == "blocking",
                     "ok": ok,
-                    "unexpected": _count(row),
+                    "unexpected": _count(row, ok, _kwargs(res).get("mostly")),
                     "examples": ""
                     if ok
                     else _examples(res, specs.get(name), row["column"] if isinstance(row["column"], str) else ""),
