@@ -138,7 +138,7 @@ ARTEFACTS: dict[str, Artefact] = {
             "listing its quarantined rows, the reason in Chinese and what to change",
             published=True,
         ),
-        Artefact("data_docs", "{work}/validation/data_docs/", "GX Data Docs (a folder)", published=True, stable=False),
+        Artefact("data_docs", "{work}/validation/data_docs/", "GX Data Docs (a folder)", published=True),
         Artefact(
             "previous",
             "{work}/figures_previous.csv",
