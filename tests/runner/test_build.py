@@ -165,6 +165,11 @@ def test_a_second_clone_rebuilds_the_same_bytes(built, tmp_path):
         "row_accounting.csv",
     ] + [f"validation/{p.name}" for p in (built.outputs / "validation").glob("*.json")]:
         assert (built.outputs / name).read_bytes() == (other.outputs / name).read_bytes(), name
+    mine, theirs = (b.outputs / "validation" / "data_docs" for b in (built, other))  # GX Data Docs too
+    files = sorted(p.relative_to(mine) for p in mine.rglob("*") if p.is_file())
+    assert files and files == sorted(p.relative_to(theirs) for p in theirs.rglob("*") if p.is_file())
+    for rel in files:
+        assert (mine / rel).read_bytes() == (theirs / rel).read_bytes(), rel
     manifest = json.loads((other.outputs / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["figures_sha256"] and manifest["inputs"] and manifest["packages"]["great_expectations"]
 

@@ -100,6 +100,7 @@ ARTEFACTS: dict[str, Artefact] = {
             "quarantine",
             "{processed}/quarantine/{dataset}.csv",
             "a dataset's quarantined rows: file, sheet, row, column, rule, reason",
+            guarded=True,
         ),
         Artefact("accounting_part", "{work}/accounting/{dataset}.csv", "one dataset's row accounting lines"),
         Artefact(
@@ -137,7 +138,7 @@ ARTEFACTS: dict[str, Artefact] = {
             "listing its quarantined rows, the reason in Chinese and what to change",
             published=True,
         ),
-        Artefact("data_docs", "{work}/validation/data_docs/", "GX Data Docs (a folder)", published=True, stable=False),
+        Artefact("data_docs", "{work}/validation/data_docs/", "GX Data Docs (a folder)", published=True),
         Artefact(
             "previous",
             "{work}/figures_previous.csv",
