@@ -26,7 +26,7 @@ export PYTHONHASHSEED := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help setup report plan reports validate new-year check-inputs lab lab-setup test test-fast lint format hooks bench audit seed-check data lock clean distclean
-.PHONY: verify diff signoff province cluster-setup cluster-scheduler cluster-worker lock-cluster
+.PHONY: verify reproduce diff signoff province cluster-setup cluster-scheduler cluster-worker lock-cluster
 
 ## help: list the targets (this text)
 help:
@@ -86,6 +86,10 @@ check-inputs: $(STAMP)
 ## verify: check an outputs folder (OUT=outputs/YEAR, or a received copy anywhere) against its manifest.json: every file's sha256; non-zero on any difference
 verify: $(STAMP)
 	$(PY) -m annualreport verify $(or $(OUT),outputs/$(YEAR))
+
+## reproduce: rebuild a published year from its manifest alone (OUT=outputs/YEAR): its commit in a throw-away git worktree, the raw files it names (each checked by sha256), this .venv; compares every file byte for byte, one line per difference and what could cause it; non-zero on any
+reproduce: $(STAMP)
+	$(PY) -m annualreport reproduce $(or $(OUT),outputs/$(YEAR))
 
 ## diff: what changed in YEAR since an earlier build: FROM=<outputs folder or git revision>, or SIGNED=1 (the signoff); figures, their inputs, prose; page in build/diff/
 diff: $(STAMP)

@@ -2,8 +2,9 @@
 
 Commands: build (one year), validate (clean and validate only), plan (what a build would run,
 running nothing), reports (every params file, in parallel), verify (an outputs folder against its
-manifest), diff (what changed since an earlier build or the signoff), signoff (record the reviewed build).
-Exit codes: 0 done; 1 verify or diff found a difference; 2 bad input or params; 3 a blocking validation failure; 4 a notebook failed.
+manifest), reproduce (rebuild an outputs folder from its manifest and compare every file), diff (what
+changed since an earlier build or the signoff), signoff (record the reviewed build).
+Exit codes: 0 done; 1 verify, reproduce or diff found a difference; 2 bad input or params; 3 a blocking validation failure; 4 a notebook failed.
 Errors print one line, naming file, sheet, row and column where they apply.
 """
 
@@ -16,6 +17,8 @@ from pathlib import Path
 
 from annualreport.base.errors import ReportError
 from annualreport.base.params import load_params, params_path_for
+from annualreport.base.paths import repo_root
+from annualreport.review import reproduce
 from annualreport.review.diff import lines
 from annualreport.review.earlier import run
 from annualreport.review.signoff import record
@@ -115,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.command in ("new-year", "check-inputs"):
         return year_tools(args)
-    if args.command in ("verify", "diff", "signoff"):
+    if args.command in ("verify", "reproduce", "diff", "signoff"):
         return review_tools(args)
 
     dry = args.command == "plan" or args.dry_run
@@ -205,6 +208,13 @@ def review_parsers(sub) -> None:
     p = sub.add_parser("verify", help="check an outputs folder against its manifest (exit 1 on any difference)")
     p.add_argument("folder", help="an outputs folder, e.g. outputs/2020 (may be a copy anywhere)")
     p.add_argument("-v", "--verbose", action="store_true")
+    p = sub.add_parser(
+        "reproduce",
+        help="rebuild an outputs folder from its manifest (its commit, in a throw-away git worktree, with the raw "
+        "files it names) and compare every file byte for byte (exit 1 on any difference)",
+    )
+    p.add_argument("folder", help="an outputs folder, e.g. outputs/2020 (may be a copy anywhere)")
+    p.add_argument("-v", "--verbose", action="store_true")
     p = sub.add_parser("diff", help="what changed since an earlier build (exit 1 when something changed)")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--params", help="params file (default params/<year>.yaml)")
@@ -229,7 +239,8 @@ def review_parsers(sub) -> None:
 
 
 def review_tools(args) -> int:
-    """verify: 0 all files match, 1 a difference, 2 no readable manifest. diff: 0 nothing changed,
+    """verify: 0 all files match, 1 a difference, 2 no readable manifest. reproduce: 0 every file rebuilt
+    identical, 1 a difference, 2 no manifest, no commit or a failed rebuild. diff: 0 nothing changed,
     1 something changed, 2 an error. signoff: 0 recorded."""
     try:
         if args.command == "verify":
@@ -237,6 +248,10 @@ def review_tools(args) -> int:
             result = verify(folder)
             print("\n".join(report_lines(result, args.folder.rstrip("/"))))
             return 0 if result.ok else 1
+        if args.command == "reproduce":
+            again = reproduce.reproduce(Path(args.folder), repo_root(), say=lambda line: print(line, flush=True))
+            print("\n".join(reproduce.report_lines(again, args.folder.rstrip("/"))))
+            return 0 if again.ok else 1
 
         params = load_params(args.params or params_path_for(args.year))
         if args.command == "signoff":

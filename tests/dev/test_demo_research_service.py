@@ -108,7 +108,10 @@ def test_every_published_figure_of_these_datasets_is_defined_and_matches(root, l
             assert Decimal(mine["value"]) == Decimal(pub["value"]), fid
         assert mine["unit"] == pub["unit"], fid
         assert mine["section"] == pub["section"] and mine["label"] == pub["label_zh"], fid
-        assert mine["note"] == "", (fid, mine["note"])  # no wording style fell back to plain
+        # no wording style fell back to plain; a rounded form (30余) says what it stands for, an exact one (2万) nothing
+        rounded = fid in ROUNDED and ROUNDED[fid][0] != ROUNDED[fid][1]
+        said = f"报告表述“{mine['wording']}”：实际数在{ROUNDED[fid][0]}至{ROUNDED[fid][1]}之间" if rounded else ""
+        assert mine["note"] == said, (fid, mine["note"])
         seed = pub["seed_wording"].replace(" ", "")
         assert mine["wording"] in seed or mine["display"] in seed, (fid, mine["wording"], seed)
 

@@ -110,11 +110,12 @@ def test_a_figure_new_this_year_reads_xinzeng():
     assert "rate.change_pct" not in rows and rows["rate.change"]["unit"] == "个百分点"
     p = rows["views.previous"]
     assert (p["kind"], p["inputs"], p["validation"], p["note"]) == ("previous", "old sha256:1", "通过", "")
-    assert "since: 2020" in p["definition"] and "since: 2020" in rows["views.change"]["definition"]
+    assert "自2020年起才有" in p["definition"] and "自2020年起才有" in rows["views.change"]["definition"]
+    assert p["definition"].startswith("2019年的同一指标")
     assert "+786420" not in {r["wording"] for r in rows.values()}
     # the year before's files do have a value: still 新增 (the spec says so), with a note
     odd = rows_of(cur.iloc[:1], ledger({"id": "views", "value": "12"}), [defn("views", since=2020)])
-    assert odd["views.previous"]["wording"] == NEW and "has 12" in odd["views.previous"]["note"]
+    assert odd["views.previous"]["wording"] == NEW and "此指标为12" in odd["views.previous"]["note"]
     # no ledger of the year before at all: 新增 all the same
     assert rows_of(cur.iloc[:1], None, [defn("views", since=2020)])["views.previous"]["display"] == NEW
     # the year after: compared as any figure
@@ -143,7 +144,7 @@ def test_rates_print_with_the_figures_own_decimals(precision, now, before, previ
 
 def test_the_year_before_prints_the_plain_number_not_a_prose_form():
     """A table shows numbers: the year before of a figure worded 近千, 四, 零 or 全部 prints plain, and the
-    style's fallback note (near: 812 is not within ...) goes with the style."""
+    style's note (数值不符合“近”的表述条件…) goes with the style."""
     cur = ledger(
         {"id": "posts", "value": "968", "unit": "篇", "display": "近千"},
         {"id": "board", "value": "4", "unit": "家", "display": "四"},
@@ -154,10 +155,10 @@ def test_the_year_before_prints_the_plain_number_not_a_prose_form():
             "id": "posts",
             "value": "812",
             "display": "812",
-            "note": "near: 812 is not within 100 below a multiple of 1000",
+            "note": "数值不符合“近”的表述条件，报告按实际数表述",
         },
         {"id": "board", "value": "3", "display": "三", "wording": "三家"},
-        {"id": "lower", "value": "7", "note": "下限：其中1行的views为下限"},
+        {"id": "lower", "value": "7", "note": "下限：其中1行的数值为下限"},
     )
     near = {"style": "near", "step": 1000, "band": 100}
     rows = rows_of(
@@ -165,7 +166,7 @@ def test_the_year_before_prints_the_plain_number_not_a_prose_form():
     )
     assert (rows["posts.previous"]["wording"], rows["posts.previous"]["note"]) == ("812篇", "")
     assert (rows["board.previous"]["display"], rows["board.previous"]["wording"]) == ("3", "3家")
-    assert rows["lower.previous"]["note"] == "下限：其中1行的views为下限"  # a note about the data stays
+    assert rows["lower.previous"]["note"] == "下限：其中1行的数值为下限"  # a note about the data stays
 
 
 def test_without_a_definition_the_rows_keep_the_values_decimals():

@@ -1,8 +1,11 @@
-"""The auditor's ledger workbook (figures.xlsx): Chinese headers, numbers as numbers, frozen header, auto
-filters, rows in the report's order, a sheet of the raw-file rows each figure used; the same bytes twice."""
+"""The auditor's ledger workbook (figures.xlsx): Chinese headers, numbers as numbers, text typed as text, frozen
+header, auto filters, rows in the report's order, a sheet of the raw-file rows each figure used; the same bytes
+twice. The ledger's CSV beside it reads back as written."""
 
 from __future__ import annotations
 
+import csv
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -111,3 +114,32 @@ def test_the_rows_sheet_names_the_raw_file_and_its_rows(workbook):
 def test_the_workbook_has_the_same_bytes_when_rebuilt(workbook):
     _, path, first = workbook
     assert path.read_bytes() == first
+
+
+def test_the_ledger_csv_reads_back_as_written_and_the_workbook_types_text_as_text(workbook):
+    """figures.csv is a table for programs: no value altered (no apostrophe before +2（+16.7%）or -3), every number
+    reads back as the same number; figures.xlsx, the spreadsheet copy, holds the same values, its text cells typed
+    as text (a spreadsheet never runs them) and nothing added to them."""
+    ledger, path, _ = workbook
+    with open(path.with_name(path.stem + ".csv"), encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert not [(r["id"], k, v) for r in rows for k, v in r.items() if v.startswith("'")]
+    expected = ledger.astype(str).to_dict("records")
+    assert [{k: r[k] for k in ledger.columns} for r in rows] == expected  # read back: the same values
+    signed = [r for r in rows if r["kind"] == "change" and r["wording"][:1] in "+-"]
+    assert signed and all(r["display"][:1] in "+-" for r in signed)  # the report's signs, not a guard
+    by_id = {r["id"]: r for r in rows}
+    ws = openpyxl.load_workbook(path)["台账"]
+    header = [c.value for c in ws[1]]
+    numbers = 0
+    for cells in ws.iter_rows(min_row=2):
+        cell = dict(zip(header, cells, strict=True))
+        written = by_id[cell["编号"].value]
+        if isinstance(cell["数值"].value, (int, float)):  # a number in the workbook is the CSV's number
+            assert Decimal(written["value"]) == Decimal(str(cell["数值"].value)), written["id"]
+            numbers += 1
+        for c in cells:
+            if isinstance(c.value, str):
+                assert c.data_type == "s" and c.number_format == "@" and not c.value.startswith("'"), c.value
+        assert (cell["报告中的表述"].value or "") == written["wording"]
+    assert numbers > 300

@@ -185,14 +185,14 @@ def test_stated_rows_are_ledger_rows_of_kind_stated(tmp_path):
     # the wording style applies as for computed figures; a source dated outside the year is noted
     assert (partners["display"], partners["wording"]) == ("四", "四家")
     assert partners["definition"] == "分析员陈述：教育部《关于公布第二批…的通知》（2019-11-02）"
-    assert partners["note"] == "来自通知附件; the source is dated 2019-11-02, outside 2020"
+    assert partners["note"] == "来自通知附件；来源日期为2019-11-02，不在2020年内"
 
 
 def test_a_style_that_does_not_apply_falls_back_and_says_so(tmp_path):
     text = "stated:\n  - {id: x, section: s, label: l, value: 250, unit: 个, source: 教务处, date: 2020-12-20, wording: cn}\n"
     d = narrative(tmp_path, text)
     (row,) = stated_rows(load_stated(d, tmp_path), stated_path(d), 2020, tmp_path)
-    assert row["wording"] == "250个" and "cn:" in row["note"]
+    assert row["wording"] == "250个" and row["note"] == "数值不符合“汉字数字”的表述条件，报告按实际数表述"
 
 
 # ---------------------------------------------------------------------- a build

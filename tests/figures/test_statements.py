@@ -74,7 +74,7 @@ def test_the_first_case_that_holds_is_printed(tmp_path, values, case, text):
     sts = load_statements(project(tmp_path), ["due", "late", "open"])
     (row,) = statement_rows(sts, {k: fig(v) for k, v in values.items()}, 2020, "某学院")
     assert (row["id"], row["kind"], row["value"], row["wording"]) == ("progress", "statement", case, text)
-    assert f"取情形{case}" in row["definition"] and "due=" in row["definition"]
+    assert f"取情形{case}" in row["definition"] and "“due”=" in row["definition"]
     assert (row["dataset"], row["inputs"], row["validation"]) == ("construction", "f sha256:x", "通过")
 
 
@@ -82,7 +82,7 @@ def test_no_data_no_claim(tmp_path):
     sts = load_statements(project(tmp_path), ["due", "late", "open"])
     (row,) = statement_rows(sts, {"due": fig(""), "late": fig(""), "open": fig("")}, 2020, "某学院")
     assert (row["value"], row["wording"]) == ("", "无数据")
-    assert "no value for due" in row["note"] and "缺少数据" in row["definition"]
+    assert "缺少数值：“due”" in row["note"] and "缺少数据" in row["definition"]
 
 
 @pytest.mark.parametrize(

@@ -132,7 +132,7 @@ def test_plan_rows_print_the_plan_wording_and_keep_the_numeric_target():
         ("plan.c", "6000000", "600万元", "600万元"),
         ("plan.a", "40", "40门", "40门"),  # no wording (unchecked input): the number in its unit
     ]
-    assert "the plan's words: 3-4个; read as: “3-4个”按下限理解：不少于3家" in rows[0]["definition"]
+    assert "不低于3家；计划中的表述：3-4个；核对口径：“3-4个”按下限理解：不少于3家" in rows[0]["definition"]
     assert target_texts([FULL]) == {"board": "3-4个"}
 
 

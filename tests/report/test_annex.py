@@ -126,7 +126,7 @@ class TestBuiltAnnex:
             table = page[start : page.index("</table>", start)]
             assert re.findall(r'<tr id="fig-([^"]+)"', table) == list(rows["id"]), heading
         assert "附件：数据来源与指标台账" in visible_text(page)
-        for zh in ("编号", "指标", "类别", "报告中的表述", "精确值", "单位", "数据集", "定义", "所用行数", "校验"):
+        for zh in ("编号", "指标", "类别", "报告中的表述", "数值", "单位", "数据集", "定义", "所用行数", "校验"):
             assert f"<th>{zh}</th>" in page
 
     def test_the_annex_is_the_same_bytes_when_rebuilt(self, project):

@@ -22,11 +22,34 @@ from annualreport.base.wording import STYLES, word
 from annualreport.figures.charts import ChartDef, check_outline, load_charts, series_rows
 from annualreport.figures.comparisons import table_figures, year_before_rows
 from annualreport.figures.compute import LEDGER_COLUMNS
+from annualreport.figures.definitions import Words
 from annualreport.figures.tracking import assess, ledger_rows, plan_rows
+from annualreport.ingest.specs import ColumnSpec, DatasetSpec
 from annualreport.typeset.pages import visible_text
 from tests.helpers import ROOT
 
 SETS = {"employed": ["协议就业", "升学"]}
+# The dataset the chart tests read, as its spec names its columns (the bars' definitions are written from it).
+SPEC = DatasetSpec(
+    name="t",
+    title="测试表",
+    office="",
+    file="t",
+    sheet=None,
+    reference=False,
+    key=(),
+    columns=tuple(
+        ColumnSpec(header=h, name=n, type=k)
+        for h, n, k in (
+            ("学院", "school", "text"),
+            ("层次", "level", "category"),
+            ("就业状态", "status", "category"),
+            ("人次", "trainees", "int"),
+            ("开班日期", "on", "date"),
+        )
+    ),
+)
+WORDS = Words({"t": SPEC}, SETS, 2020)
 
 
 # ---------------------------------------------------------------------- charts
@@ -47,7 +70,7 @@ FRAME = pd.DataFrame(
 
 
 def test_chart_series_are_ledger_rows_one_per_bar():
-    rows = series_rows(chart(where={"level": "高职"}), FRAME, SETS, 2020, "raw sha256:x", "通过")
+    rows = series_rows(chart(where={"level": "高职"}), FRAME, SETS, 2020, "raw sha256:x", "通过", words=WORDS)
     assert [r["id"] for r in rows] == ["chart.c.1", "chart.c.2", "chart.c.3"]
     # categories sorted as text; the filter applies inside each, so 丙院 (no 高职 rows) is a bar of 0
     assert [(r["label"], r["value"], r["wording"], r["rows_used"]) for r in rows] == [
@@ -61,19 +84,21 @@ def test_chart_series_are_ledger_rows_one_per_bar():
 
 def test_chart_rates_skip_undefined_bars_and_months_run_through_the_year():
     rate = chart(measure={"rate": {"status": {"in": "employed"}}}, where={"level": "本科"}, precision=2, unit="%")
-    rows = series_rows(rate, FRAME, SETS, 2020)
+    rows = series_rows(rate, FRAME, SETS, 2020, words=WORDS)
     assert [(r["label"], r["value"]) for r in rows] == [("丙院", "100.00"), ("甲院", "100.00")]  # 乙院: no rows
-    months = series_rows(chart(group={"month": "on"}, measure={"sum": "trainees"}, unit="人次"), FRAME, SETS, 2020)
+    months = series_rows(
+        chart(group={"month": "on"}, measure={"sum": "trainees"}, unit="人次"), FRAME, SETS, 2020, words=WORDS
+    )
     assert [r["label"] for r in months] == [f"{m}月" for m in range(1, 13)]
     assert {r["label"]: r["value"] for r in months if r["value"] != "0"} == {"3月": "30", "5月": "1", "11月": "5"}
-    assert series_rows(chart(), None, SETS, 2020) == []  # dataset not delivered: no bars
+    assert series_rows(chart(), None, SETS, 2020, words=WORDS) == []  # dataset not delivered: no bars
 
 
 def test_chart_order_is_explicit_and_complete():
-    rows = series_rows(chart(order=("甲院", "乙院", "丙院", "丁院")), FRAME, SETS, 2020)
+    rows = series_rows(chart(order=("甲院", "乙院", "丙院", "丁院")), FRAME, SETS, 2020, words=WORDS)
     assert [(r["label"], r["value"]) for r in rows] == [("甲院", "2"), ("乙院", "2"), ("丙院", "1"), ("丁院", "0")]
     with pytest.raises(SpecError, match=r"categories \['丙院'\] of 'school' are not in the chart's order"):
-        series_rows(chart(order=("甲院", "乙院")), FRAME, SETS, 2020)
+        series_rows(chart(order=("甲院", "乙院")), FRAME, SETS, 2020, words=WORDS)
 
 
 def test_charts_are_declared_once_with_valid_keys(tmp_path):
@@ -135,7 +160,7 @@ def test_year_before_and_change_rows():
     assert rows["m.previous"]["value"] == "" and rows["m.change"]["value"] == ""  # not in the year before
     assert {r["kind"] for r in rows.values()} == {"previous", "change"}
     none = year_before_rows(cur, None, ["n"], 2020)
-    assert none[0]["note"] == "no ledger of the year before" and none[1]["value"] == ""
+    assert none[0]["note"] == "没有2019年的原始数据或参数，无法计算上年数" and none[1]["value"] == ""
 
 
 def test_change_in_percent_is_rounded_half_up():

@@ -60,12 +60,12 @@ def test_a_new_year_from_scaffold_to_report(tmp_path):
     assert not (project / "params" / "narrative" / "2022" / "stated.yaml").exists()
     readme = (project / "data" / "raw" / "2022" / "README.md").read_text(encoding="utf-8")
     for stem in ("admissions", "graduates", "training", "awards", "safety", "staff", "patents", "construction"):
-        assert f"`{stem}.xlsx` / `.csv`" in readme
+        assert f"`{stem}.xlsx` (`.xls`, `.xlsb`, `.ods`) / `.csv`" in readme
     assert cli(project, "new-year", "--year", "2022").returncode == 2  # never overwrites
 
     proc = cli(project, "check-inputs", "--year", "2022")
     assert proc.returncode == 1
-    assert re.search(r"MISSING\s+data/raw/2022/training\.xlsx\|\.csv", proc.stdout), proc.stdout
+    assert re.search(r"MISSING\s+data/raw/2022/training\.xlsx\|\.xls\|\.xlsb\|\.ods\|\.csv", proc.stdout), proc.stdout
     assert proc.stdout.count("MISSING") == 17  # 15 files, two of them with two sheets
 
     from annualreport_dev.demo.generate import generate

@@ -165,6 +165,11 @@ def test_a_second_clone_rebuilds_the_same_bytes(built, tmp_path):
         "row_accounting.csv",
     ] + [f"validation/{p.name}" for p in (built.outputs / "validation").glob("*.json")]:
         assert (built.outputs / name).read_bytes() == (other.outputs / name).read_bytes(), name
+    mine, theirs = (b.outputs / "validation" / "data_docs" for b in (built, other))  # GX Data Docs too
+    files = sorted(p.relative_to(mine) for p in mine.rglob("*") if p.is_file())
+    assert files and files == sorted(p.relative_to(theirs) for p in theirs.rglob("*") if p.is_file())
+    for rel in files:
+        assert (mine / rel).read_bytes() == (theirs / rel).read_bytes(), rel
     manifest = json.loads((other.outputs / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["figures_sha256"] and manifest["inputs"] and manifest["packages"]["great_expectations"]
 
@@ -363,7 +368,7 @@ def test_a_full_disk_while_publishing_leaves_the_previous_report(project, built,
     import errno
     import os
 
-    from annualreport.runner import driver
+    from annualreport.runner import driver, publish
 
     _build(project)
     out = project / "outputs" / "2020"
@@ -385,21 +390,21 @@ def test_a_full_disk_while_publishing_leaves_the_previous_report(project, built,
         return call
 
     if fails_at == "copy":  # copying into staging (the cache copies files too, at the same time: not counted)
-        into_staging = lambda src, dst, *rest: "staging" in Path(dst).parts  # noqa: E731
-        monkeypatch.setattr(driver.shutil, "copyfile", failing(shutil.copyfile, 5, into_staging))
+        into_staging = lambda src, dst, *rest: ".2020.staging-" in str(dst)  # noqa: E731
+        monkeypatch.setattr(publish.shutil, "copyfile", failing(shutil.copyfile, 5, into_staging))
     elif fails_at == "manifest":
         monkeypatch.setattr(driver, "write_manifest", failing(driver.write_manifest, 0))
     else:  # the swap: the old year is renamed away, then renaming the new one in fails
-        monkeypatch.setattr(driver.os, "rename", failing(os.rename, 1))
+        monkeypatch.setattr(publish.os, "rename", failing(os.rename, 1))
     try:
-        with pytest.raises(driver.PublishFailed) as exc:
+        with pytest.raises(publish.PublishFailed) as exc:
             _build(project)
     finally:
         monkeypatch.undo()
         narrative.write_text(original, encoding="utf-8")
     assert "No space left on device" in str(exc.value) and "published before is unchanged" in str(exc.value)
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
-    assert not (project / "build" / "2020" / "staging").exists()
+    assert not list(out.parent.glob(".2020.staging-*")) and not (project / "build" / "2020" / "staging").exists()
     assert not list(out.parent.glob(".2020.old"))
     _build(project)  # nothing left over in the way
     assert (out / "report.html").read_bytes() == before[Path("report.html")]

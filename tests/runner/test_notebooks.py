@@ -29,10 +29,10 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 PARAMS, WORK = "params/2020.yaml", "build/2020/work"
 # What each notebook's outputs show: the summaries' Chinese headers.
 HEADERS = {
-    "10-clean": ["处室", "数据集", "文件数", "数据行", "清洗后", "隔离", "重复", "是否平衡", "问题", "字段", "行数"],
-    "15-previous-year": ["上一年度：2019年", "编号", "指标", "表述", "数值", "单位"],
-    "20-validate": ["阻断项未通过", "警告项未通过", "通过", "共计", "状态", "级别", "检查项", "数据文档"],
-    "30-figures": ["层级", "编号", "标题", "章节", "指标", "表述", "数值", "单位"],
+    "10-clean": ["处室", "数据集", "文件数", "数据行", "清洗后", "隔离", "重复", "是否平衡", "规则", "列", "行数"],
+    "15-previous-year": ["上一年度：2019年", "编号", "指标", "报告中的表述", "数值", "单位"],
+    "20-validate": ["阻断项未通过", "警告项未通过", "通过", "共计", "校验", "级别", "检查内容", "数据文档"],
+    "30-figures": ["层级", "编号", "标题", "章节", "指标", "报告中的表述", "数值", "单位"],
 }
 # A thin code cell: the imports (the notebooks' shared helpers, the stage's entry module), or one call into
 # them (optionally assigned).
@@ -162,27 +162,27 @@ def test_clean_and_quarantine_summaries_account_for_every_row(at_project):
     assert {"招生就业处", "教务处", "人事处"} <= set(offices)
 
     quarantine = clean_stage.quarantine_summary(PARAMS, WORK)
-    assert list(quarantine.columns) == ["处室", "数据集", "文件", "问题", "字段", "行数", "行号（前5个）"]
+    assert list(quarantine.columns) == ["处室", "数据集", "文件", "规则", "列", "行数", "行号（前5个）"]
     per_dataset = quarantine.groupby("数据集")["行数"].sum()
     for _, row in body[body["隔离"] > 0].iterrows():
         assert per_dataset[row["数据集"]] == row["隔离"], row["数据集"]
     assert not quarantine["文件"].str.startswith("/").any()
-    assert set(quarantine["问题"]) <= set(RULES_ZH.values())
+    assert set(quarantine["规则"]) <= set(RULES_ZH.values())
     admissions = quarantine[quarantine["数据集"] == "admissions"]
     assert (admissions["处室"] == "招生就业处").all() and (admissions["文件"] == "data/raw/2020/admissions.csv").all()
 
 
 def test_validation_summary_by_dataset(at_project):
     summary = validation_stage.validation_summary(PARAMS, WORK)
-    assert list(summary.columns) == ["数据集", "名称", "阻断项未通过", "警告项未通过", "通过", "共计", "状态"]
+    assert list(summary.columns) == ["数据集", "名称", "阻断项未通过", "警告项未通过", "通过", "共计", "校验"]
     assert (summary["共计"] == summary["阻断项未通过"] + summary["警告项未通过"] + summary["通过"]).all()
     assert (summary["阻断项未通过"] == 0).all()  # the build passed the gate
     warned = summary[summary["警告项未通过"] > 0]
-    assert not warned.empty and warned["状态"].str.startswith("通过（").all()
+    assert not warned.empty and warned["校验"].str.startswith("通过（").all()
     failures = validation_stage.validation_failures(PARAMS, WORK)
-    assert list(failures.columns) == ["数据集", "级别", "检查项", "字段", "不符合行数"]
+    assert list(failures.columns) == ["数据集", "级别", "检查内容", "列", "不符合行数"]
     assert len(failures) == summary["警告项未通过"].sum() and set(failures["级别"]) == {"警告"}
-    assert failures["字段"].map(lambda c: bool(CJK.search(c))).all(), "columns under the office file's headers"
+    assert failures["列"].map(lambda c: bool(CJK.search(c))).all(), "columns under the office file's headers"
 
 
 def test_figures_grouped_by_the_report_sections_in_report_order(at_project):
@@ -191,7 +191,7 @@ def test_figures_grouped_by_the_report_sections_in_report_order(at_project):
     assert sections.iloc[0].tolist() == [1, "一", "2020年工作回顾"]
     assert "（" not in "".join(sections["编号"]) and "{" not in "".join(sections["标题"])
     figures = figures_stage.figures_by_section(PARAMS, WORK)
-    assert list(figures.columns) == ["章节", "编号", "指标", "表述", "数值", "单位"]
+    assert list(figures.columns) == ["章节", "编号", "指标", "报告中的表述", "数值", "单位"]
     ledger = pd.read_csv(at_project / WORK / "figures.csv", dtype=str, keep_default_na=False)
     computed = ledger[ledger["kind"].isin(("computed", "stated"))]  # derived rows are not listed
     assert len(figures) == len(computed) and figures["编号"].is_unique
@@ -203,7 +203,11 @@ def test_figures_grouped_by_the_report_sections_in_report_order(at_project):
     positions = [order.index(c) for c in codes]
     assert positions == sorted(positions)
     row = figures[figures["编号"] == "enrolled_vocational"].iloc[0]
-    assert row["章节"] == "一(四)2 加强专业群建设，提高人才培养质量" and row["表述"] == "4001人" and row["单位"] == "人"
+    assert (
+        row["章节"] == "一(四)2 加强专业群建设，提高人才培养质量"
+        and row["报告中的表述"] == "4001人"
+        and row["单位"] == "人"
+    )
     assert figures[figures["编号"] == "construction_milestones_due"].iloc[0]["章节"].startswith("三(三)7 ")
 
 
@@ -215,7 +219,7 @@ def test_section_codes_match_whole_numbers_only():
 def test_previous_year_summary(at_project):
     note = previous.previous_summary(PARAMS, WORK).data
     assert note.startswith("上一年度：2019年") and f"`{WORK}/" in note and str(at_project) not in note
-    assert list(previous.previous_figures(PARAMS, WORK).columns) == ["编号", "指标", "表述", "数值", "单位"]
+    assert list(previous.previous_figures(PARAMS, WORK).columns) == ["编号", "指标", "报告中的表述", "数值", "单位"]
 
 
 def test_previous_year_summary_without_a_year_before(tmp_path, monkeypatch):

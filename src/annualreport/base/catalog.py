@@ -46,6 +46,10 @@ class Artefact:
     stable: bool = True  # the same inputs give the same bytes (a published stable file is in the manifest)
     bools: tuple[str, ...] = ()  # columns read back as bool (a CSV holds True/False)
     ints: tuple[str, ...] = ()  # columns read back as int
+    # A CSV's text a spreadsheet would run as a formula (=, +, -, @) gets a leading apostrophe (tables.neutralise).
+    # False for the ledgers, tables for programs whose values are the report's own (+2（+16.7%）, -3): written as
+    # they are, read back the same; their spreadsheet copy is the workbook, whose text cells are typed as text.
+    guarded: bool = True
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,7 @@ ARTEFACTS: dict[str, Artefact] = {
             "quarantine",
             "{processed}/quarantine/{dataset}.csv",
             "a dataset's quarantined rows: file, sheet, row, column, rule, reason",
+            guarded=True,
         ),
         Artefact("accounting_part", "{work}/accounting/{dataset}.csv", "one dataset's row accounting lines"),
         Artefact(
@@ -142,13 +147,14 @@ ARTEFACTS: dict[str, Artefact] = {
             "listing its quarantined rows, the reason in Chinese and what to change",
             published=True,
         ),
-        Artefact("data_docs", "{work}/validation/data_docs/", "GX Data Docs (a folder)", published=True, stable=False),
+        Artefact("data_docs", "{work}/validation/data_docs/", "GX Data Docs (a folder)", published=True),
         Artefact(
             "previous",
             "{work}/figures_previous.csv",
             "the year before's figures with today's definitions, from its raw files (computed, or taken from its own "
             "build when that was made from the same inputs and code)",
             published=True,
+            guarded=False,
         ),
         Artefact(
             "handover",
@@ -161,9 +167,16 @@ ARTEFACTS: dict[str, Artefact] = {
             "{work}/figures.csv",
             "the figure ledger: every number the report shows, with its definition and inputs",
             published=True,
+            guarded=False,
         ),
         Artefact("ledger_xlsx", "{work}/figures.xlsx", "the ledger as an Excel workbook", published=True),
-        Artefact("targets", "{work}/targets.csv", "last year's plan against this year's figures", published=True),
+        Artefact(
+            "targets",
+            "{work}/targets.csv",
+            "last year's plan against this year's figures",
+            published=True,
+            guarded=False,
+        ),
         Artefact(
             "row_tables",
             "{work}/row_tables.csv",

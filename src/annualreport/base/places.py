@@ -71,7 +71,7 @@ class Places:
         elif path.suffix == ".xlsx":
             tables.write_xlsx(frame, path, sheet)
         else:
-            tables.write_csv(frame, path)
+            tables.write_csv(frame, path, guard=ARTEFACTS[name].guarded)
         return path
 
     def write_workbook(self, name: str, sheets: list[tuple[str, list[str], list[list]]]) -> Path:

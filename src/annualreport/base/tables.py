@@ -1,4 +1,9 @@
-"""Writing tables that people open: CSV for Excel (UTF-8 with BOM, formulas neutralised), Parquet.
+"""Writing tables that people open: CSV for Excel (UTF-8 with BOM), workbooks, Parquet.
+
+A spreadsheet runs a CSV cell that starts with = + - @ as a formula, so a CSV of office data gets a leading
+apostrophe there (`neutralise`); a CSV for programs (the ledgers: catalog `guarded=False`) is written as it is,
+so a program reads back exactly what was written. In a workbook every text cell is typed as text (a string cell
+in the text number format): a spreadsheet shows it and never runs it, and nothing is added to it.
 
 Every write goes to a temporary file in the same folder and is renamed into place, so a reader
 never sees half a file.
@@ -47,12 +52,13 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """CSV for auditors: UTF-8 with BOM (Excel shows Chinese correctly), LF line ends, no index."""
+def write_csv(frame: pd.DataFrame, path: Path, guard: bool = True) -> None:
+    """CSV for auditors: UTF-8 with BOM (Excel shows Chinese correctly), LF line ends, no index; `guard`: text that
+    a spreadsheet would run as a formula gets a leading apostrophe (False: every value as it is)."""
     import pandas as pd
 
     safe = frame.copy()
-    for col in safe.columns:
+    for col in safe.columns if guard else ():
         if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
             safe[col] = safe[col].map(neutralise, na_action="ignore")
     text = safe.to_csv(index=False, lineterminator="\n")
@@ -73,7 +79,8 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
 
 
 def unneutralise(value):
-    """Undo `neutralise` when the suite reads its own CSV back (targets, ledger)."""
+    """Undo `neutralise` when the suite reads its own CSV back (a ledger published before the ledgers were written
+    unguarded still reads as written)."""
     if isinstance(value, str) and value.startswith("'") and value[1:2] and value[1:].startswith(FORMULA_PREFIXES):
         return value[1:]
     return value
@@ -116,17 +123,26 @@ def normalise_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+TEXT_FORMAT = "@"  # the spreadsheet's text number format: what is typed into the cell stays text too
+
+
+def as_text(ws) -> None:
+    """Type every text cell of a worksheet as text: a string cell (openpyxl makes a formula of a string that starts
+    with =) in the text number format, so a spreadsheet shows it as written and never runs it."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type, cell.number_format = "s", TEXT_FORMAT
+
+
 def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str) -> None:
-    """An Excel copy of a table for auditors (text cells neutralised like the CSV), reproducible bytes."""
+    """An Excel copy of a table for auditors (text cells typed as text), reproducible bytes."""
     import pandas as pd
 
-    safe = frame.copy()
-    for col in safe.columns:
-        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-            safe[col] = safe[col].map(neutralise, na_action="ignore")
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        safe.to_excel(writer, sheet_name=sheet, index=False)
+        frame.to_excel(writer, sheet_name=sheet, index=False)
+        as_text(writer.sheets[sheet])
     atomic_write_bytes(path, normalise_zip(buf.getvalue()))
 
 
@@ -137,8 +153,8 @@ def _width(value) -> int:
 
 
 def write_workbook(sheets: list[tuple[str, list[str], list[list]]], path: Path, max_width: int = 60) -> None:
-    """An Excel workbook for auditors, one sheet per (title, header, rows): numbers stay numbers, text is
-    neutralised like the CSV, the header is bold and frozen, every sheet has an auto filter and column
+    """An Excel workbook for auditors, one sheet per (title, header, rows): numbers stay numbers, text cells are
+    typed as text (`as_text`: never a formula, nothing added to them), the header is bold and frozen, every sheet has an auto filter and column
     widths fitted to its content (capped). Fixed document properties and zip times: the same cells
     give the same bytes."""
 
@@ -152,7 +168,8 @@ def write_workbook(sheets: list[tuple[str, list[str], list[list]]], path: Path, 
         ws = wb.create_sheet(title)
         ws.append(list(header))
         for row in rows:
-            ws.append([neutralise(v) for v in row])
+            ws.append(list(row))
+        as_text(ws)
         for cell in ws[1]:
             cell.font = Font(bold=True)
         last = get_column_letter(len(header))

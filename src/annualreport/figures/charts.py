@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 
 from annualreport.base.errors import SpecError
 from annualreport.base.paths import load_yaml, specs_dir
-from annualreport.figures.compute import FigureDef, compute, describe, is_list
+from annualreport.figures.compute import FigureDef, compute, is_list, ledger_note
+from annualreport.figures.definitions import Words, column_words, define, quoted
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -168,13 +169,18 @@ def series_rows(
     inputs: str = "",
     validation: str = "",
     sources: dict[str, tuple[int, ...]] | None = None,
+    words: Words | None = None,
 ) -> list[dict]:
-    """The chart's bars as ledger rows (none when its dataset was not delivered); `sources`, when given,
-    receives each bar's rows as raw-file row numbers."""
+    """The chart's bars as ledger rows (none when its dataset was not delivered), each defined in Chinese
+    (`figures/definitions.py`, the bar's category a condition of its own); `sources`, when given, receives each
+    bar's rows as raw-file row numbers. `words`: the dataset specs the definitions name columns from (default: this
+    project's)."""
     if frame is None:
         return []
     defn = chart.figure()
-    group = f"calendar month of {chart.month_column} in {year}" if chart.month_column else chart.group
+    words = words or Words.load(None, sets, year)
+    spec = words.specs.get(chart.dataset)
+    header = "" if spec is None else column_words(spec, chart.month_column or chart.group)[0]
     rows = []
     for label, part in categories(chart, frame, year):
         fig = compute(defn, part, sets, year)
@@ -184,6 +190,7 @@ def series_rows(
         n = len(rows) + 1
         if sources is not None:
             sources[chart.row_id(n)] = fig.source_rows
+        category = f"{header}在{year}年{label}" if chart.month_column else f"{header}为{quoted([label])}"
         rows.append(
             {
                 "id": chart.row_id(n),
@@ -194,12 +201,12 @@ def series_rows(
                 "display": w.display,
                 "wording": w.text,
                 "dataset": chart.dataset,
-                "definition": f"chart {chart.id} ({chart.title}), bar {n}: {describe(defn)}; "
-                f"rows whose {group} is {label}",
+                "definition": f"图表“{chart.title}”的第{n}根柱（{label}）："
+                + define(chart.dataset, chart.measure, chart.where, chart.unit, chart.precision, words, (category,)),
                 "rows_used": fig.rows_used,
                 "inputs": inputs,
                 "validation": validation,
-                "note": fig.note or w.note,
+                "note": ledger_note(fig, w),
                 "kind": "chart",
             }
         )

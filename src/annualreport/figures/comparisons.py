@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 from annualreport.base.errors import SpecError
 from annualreport.base.refs import NO_DATA
 from annualreport.base.wording import plain, round_half_up, word
+from annualreport.figures.definitions import rounding_note
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 RATE_UNITS = {"%"}
 POINTS = "个百分点"
 NEW = "新增"
+MISSING = "本年或上年缺少数值"
 # How a table treats a figure in a report year (`comparison`).
 COMPARED, NEW_THIS_YEAR, NOT_COMPARED = "compared", "new", "not compared"
 
@@ -97,12 +99,17 @@ def _shown(d: Decimal, defn: FigureDef | None) -> str:
 
 
 def _value_note(note: str, value: Decimal | None, defn: FigureDef | None) -> str:
-    """The year before's note without its wording style's fallback (the year before prints plain here)."""
+    """The year before's note without what its wording style says (the year before prints plain here)."""
     if defn is None or value is None:
         return note
     w = defn.wording
     styled = word(value, defn.unit, w.get("style", "plain"), w.get("step"), w.get("band"))
-    return "" if note == styled.note else note
+    rounding = rounding_note(value, defn.unit, w, styled)
+    return "；".join(n for n in note.split("；") if n and n != rounding)
+
+
+def _recomputed(year: int) -> str:
+    return f"{year - 1}年的同一指标，按现行指标定义由{year - 1}年的原始数据计算"
 
 
 def year_before_rows(
@@ -136,7 +143,7 @@ def _new_rows(fid: str, r, p, year: int) -> list[dict]:
     The `.previous` row still names the year before's files and validation (what that year's ledger has for it),
     so an auditor can see them hold nothing; a value there is noted."""
     rate = r["unit"] in RATE_UNITS
-    since = f"new in {year} (specs/figures: since: {year})"
+    since = f"本指标自{year}年起才有（上一年度没有此项），表中记为“{NEW}”"
     had = _number(p["value"]) if p is not None else None
     base = {"section": r["section"], "dataset": r["dataset"], "value": "", "display": NEW, "wording": NEW}
     rows = [
@@ -145,14 +152,11 @@ def _new_rows(fid: str, r, p, year: int) -> list[dict]:
             "id": f"{fid}.previous",
             "label": f"{r['label']}（上年）",
             "unit": r["unit"],
-            "definition": f"figure {fid} in {year - 1}: {since}; it did not exist the year before"
-            + ("" if p is None else f" (that year's ledger, from its raw files: {p['value'] or NO_DATA})"),
+            "definition": f"{year - 1}年的同一指标：{since}",
             "rows_used": 0 if p is None else p["rows_used"],
             "inputs": "" if p is None else p["inputs"],
             "validation": "" if p is None else p["validation"],
-            "note": f"the year before's ledger has {p['value']} for it, though the figure is declared new in {year}"
-            if had
-            else "",
+            "note": f"上一年度由原始数据算得此指标为{p['value']}，但指标定义声明其自{year}年起才有" if had else "",
             "kind": "previous",
         }
     ]
@@ -163,7 +167,7 @@ def _new_rows(fid: str, r, p, year: int) -> list[dict]:
             "id": f"{fid}.change",
             "label": f"{r['label']}（同比变化）",
             "unit": POINTS if rate else r["unit"],
-            "definition": f"figure {fid}: {since}, so no change over {year - 1}",
+            "definition": f"{since}，没有较{year - 1}年的变化",
             "note": "",
             "kind": "change",
         }
@@ -175,7 +179,7 @@ def _new_rows(fid: str, r, p, year: int) -> list[dict]:
                 "id": f"{fid}.change_pct",
                 "label": f"{r['label']}（同比变化率）",
                 "unit": "%",
-                "definition": f"figure {fid}: {since}, so no change in percent over {year - 1}",
+                "definition": f"{since}，没有较{year - 1}年的变化率",
                 "note": "",
                 "kind": "change",
             }
@@ -189,7 +193,7 @@ def _compared_rows(fid: str, r, p, no_ledger: bool, year: int, defn: FigureDef |
     rows: list[dict] = []
     v, pv = _number(r["value"]), _number(p["value"] if p is not None else "")
     if p is None:
-        why = "no ledger of the year before" if no_ledger else "not in the year before's ledger"
+        why = f"没有{year - 1}年的原始数据或参数，无法计算上年数" if no_ledger else f"{year - 1}年的数据中没有此指标"
         rows.append(
             {
                 **base,
@@ -199,7 +203,7 @@ def _compared_rows(fid: str, r, p, no_ledger: bool, year: int, defn: FigureDef |
                 "unit": r["unit"],
                 "display": NO_DATA,
                 "wording": NO_DATA,
-                "definition": f"figure {fid} in {year - 1}",
+                "definition": _recomputed(year),
                 "rows_used": 0,
                 "inputs": "",
                 "validation": "",
@@ -219,7 +223,7 @@ def _compared_rows(fid: str, r, p, no_ledger: bool, year: int, defn: FigureDef |
                 "unit": r["unit"],
                 "display": p["display"] if shown is None else shown,
                 "wording": p["wording"] if shown is None else f"{shown}{r['unit']}",
-                "definition": f"figure {fid} in {year - 1}, from that year's raw files: {p['definition']}",
+                "definition": f"{_recomputed(year)}：{p['definition']}",
                 "rows_used": p["rows_used"],
                 "inputs": p["inputs"],
                 "validation": p["validation"],
@@ -254,13 +258,9 @@ def _compared_rows(fid: str, r, p, no_ledger: bool, year: int, defn: FigureDef |
             "unit": POINTS if rate else r["unit"],
             "display": NO_DATA if step is None else step,
             "wording": cell,
-            "definition": f"figure {fid}: this year's value minus {year - 1}'s"
-            + (
-                " (percentage points)"
-                if rate
-                else "; wording: the change and, in brackets, the change in percent (.change_pct)"
-            ),
-            "note": "" if d is not None else "a value of one of the two years is missing",
+            "definition": f"{year}年数减{year - 1}年数（两年按同一指标定义计算）"
+            + ("，单位为百分点" if rate else "；报告表述为变化量，括号内为变化率（见同比变化率一行）"),
+            "note": "" if d is not None else MISSING,
         }
     )
     if not rate:
@@ -273,13 +273,8 @@ def _compared_rows(fid: str, r, p, no_ledger: bool, year: int, defn: FigureDef |
                 "unit": "%",
                 "display": NO_DATA if pct is None else f"{_sign(d)}{plain(pct)}",
                 "wording": NO_DATA if pct is None else f"{_sign(d)}{plain(pct)}%",
-                "definition": f"figure {fid}: the change over {year - 1} as a percent of {year - 1}'s "
-                "value, one decimal, rounded half up",
-                "note": ""
-                if pct is not None
-                else (
-                    "the year before's value is 0" if d is not None else "a value of one of the two years is missing"
-                ),
+                "definition": f"变化量（{year}年数减{year - 1}年数）占{year - 1}年数的百分比，保留1位小数（四舍五入）",
+                "note": "" if pct is not None else (f"{year - 1}年数为0，变化率无从计算" if d is not None else MISSING),
             }
         )
     return rows

@@ -18,7 +18,6 @@ each traces to the rows it came from.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +28,7 @@ from annualreport.base.errors import SpecError
 from annualreport.base.paths import load_yaml, specs_dir
 from annualreport.base.wording import STYLES, Wording, join_list, round_half_up, word
 from annualreport.figures.comparability import comparison_fields
+from annualreport.figures.definitions import Words, define, rounding_note
 from annualreport.figures.sources import in_source_order, source_rows
 from annualreport.ingest.specs import AT_LEAST
 
@@ -71,6 +71,10 @@ LEDGER_COLUMNS = [
 KINDS = ("computed", "chart", "previous", "change", "target", "plan", "quality", "stated", "statement")
 LIST_KEYS = {"columns", "sort"}
 NONE_LISTED = "无"  # the wording of a list with no items
+# Why a figure has no value, as its ledger note says it.
+NO_ROWS = "没有符合条件的记录，比率无从计算"
+NO_VALUE = "符合条件的记录中此项均未填写，没有数值"
+NOT_DELIVERED = "本年度未提交该数据集"
 
 
 @dataclass(frozen=True)
@@ -276,13 +280,13 @@ def compute(
             note = lower_bound_note(rows, arg)
         elif op == "rate":
             if len(rows) == 0:
-                return Figure(defn, None, 0, "no rows: rate undefined")
+                return Figure(defn, None, 0, NO_ROWS)
             num = int(row_mask(rows, arg, sets, year, what).sum())
             value = Decimal(num) * 100 / Decimal(len(rows))
         elif op in ("max", "min"):
             col = rows[arg].dropna()
             if col.empty:
-                return Figure(defn, None, 0, f"no rows with {arg}")
+                return Figure(defn, None, 0, NO_VALUE)
             v = col.max() if op == "max" else col.min()
             if isinstance(v, (pd.Timestamp, dt.datetime)):
                 return Figure(defn, pd.Timestamp(v).date(), len(rows), "", source_rows(rows))
@@ -306,7 +310,7 @@ def lower_bound_note(rows: pd.DataFrame, column: str) -> str:
     n = 0 if flag is None else int(flag.fillna(False).astype(bool).sum())
     if not n:
         return ""
-    return f"下限：其中{n}行的{column}为下限（来源写作“10万+”等，按100000等计），合计为“至少”此数"
+    return f"下限：其中{n}行的数值为下限（来源写作“10万+”等，按100000等计），合计为“至少”此数"
 
 
 def _min_count_per(rows: pd.DataFrame, arg: dict, frames: dict[str, pd.DataFrame], what: str) -> Decimal:
@@ -323,13 +327,15 @@ def _min_count_per(rows: pd.DataFrame, arg: dict, frames: dict[str, pd.DataFrame
     return Decimal(int(min(counts.get(g, 0) for g in groups)))
 
 
-def describe(defn: FigureDef) -> str:
-    if defn.description:
-        return defn.description
-    parts = [f"{defn.dataset}: {json.dumps(defn.measure, ensure_ascii=False)}"]
-    if defn.where:
-        parts.append(f"where {json.dumps(defn.where, ensure_ascii=False)}")
-    return " ".join(parts)
+def describe(defn: FigureDef, words: Words) -> str:
+    """The figure's definition in Chinese, from its spec and its dataset's (`figures/definitions.py`)."""
+    return define(defn.dataset, defn.measure, defn.where, defn.unit, defn.precision, words)
+
+
+def ledger_note(fig: Figure, shown: Wording | None) -> str:
+    """A figure's note for the ledger, in Chinese: why it has no value, and what a rounded wording stands for."""
+    rounding = "" if shown is None else rounding_note(fig.value, fig.definition.unit, fig.definition.wording, shown)
+    return "；".join(n for n in (fig.note, rounding) if n)
 
 
 def compute_all(
@@ -344,10 +350,11 @@ def compute_all(
     (the figures stage adds the charts' bars and the other kinds, `figures/ledger.py`). `sources`, when
     given, receives each figure's rows used as raw-file row numbers ({id: (row, …)})."""
     defs, sets = load_definitions(root)
+    words = Words.load(root, sets, year)
     rows = []
     for defn in defs.values():
         if defn.dataset not in frames:
-            fig = Figure(defn, None, 0, f"dataset {defn.dataset} not delivered this year")
+            fig = Figure(defn, None, 0, NOT_DELIVERED)
         else:
             fig = compute(defn, frames[defn.dataset], sets, year, frames)
         if sources is not None:
@@ -363,11 +370,11 @@ def compute_all(
                 "display": w.display if w else "无数据",
                 "wording": w.text if w else "无数据",
                 "dataset": defn.dataset,
-                "definition": describe(defn),
+                "definition": describe(defn, words),
                 "rows_used": fig.rows_used,
                 "inputs": (inputs or {}).get(defn.dataset, ""),
                 "validation": (validation or {}).get(defn.dataset, ""),
-                "note": fig.note or (w.note if w else ""),
+                "note": ledger_note(fig, w),
                 "kind": "computed",
             }
         )

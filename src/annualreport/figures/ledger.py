@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from annualreport.base.glossary import COLUMN_ZH
 from annualreport.base.outline import load_outline
 from annualreport.base.params import Params, previous_params
 from annualreport.base.places import Places, source_path
 from annualreport.figures.charts import check_outline, load_charts, outline_charts, series_rows
 from annualreport.figures.comparisons import table_figures, year_before_rows
 from annualreport.figures.compute import LEDGER_COLUMNS, compute_all, load_definitions
+from annualreport.figures.definitions import Words
 from annualreport.figures.phrases import load_statements, statement_rows
 from annualreport.figures.quality import quality_rows
 from annualreport.figures.rows import row_tables
@@ -53,7 +55,7 @@ def input_digests(accounting: pd.DataFrame) -> dict[str, str]:
 def figure_columns(ledger: pd.DataFrame) -> pd.DataFrame:
     """Ledger rows as the notebooks show them: id, label, wording, value (无数据 when blank), unit, in Chinese."""
     shown = ledger.assign(value=ledger["value"].map(lambda v: v if v != "" else "无数据"))
-    names = {"id": "编号", "label": "指标", "wording": "表述", "value": "数值", "unit": "单位"}
+    names = {c: COLUMN_ZH[c] for c in ("id", "label", "wording", "value", "unit")}
     return shown[list(names)].rename(columns=names).reset_index(drop=True)
 
 
@@ -70,6 +72,7 @@ def build(params: Params, at: Places, frames: dict[str, pd.DataFrame], status: d
     # what the year after takes as its year before, when this build is current (runner/yearbefore.py)
     at.write("handover", with_source_rows(figures, sources))
     defs, sets = load_definitions(params.root)
+    words = Words.load(params.root, sets, params.year)
     stated = load_stated(params.narrative_dir, params.root)
     rows = stated_rows(stated, stated_path(params.narrative_dir), params.year, params.root)
     known = {r["id"]: r for r in figures.to_dict("records")} | {r["id"]: r for r in rows}
@@ -78,7 +81,7 @@ def build(params: Params, at: Places, frames: dict[str, pd.DataFrame], status: d
     for cid in dict.fromkeys(outline_charts(outline)):  # the charts this year's report shows
         ds = charts[cid].dataset
         rows += series_rows(
-            charts[cid], frames.get(ds), sets, params.year, inputs.get(ds, ""), status.get(ds, ""), sources
+            charts[cid], frames.get(ds), sets, params.year, inputs.get(ds, ""), status.get(ds, ""), sources, words
         )
     previous = at.read("previous", missing_ok=True)
     rows += year_before_rows(figures, previous, table_figures(outline, figures["id"]), params.year, defs)
@@ -91,7 +94,8 @@ def build(params: Params, at: Places, frames: dict[str, pd.DataFrame], status: d
         at("targets").unlink(missing_ok=True)
     rows += plan_rows(params.data["targets"], figures, params.year)
     quarantine = {n: q for n in frames if (q := at.read("quarantine", n, missing_ok=True)) is not None and len(q)}
-    rows += quality_rows(accounting, at.read("validation_summary"), inputs, status, quarantine)
+    titles = {name: spec.title for name, spec in words.specs.items()}
+    rows += quality_rows(accounting, at.read("validation_summary"), inputs, status, quarantine, titles)
     defined = {r["id"]: r for r in figures.to_dict("records")} | {r["id"]: r for r in rows if r["kind"] == "stated"}
     rows += signed_rows(load_signed(source_path("signoff", params)), defined)
     ledger = pd.concat([figures, pd.DataFrame(rows, columns=LEDGER_COLUMNS)], ignore_index=True)

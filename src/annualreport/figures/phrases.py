@@ -181,12 +181,23 @@ def choose(st: StatementDef, figures: dict[str, dict]) -> int:
     return len(st.cases) - 1
 
 
-def _describe(st: StatementDef, figures: dict[str, dict], chosen: int | None) -> str:
-    def cond(c: Case) -> str:
-        return "且".join(f"{f}{OPS_ZH[op]}{n}" for f, op, n in c.when) or "其他情况"
+def _named(fid: str, figures: dict[str, dict]) -> str:
+    """A figure as a definition names it: by its label (“安全事故”), its id where it has none."""
+    return f"“{(figures.get(fid) or {}).get('label') or fid}”"
 
-    cases = "；".join(f"情形{i + 1}（{cond(c)}）：{c.text}" for i, c in enumerate(st.cases))
-    values = "，".join(f"{f}={(figures.get(f) or {}).get('value', '') or NO_DATA}" for f in st.figures)
+
+def _describe(st: StatementDef, figures: dict[str, dict], chosen: int | None) -> str:
+    """The cases and the values the choice was made on, figures named by their labels (ids are the ledger's
+    编号 column), a figure a phrase prints shown as 〔its label〕."""
+
+    def cond(c: Case) -> str:
+        return "且".join(f"{_named(f, figures)}{OPS_ZH[op]}{n}" for f, op, n in c.when) or "其他情况"
+
+    def text(c: Case) -> str:
+        return REF.sub(lambda m: f"〔{_named(m.group(1), figures)[1:-1]}〕", c.text)
+
+    cases = "；".join(f"情形{i + 1}（{cond(c)}）：{text(c)}" for i, c in enumerate(st.cases))
+    values = "，".join(f"{_named(f, figures)}={(figures.get(f) or {}).get('value', '') or NO_DATA}" for f in st.figures)
     taken = "缺少数据，不作表述" if chosen is None else f"取情形{chosen + 1}"
     return f"按数据选择表述，{taken}。{cases}。依据：{values}"
 
@@ -200,7 +211,7 @@ def statement_rows(statements: dict[str, StatementDef], figures: dict[str, dict]
         missing = [f for f in st.figures if _value(figures.get(f)) is None]
         if missing:  # no data, no claim: the statement has no value, as a figure without data
             i, text = None, NO_DATA
-            note = f"no value for {', '.join(missing)}"
+            note = f"缺少数值：{'、'.join(_named(f, figures) for f in missing)}"
         else:
             i = choose(st, figures)
             text = fill_text(st.cases[i].text, ctx, f"statement {st.id}")

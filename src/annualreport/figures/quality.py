@@ -20,6 +20,13 @@ ROW_COUNTS = (
     ("quarantined_rows", "隔离行"),
     ("duplicate_rows", "删除的完全重复行"),
 )
+# What each row count is, in words (the row accounting's columns).
+ROW_COUNTS_ZH = {
+    "data_rows": "数据行（不含标题行和说明行）",
+    "clean_rows": "清洗后保留的行",
+    "quarantined_rows": "因不符合数据规则而隔离、未参与计算的行",
+    "duplicate_rows": "与另一行完全相同而删除的行",
+}
 
 
 def _row(
@@ -57,46 +64,62 @@ def quality_rows(
     inputs: dict[str, str],
     status: dict[str, str],
     quarantine: dict[str, pd.DataFrame] | None = None,
+    titles: dict[str, str] | None = None,
 ) -> list[dict]:
+    """The rows; a dataset's rows are labelled by its Chinese title (`titles`, from its spec; its id is the rows'
+    `dataset` and is in their `id`)."""
+    titles = titles or {}
     ok = summary["success"]
     warnings = summary[~ok & (summary["severity"] == "warning")]
     rows = [
-        _row(
-            "quality.datasets", "使用的数据集", accounting["dataset"].nunique(), "个", "datasets in the row accounting"
-        ),
-        _row("quality.files", "文件或工作表", len(accounting), "个", "files and sheets read (row accounting lines)"),
+        _row("quality.datasets", "使用的数据集", accounting["dataset"].nunique(), "个", "本年度读入的数据集个数"),
+        _row("quality.files", "文件或工作表", len(accounting), "个", "本年度读入的原始文件（或工作表）个数"),
     ]
     rows += [
-        _row(f"quality.{col}", label, int(accounting[col].sum()), ROWS, f"sum of {col} over the row accounting")
+        _row(
+            f"quality.{col}",
+            label,
+            int(accounting[col].sum()),
+            ROWS,
+            f"全部数据集各原始文件中{ROW_COUNTS_ZH[col]}的总数",
+        )
         for col, label in ROW_COUNTS
     ]
     rows += [
-        _row("quality.checks", "数据校验", len(summary), "项", "expectations run (validation summary)"),
-        _row("quality.checks_passed", "通过的数据校验", int(ok.sum()), "项", "expectations that passed"),
-        _row("quality.warnings", "警告", len(warnings), "项", "failed expectations of severity warning"),
+        _row("quality.checks", "数据校验", len(summary), "项", "对全部数据集执行的校验规则项数"),
+        _row("quality.checks_passed", "通过的数据校验", int(ok.sum()), "项", "其中通过的校验规则项数"),
+        _row("quality.warnings", "警告", len(warnings), "项", "未通过、级别为“警告”的校验规则项数"),
     ]
     for name, part in accounting.groupby("dataset", sort=False):
         s = summary[summary["dataset"] == name]
+        named = f"《{titles.get(name, name)}》"
         src = {"dataset": name, "inputs": inputs.get(name, ""), "validation": status.get(name, "")}
         rows += [
             _row(
                 f"quality.{name}.{col}",
-                f"{name}：{label}",
+                f"{titles.get(name, name)}：{label}",
                 int(part[col].sum()),
                 ROWS,
-                f"sum of {col} over the dataset's files",
+                f"{named}各原始文件中{ROW_COUNTS_ZH[col]}的总数",
                 **src,
             )
             for col, label in ROW_COUNTS
         ]
         rows += [
-            _row(f"quality.{name}.checks", f"{name}：数据校验", len(s), "项", "the dataset's expectations", **src),
+            _row(
+                f"quality.{name}.checks",
+                f"{titles.get(name, name)}：数据校验",
+                len(s),
+                "项",
+                f"对{named}执行的校验规则项数",
+                **src,
+            ),
             _row(
                 f"quality.{name}.checks_passed",
-                f"{name}：通过的数据校验",
+                f"{titles.get(name, name)}：通过的数据校验",
                 int(s["success"].sum()),
                 "项",
-                "the dataset's expectations that passed",
+                f"对{named}执行的校验规则中通过的项数",
                 **src,
             ),
         ]
@@ -106,10 +129,10 @@ def quality_rows(
             rows.append(
                 _row(
                     f"quality.{name}.set_aside.{rule}",
-                    f"{name}：{RULES_ZH.get(rule, rule)}",
+                    f"{titles.get(name, name)}：{RULES_ZH.get(rule, rule)}",
                     int(n),
                     ROWS,
-                    f"quarantined rows of rule {rule}",
+                    f"{named}中因“{RULES_ZH.get(rule, rule)}”而隔离、未参与计算的行数",
                     **src,
                 )
             )
@@ -117,17 +140,15 @@ def quality_rows(
         n = w["unexpected_count"]
         row = _row(
             f"quality.{w['dataset']}.check_{w['index']}",
-            f"{w['dataset']}：{w['description']}",
+            f"{titles.get(w['dataset'], w['dataset'])}：{w['description']}",
             n or "",
             ROWS,
-            f"rows not meeting expectation {w['index']} ({w['expectation']}"
-            + (f" on {w['column']}" if w.get("column") else "")
-            + ", severity warning)",
+            f"《{titles.get(w['dataset'], w['dataset'])}》中不符合第{w['index']}项校验规则（规则见指标名称，级别为“警告”）的行数",
             w["dataset"],
             inputs.get(w["dataset"], ""),
             status.get(w["dataset"], ""),
         )
         if not n:  # a table-level expectation: no row count
-            row.update(display="未通过", wording="未通过", note="a table-level expectation: no row count")
+            row.update(display="未通过", wording="未通过", note="此项规则针对整张表，没有不符合的行数")
         rows.append(row)
     return rows

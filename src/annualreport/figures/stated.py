@@ -32,9 +32,11 @@ from pathlib import Path
 import yaml
 
 from annualreport.base.errors import SpecError
+from annualreport.base.glossary import STATED
 from annualreport.base.paths import load_yaml, repo_root
 from annualreport.base.wording import STYLES, word
 from annualreport.figures.compute import load_definitions
+from annualreport.figures.definitions import rounding_note
 
 STATED_FILE = "stated.yaml"
 REQUIRED = ("id", "section", "label", "value", "unit", "source", "date")
@@ -199,9 +201,9 @@ def stated_rows(defs: list[StatedDef], path: Path, year: int, root: Path | None 
     for d in defs:
         w = d.wording
         shown = word(d.value, d.unit, w["style"], w.get("step"), w.get("band"))
-        notes = [d.note, shown.note]
+        notes = [d.note, rounding_note(d.value, d.unit, w, shown)]
         if d.date.year != year:
-            notes.append(f"the source is dated {d.date.isoformat()}, outside {year}")
+            notes.append(f"来源日期为{d.date.isoformat()}，不在{year}年内")
         rows.append(
             {
                 "id": d.id,
@@ -215,8 +217,8 @@ def stated_rows(defs: list[StatedDef], path: Path, year: int, root: Path | None 
                 "definition": f"分析员陈述：{d.source}（{d.date.isoformat()}）",
                 "rows_used": "",
                 "inputs": inputs,
-                "validation": "陈述",
-                "note": "; ".join(n for n in notes if n),
+                "validation": STATED,
+                "note": "；".join(n for n in notes if n),
                 "kind": "stated",
             }
         )

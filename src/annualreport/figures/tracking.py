@@ -147,11 +147,26 @@ def _source(ledger: pd.DataFrame, fid: str) -> dict:
     return {"dataset": r["dataset"], "rows_used": r["rows_used"], "inputs": r["inputs"], "validation": r["validation"]}
 
 
+def _figure(ledger: pd.DataFrame, t: dict, year: int | None = None) -> str:
+    """The figure a target is tracked on, in words: 指标“专利申报” (for `basis: change`, its change over the year
+    before: 指标“初次就业率”较上年的变化)."""
+    match = ledger[ledger["id"] == t["figure"]]
+    label = (None if match.empty else match.iloc[0].get("label")) or t["figure"]
+    change = t.get("basis", "value") == "change"
+    return f"指标“{label}”" + (("较上年" if year is None else f"较{year - 1}年") + "的变化" if change else "")
+
+
 def _said(t: dict) -> str:
-    """The plan's words and their reading, for a row's definition."""
-    said = f"; the plan's words: {t['wording']}" if t.get("wording") else ""
-    said += f"; read as: {t['reading']}" if t.get("reading") else ""
-    return said + (f"; the plan wrote: {t['seed_wording']}" if t.get("seed_wording") else "")
+    """The plan's words and how they are read, for a row's definition."""
+    said = f"；计划原文：{t['seed_wording']}" if t.get("seed_wording") else ""
+    said += f"；计划中的表述：{t['wording']}" if t.get("wording") else ""
+    return said + (f"；核对口径：{t['reading']}" if t.get("reading") else "")
+
+
+def _goal(t: dict) -> str:
+    """The target as tracked, in words: 不低于3家, 不晚于2021年5月31日, 0起."""
+    text = target_text(t["comparison"], target_value(t["target"], t["unit"]), t["unit"])
+    return ("为" if t["comparison"] == "==" else "") + text
 
 
 def ledger_rows(assessments: list[Assessment], ledger: pd.DataFrame, year: int) -> list[dict]:
@@ -164,7 +179,7 @@ def ledger_rows(assessments: list[Assessment], ledger: pd.DataFrame, year: int) 
         src = _source(ledger, t["figure"])
         base = {"section": t.get("section", ""), "label": t["label"], "kind": "target", **src}
         change = t.get("basis", "value") == "change"
-        what = f"the change of figure {t['figure']} over {year - 1}" if change else f"figure {t['figure']}"
+        what = _figure(ledger, t, year)
         goal = {"value": _text(a.goal), "unit": t["unit"], "rows_used": 0, "inputs": "", "validation": "", "note": ""}
         rows += [
             {
@@ -173,8 +188,8 @@ def ledger_rows(assessments: list[Assessment], ledger: pd.DataFrame, year: int) 
                 "id": f"target.{tid}.plan",
                 "display": a.wording,
                 "wording": a.wording,
-                "definition": f"the {year} target as the {year - 1} plan worded it (params targets of {year - 1}, "
-                f"wording); tracked as: {what} {t['comparison']} {t['target']}" + _said(t),
+                "definition": f"{year - 1}年度报告提出的{year}年目标，按计划中的表述；核对：{what}{_goal(t)}"
+                + _said(t),
             },
             {
                 **base,
@@ -182,8 +197,7 @@ def ledger_rows(assessments: list[Assessment], ledger: pd.DataFrame, year: int) 
                 "id": f"target.{tid}.target",
                 "display": a.target_text,
                 "wording": a.reading,
-                "definition": f"the {year} target of the {year - 1} plan (params targets of {year - 1}): {what} "
-                f"{t['comparison']} {t['target']}" + _said(t),
+                "definition": f"{year - 1}年度报告提出的{year}年目标，按核对口径：{what}{_goal(t)}" + _said(t),
             },
             {
                 **base,
@@ -192,8 +206,8 @@ def ledger_rows(assessments: list[Assessment], ledger: pd.DataFrame, year: int) 
                 "unit": t["unit"],
                 "display": a.actual_text,
                 "wording": a.actual_text,
-                "definition": f"this year's actual: {what}"
-                + (" (this year's value minus the year before's, percentage points)" if change else ""),
+                "definition": f"{year}年实际：{what}"
+                + (f"（{year}年数减{year - 1}年数，单位为百分点）" if change else "的数值"),
                 "note": a.note,
             },
             {
@@ -203,7 +217,7 @@ def ledger_rows(assessments: list[Assessment], ledger: pd.DataFrame, year: int) 
                 "unit": a.gap_unit,
                 "display": a.gap_text,
                 "wording": a.gap_text,
-                "definition": "actual minus target" + (" in days (negative: early)" if t["unit"] == "日期" else ""),
+                "definition": "实际减目标" + ("，以天计（负数为提前）" if t["unit"] == "日期" else ""),
                 "note": "",
             },
             {
@@ -216,7 +230,7 @@ def ledger_rows(assessments: list[Assessment], ledger: pd.DataFrame, year: int) 
                 "rows_used": 0,
                 "inputs": "",
                 "validation": "",
-                "definition": f"1: met ({t['comparison']} the target), 0: missed, blank: no data",
+                "definition": f"1：达成（{what}{_goal(t)}），0：未达成，空：无数据",
                 "note": "",
             },
         ]
@@ -233,7 +247,9 @@ def ledger_rows(assessments: list[Assessment], ledger: pd.DataFrame, year: int) 
                 "wording": f"{n}项",
                 "dataset": "",
                 "rows_used": len(assessments),
-                "definition": "targets of the year before's plan" + (f" whose status is {status}" if status else ""),
+                "definition": f"{year - 1}年度报告提出的{year}年可量化目标"
+                + (f"中完成情况为“{status}”" if status else "")
+                + "的项数",
                 "inputs": "",
                 "validation": "",
                 "note": "",
@@ -263,9 +279,7 @@ def plan_rows(targets: list[dict], ledger: pd.DataFrame, year: int) -> list[dict
                 "rows_used": 0,
                 "inputs": "",
                 "validation": "",
-                "definition": f"the {year + 1} target of this report's plan (params targets): figure {t['figure']}"
-                + (" (its change over the year)" if t.get("basis", "value") == "change" else "")
-                + f" {t['comparison']} {t['target']}"
+                "definition": f"本报告提出的{year + 1}年目标，下一年度按此核对：{_figure(ledger, t)}{_goal(t)}"
                 + _said(t),
                 "note": "",
                 "kind": "plan",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from annualreport.base import notebook as nb
-from annualreport.base.glossary import RULES_ZH
+from annualreport.base.glossary import CHECK_COLUMN_ZH, RULES_ZH
 from annualreport.ingest import year as ingest_year
 from annualreport.ingest.specs import load_specs
 
@@ -52,7 +52,8 @@ def quarantine_summary(params_file: str, work_dir: str) -> pd.DataFrame:
     first row numbers of the file: where to look first when the office corrects its file. No values
     (the quarantine files hold the rows)."""
     params, at = nb.open_year(params_file, work_dir)
-    columns = ["处室", "数据集", "文件", "问题", "字段", "行数", f"行号（前{FIRST_ROWS}个）"]
+    words = CHECK_COLUMN_ZH
+    columns = ["处室", words["dataset"], "文件", words["rule"], words["column"], "行数", f"行号（前{FIRST_ROWS}个）"]
     rows = []
     for name, spec in load_specs(params.root).items():
         q = at.read("quarantine", name, missing_ok=True)

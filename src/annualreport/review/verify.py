@@ -72,6 +72,7 @@ def identity(data: dict) -> dict:
         "params_sha256": params.get("sha256"),
         "commit": git.get("commit"),
         "dirty": git.get("dirty"),
+        "uncommitted": git.get("uncommitted") or [],
         "built_at": data.get("built_at"),
         "formats": data.get("formats"),
     }
@@ -117,8 +118,10 @@ def _short(digest: str | None) -> str:
 def describe(identity: dict) -> str:
     """One line naming the build: year, institution, params file and sha256, commit, build time."""
     commit = identity.get("commit")
+    files = identity.get("uncommitted") or []
+    which = f" in {len(files)} file(s): {', '.join(files[:3])}{' …' if len(files) > 3 else ''}" if files else ""
     git = (
-        f"git {commit[:12]}" + (" (uncommitted changes)" if identity.get("dirty") else "")
+        f"git {commit[:12]}" + (f" (uncommitted changes{which})" if identity.get("dirty") else "")
         if commit
         else "no git commit"
     )

@@ -3,19 +3,17 @@
 One Python process drives everything through papermill's API (a CLI start per notebook costs
 seconds), with a fresh kernel per notebook so no state leaks between stages. Stages write into the
 work folder `build/<year>/work/` and the content-addressed cache keeps it current. Only when every
-stage succeeded are the results copied into `build/<id>/staging/` and that folder renamed into
-`outputs/<year>/` (same file system), so a failed run never leaves half a report where a finished
-one belongs, and the previous report stays in place.
+stage succeeded are the results copied into a staging folder beside `outputs/<year>/` (on its file
+system, which may be a share: `publish`) and swapped in, so a failed run never leaves half a report
+where a finished one belongs, and the previous report stays in place.
 """
 
 from __future__ import annotations
 
 import datetime
 import fcntl
-import json
 import logging
 import os
-import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,17 +21,16 @@ from pathlib import Path
 
 import psutil
 
-from annualreport.base.catalog import PUBLISHED, UNPUBLISHED_DIRS
-from annualreport.base.digests import MEMO, file_digest
+from annualreport.base.digests import MEMO
 from annualreport.base.errors import ReportError
-from annualreport.base.params import Params, load_params, params_path_for
+from annualreport.base.params import load_params, params_path_for
 from annualreport.base.paths import repo_root
-from annualreport.base.places import Places, places
+from annualreport.base.places import places
 from annualreport.report.reread import build_line
 from annualreport.review.signoff import build_notes
-from annualreport.runner.cache import key_of
 from annualreport.runner.graph import writer_of
 from annualreport.runner.manifest import write_manifest
+from annualreport.runner.publish import publication_key, published_is_current, stage_and_publish
 from annualreport.runner.scheduler import Build, Options, StageResult
 from annualreport.runner.yearbefore import year_lock_path
 from annualreport.typeset import fonts
@@ -91,87 +88,6 @@ def year_lock(root: Path, year: int | str):
             yield
         finally:
             fcntl.flock(f, fcntl.LOCK_UN)
-
-
-def publish(staging: Path, final: Path) -> None:
-    """Swap the finished staging folder into place: rename old away, rename new in, delete old. When the
-    second rename fails, the old folder is put back before the error goes on."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    old = final.parent / f".{final.name}.old"
-    if old.exists():
-        shutil.rmtree(old)
-    if final.exists():
-        os.rename(final, old)
-    try:
-        os.rename(staging, final)
-    except OSError:
-        if old.exists() and not final.exists():
-            os.rename(old, final)
-        raise
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)  # the new year is in place; a leftover is removed next time
-
-
-class PublishFailed(ReportError):
-    """Writing the finished outputs failed (a full disk, a read-only folder): the earlier ones stay."""
-
-
-def stage_and_publish(work: Path, staging: Path, final: Path, write_manifest) -> None:
-    """Copy what is published into `staging`, write its manifest there, swap it into `final`. Any write
-    that fails (disk full) leaves `final` as it was, removes the half-written staging folder and says so
-    in one line."""
-    try:
-        if staging.exists():
-            shutil.rmtree(staging)
-        for f in _published_files(work):
-            dest = staging / f.relative_to(work)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(f, dest)
-        write_manifest(staging)
-        publish(staging, final)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        where = f" ({exc.filename})" if exc.filename else ""
-        kept = "the report published before is unchanged" if final.exists() else "nothing was published"
-        raise PublishFailed(f"could not publish {final}: {exc.strerror or exc}{where}; {kept}") from exc
-
-
-def _published_files(work: Path) -> list[Path]:
-    out = []
-    for name in PUBLISHED:
-        p = work / name
-        if p.is_file():
-            out.append(p)
-        elif p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and f.parent.name not in UNPUBLISHED_DIRS)
-    return out
-
-
-def publication_key(at: Places, formats: tuple[str, ...]) -> str:
-    """sha256 over what would be published: when it equals the published manifest's, and the
-    published files are intact, there is nothing to publish."""
-    executed = at.folder("executed")
-    inputs = {
-        f.relative_to(at.work).as_posix(): file_digest(f) for f in _published_files(at.work) if f.parent != executed
-    }
-    inputs["formats"] = ",".join(sorted(formats))
-    return key_of(inputs)
-
-
-def published_is_current(params: Params, key: str) -> bool:
-    """True when outputs/<year>/ holds exactly what the work folder would publish, intact."""
-    manifest = places(params)("manifest")
-    try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return False
-    if data.get("publication_key") != key:
-        return False
-    for name, digest in (data.get("outputs_sha256") or {}).items():
-        path = params.outputs_dir / name
-        if not path.is_file() or file_digest(path) != digest:
-            return False
-    return True
 
 
 @contextmanager
@@ -288,10 +204,10 @@ def build(
         statuses = {s.name: s.status for s in stages}
         stage_and_publish(
             work,
-            work.parent / "staging",
             final,
             lambda staging: write_manifest(
                 params, staging, started_at, time.monotonic() - started, formats, key, statuses
             ),
+            final.relative_to(root).as_posix(),
         )
         return result()

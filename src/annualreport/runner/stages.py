@@ -145,7 +145,16 @@ STEPS: tuple[Step, ...] = (
             Stage(
                 "data-docs",
                 "GX Data Docs from the kept validation results, in the same kernel (one Great Expectations start)",
-                reads=("validation_raw", "suites", "dataset_spec", "data_docs_assets", "year"),
+                reads=(
+                    "validation_raw",
+                    "accounting",
+                    "suites",
+                    "dataset_spec",
+                    "data_docs_assets",
+                    "fonts",
+                    "institution",
+                    "year",
+                ),
                 writes=("data_docs",),
             ),
         ),

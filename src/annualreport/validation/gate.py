@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from annualreport.base.errors import InputError, ValidationFailed
+from annualreport.base.glossary import FAILED, PASSED, PASSED_WITH_WARNINGS
 
 
 def gate(summary: pd.DataFrame, allow_warnings: bool, where: str = "") -> None:
@@ -48,14 +49,15 @@ def quarantine_gate(quarantined: list[pd.DataFrame], where: str) -> None:
 
 
 def dataset_status(summary: pd.DataFrame) -> dict[str, str]:
-    """Each dataset's validation status as the ledger shows it: 通过, 通过（n项警告）or 未通过."""
+    """Each dataset's validation status as the ledger shows it, in the glossary's words: 通过, 通过（n项警告）or
+    未通过."""
     out = {}
     for name, part in summary.groupby("dataset", sort=True):
         failed = part[~part["success"].astype(bool)]
         if failed.empty:
-            out[name] = "通过"
+            out[name] = PASSED
         elif (failed["severity"] == "blocking").any():
-            out[name] = "未通过"
+            out[name] = FAILED
         else:
-            out[name] = f"通过（{len(failed)}项警告）"
+            out[name] = PASSED_WITH_WARNINGS.format(n=len(failed))
     return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from annualreport.base import notebook as nb
-from annualreport.base.glossary import SEVERITY_ZH
+from annualreport.base.glossary import CHECK_COLUMN_ZH, SEVERITY_ZH
 from annualreport.base.params import Params
 from annualreport.base.places import Places
 from annualreport.ingest.specs import load_specs
@@ -61,7 +61,8 @@ def validation_summary(params_file: str, work_dir: str) -> pd.DataFrame:
         title = specs[name].title if name in specs else name
         blocking, warning = (int((failed == s).sum()) for s in ("blocking", "warning"))
         rows.append([name, title, blocking, warning, int(part["success"].sum()), len(part), status[name]])
-    return pd.DataFrame(rows, columns=["数据集", "名称", "阻断项未通过", "警告项未通过", "通过", "共计", "状态"])
+    names = ("dataset", "title", "failed_blocking", "failed_warning", "passed", "total", "status")
+    return pd.DataFrame(rows, columns=[CHECK_COLUMN_ZH[n] for n in names])
 
 
 def validation_failures(params_file: str, work_dir: str) -> pd.DataFrame:
@@ -73,9 +74,8 @@ def validation_failures(params_file: str, work_dir: str) -> pd.DataFrame:
     failed = summary[~summary["success"]].sort_values("severity", key=lambda s: s != "blocking", kind="stable")
     column = [headers.get((d, c), c) for d, c in zip(failed["dataset"], failed["column"], strict=True)]
     failed = failed.assign(severity=failed["severity"].map(lambda s: SEVERITY_ZH.get(s, s)), column=column)
-    return nb.columns(
-        failed, dataset="数据集", severity="级别", description="检查项", column="字段", unexpected_count="不符合行数"
-    )
+    names = ("dataset", "severity", "description", "column", "unexpected_count")
+    return nb.columns(failed, **{n: CHECK_COLUMN_ZH[n] for n in names})
 
 
 def data_docs_index(params_file: str, work_dir: str) -> str:

@@ -18,6 +18,7 @@ from annualreport.base.errors import SpecError
 from annualreport.base.params import Params
 from annualreport.base.paths import expectations_dir
 from annualreport.ingest.specs import DatasetSpec, load_specs
+from annualreport.validation.checks_zh import check_words
 
 SEVERITIES = ("blocking", "warning")
 
@@ -109,10 +110,11 @@ def spec_parameters(spec: DatasetSpec, conventions: dict) -> dict:
 
 
 def describe(exp: dict, used: dict | None = None) -> str:
-    """An expectation in words (English; the auditor page translates the common ones). `used`: the kwargs
-    as GX ran them; an ID pattern given as a parameter is shown as it was filled in."""
+    """An expectation in words: the suite's Chinese description, else words from its type and columns
+    (`checks_zh`). `used`: the kwargs as GX ran them; an ID pattern given as a parameter is shown as it was
+    filled in."""
     kw = {k: v for k, v in exp["kwargs"].items() if k not in ("batch_id",)}
-    text = (exp.get("meta") or {}).get("description") or f"{exp['type']}({json.dumps(kw, ensure_ascii=False)})"
+    text = (exp.get("meta") or {}).get("description") or check_words(exp["type"], kw)
     if isinstance(kw.get("regex"), dict) and used and isinstance(used.get("regex"), str):
         text += f"：{used['regex']}"
     return text
