@@ -218,3 +218,29 @@ def test_a_batch_holds_the_lock_of_each_year_whose_year_after_it_builds(tmp_path
         assert not locked(batch_lock_path(tmp_path, "2019"))
         assert locked(batch_lock_path(tmp_path, "2020"))
     assert not locked(batch_lock_path(tmp_path, "2020"))
+
+
+def test_the_handover_is_written_as_the_table_it_is_taken_for(tmp_path):
+    """The year after copies the handed-on file as its reading stage's output (`previous`): the same kind of file,
+    declared alike and written the same way (a ledger for programs: values as they are, no apostrophe), so the
+    taken and the recomputed year before are the same bytes."""
+    from dataclasses import fields
+
+    import pandas as pd
+
+    from annualreport.base.catalog import ARTEFACTS
+    from annualreport.base.places import Places
+    from annualreport.runner.yearbefore import ENTRIES, readers_of
+
+    at = Places(tmp_path / "work", tmp_path / "processed")
+    frame = pd.DataFrame({"id": ["a", "b", "c"], "display": ["+2（+16.7%）", "-3", "=1+1"], "value": ["2", "-3", ""]})
+    for entry in ENTRIES:
+        handed = ARTEFACTS[entry.artefact]
+        for name in (w for stage in readers_of(entry) for w in stage.writes):
+            taken = ARTEFACTS[name]
+            same = ("name", "pattern", "what", "published")
+            assert {f.name: getattr(handed, f.name) for f in fields(handed) if f.name not in same} == {
+                f.name: getattr(taken, f.name) for f in fields(taken) if f.name not in same
+            }, name
+            assert at(entry.artefact).suffix == at(name).suffix
+            assert at.write(entry.artefact, frame).read_bytes() == at.write(name, frame).read_bytes()
