@@ -28,11 +28,12 @@ def new_project(base: Path, demo: Path) -> Path:
 
 
 def published(project: Path, year: int) -> dict[str, bytes]:
-    """What a build promises to reproduce byte for byte (as tests/runner/test_dask_cluster.py): the year's outputs
-    but the manifest, executed notebooks, logs and Data Docs, which record when they ran."""
+    """What a build promises to reproduce byte for byte: the year's outputs but the manifest, executed notebooks and
+    logs, which record when and where they ran (the Data Docs are the build's own: compared too)."""
     out = project / "outputs" / str(year)
     files = [p for p in out.iterdir() if p.is_file() and p.name != "manifest.json"]
     files += [*out.glob("corrections/*"), *out.glob("validation/*.json")]
+    files += [p for p in out.glob("validation/data_docs/**/*") if p.is_file()]
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(files)}
 
 
