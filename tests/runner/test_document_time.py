@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 
@@ -12,12 +13,19 @@ from annualreport.validation.docs_run import run_time
 
 
 @pytest.fixture
-def env(monkeypatch, tmp_path):
+def env(tmp_path):
+    """deterministic_env sets variables of the process: every one is put back afterwards (ANNUALREPORT_ROOT
+    left pointing here would send the tests that follow to this folder)."""
+    before = dict(os.environ)
     for var in ("MPLCONFIGDIR", "IPYTHONDIR"):
-        monkeypatch.setenv(var, str(tmp_path / var))
-    for var in ("SOURCE_DATE_EPOCH", DOC_EPOCH_BY_BUILD, "ANNUALREPORT_ROOT", "PYTHONHASHSEED"):
-        monkeypatch.delenv(var, raising=False)
-    return tmp_path
+        os.environ[var] = str(tmp_path / var)
+    for var in ("SOURCE_DATE_EPOCH", DOC_EPOCH_BY_BUILD):
+        os.environ.pop(var, None)
+    try:
+        yield tmp_path
+    finally:
+        os.environ.clear()
+        os.environ.update(before)
 
 
 def test_each_year_gets_1_january_after_it(env):
