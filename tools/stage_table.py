@@ -61,13 +61,14 @@ def artefact_table() -> str:
 
 def input_table() -> str:
     """The inputs as a Markdown table (docs/architecture.md): each file, folder or value and the stages reading it."""
-    from annualreport.base.catalog import INPUTS, Delivered, Machine, Setting, Source
+    from annualreport.base.catalog import INPUTS, Delivered, Machine, Setting, Source, YearBefore
     from annualreport.runner.graph import readers
 
-    kinds = {Source: "file", Delivered: "office file", Setting: "setting", Machine: "machine"}
+    kinds = {Source: "file", Delivered: "office file", Setting: "setting", Machine: "machine", YearBefore: "build"}
     rows = ["| input | kind | where | read by | what |", "|---|---|---|---|---|"]
     for e in INPUTS.values():
         where = f"`{_shown(e.pattern)}`" if isinstance(e, Source) else ""
+        where = f"the year before's `{e.artefact}`, in the cache" if isinstance(e, YearBefore) else where
         kind = "folder" if where.endswith("/`") else kinds[type(e)]
         rows.append(f"| `{e.name}` | {kind} | {where} | {', '.join(readers().get(e.name, ())) or '—'} | {e.what} |")
     return "\n".join(rows)

@@ -11,7 +11,9 @@ every 0.1 s from /proc. The table is printed and written to `--out` (Markdown).
 
 Cases:
 - cold: one year, HTML + PDF of the report and its ledger annex (`--format both`), empty cache and work
-  folders, environment ready;
+  folders, environment ready (so the year before is computed from its raw files);
+- prevbuilt: the same, but the year before was built already (untimed, kept): this year's cache entries, work,
+  processed-data and outputs folders empty; its `previous` stage takes the year before's figures from that build;
 - naive: the same notebooks by the `papermill` CLI one after another, then `jupyter nbconvert --to html`
   on each, the ledger annex written, then the `weasyprint` CLI for both PDFs: what the design card gives
   without care;
@@ -35,6 +37,11 @@ sentence saying which run in Chinese numerals), so no run measures a cache hit o
 The scaled demo data (`--scale 10`, `--scale 100`, years 2019 and 2020) are generated once, before
 any case is timed, and kept in `build/demo-xN/`; the generation's time is printed on a line of its
 own (and under the table), not counted in any case.
+
+Per-stage breakdown: for the cold, prevbuilt and one-raw-value cases, the median run's steps as the driver timed
+them (`build/<id>/timings.json`: when each step that ran began and ended), a notebook's wait for its kernel and
+its longest cell (papermill's record in the executed notebook), the start-up before the first step and the
+publishing after the last (`annualreport_dev.breakdown`); printed and written under the table.
 """
 
 from __future__ import annotations
@@ -53,10 +60,13 @@ from pathlib import Path
 
 from annualreport.base.paths import repo_root
 
+from . import breakdown
+
 YEAR_FILE = re.compile(r"\d{4}\.yaml")
 
 YEAR = 2020
-CASES = ("cold", "naive", "floor", "noop", "raw", "narrative", "x10", "x100", "years3", "fresh")
+CASES = ("cold", "prevbuilt", "naive", "floor", "noop", "raw", "narrative", "x10", "x100", "years3", "fresh")
+BROKEN_DOWN = ("cold", "prevbuilt", "raw")  # the cases whose median run is shown stage by stage
 SLOW_RUNS = {"naive": 1, "x10": 1, "x100": 1, "years3": 1, "fresh": 1}  # runs of the slow cases unless --runs-for
 GB = 2**30
 # case: (what it is compared with, the largest value allowed, text). None: the median in seconds;
@@ -233,10 +243,32 @@ def places_for(project: Path):
     return places(load_params(project / "params" / f"{YEAR}.yaml", project))
 
 
+# {case: [(seconds, its steps as timed)]} of the cases broken down stage by stage
+TIMELINES: dict[str, list[tuple[float, list[breakdown.Row]]]] = {}
+
+
+def timed_build(project: Path, case: str, env: dict | None = None) -> tuple[float, int]:
+    """One timed build of YEAR, its steps kept for the case's breakdown."""
+    spawned = time.time()
+    took, peak = run(build_cmd(), project, env or env_for(project))
+    rows = breakdown.timeline(project / "build" / str(YEAR) / "work", spawned, time.time())
+    TIMELINES.setdefault(case, []).append((took, rows))
+    return took, peak
+
+
 # ----------------------------------------------------------------------------- cases
 def case_cold(project: Path, run_no: int = 1) -> tuple[float, int]:
     reset(project)
-    return run(build_cmd(), project, env_for(project))
+    return timed_build(project, "cold")
+
+
+def case_prevbuilt(project: Path, run_no: int = 1) -> tuple[float, int]:
+    """Cold for YEAR, with the year before built (untimed; a cache hit after the first run)."""
+    env = env_for(project)
+    run(build_cmd(YEAR - 1), project, env)
+    for d in (f"build/{YEAR}", f"build/cache/actions/{YEAR}", f"outputs/{YEAR}", f"data/processed/{YEAR}"):
+        shutil.rmtree(project / d, ignore_errors=True)
+    return timed_build(project, "prevbuilt", env)
 
 
 def case_noop(project: Path, run_no: int = 1) -> tuple[float, int]:
@@ -245,13 +277,13 @@ def case_noop(project: Path, run_no: int = 1) -> tuple[float, int]:
     return run(build_cmd(), project, env_for(project))
 
 
-def _edit_and_build(project: Path, path: Path, edit) -> tuple[float, int]:
+def _edit_and_build(project: Path, path: Path, edit, case: str = "") -> tuple[float, int]:
     env = env_for(project)
     run(build_cmd(), project, env)  # settled
     original = path.read_bytes()
     path.write_bytes(edit(original))
     try:
-        return run(build_cmd(), project, env)
+        return timed_build(project, case, env) if case else run(build_cmd(), project, env)
     finally:
         path.write_bytes(original)
         run(build_cmd(), project, env)  # back to the cached state
@@ -285,7 +317,9 @@ def narrative_edit(data: bytes, run_no: int) -> bytes:
 
 
 def case_raw(project: Path, run_no: int = 1) -> tuple[float, int]:
-    return _edit_and_build(project, project / "data" / "raw" / str(YEAR) / RAW_FILE, lambda b: raw_edit(b, run_no))
+    return _edit_and_build(
+        project, project / "data" / "raw" / str(YEAR) / RAW_FILE, lambda b: raw_edit(b, run_no), "raw"
+    )
 
 
 def case_narrative(project: Path, run_no: int = 1) -> tuple[float, int]:
@@ -470,6 +504,7 @@ def machine() -> str:
 
 LABELS = {
     "cold": "cold build, one year, HTML + PDF",
+    "prevbuilt": "cold build, the year before built (kept)",
     "naive": "naive: papermill CLI + nbconvert CLI + weasyprint CLI",
     "floor": "floor: same work in one process, no notebooks",
     "noop": "no-op rebuild",
@@ -544,6 +579,21 @@ def table(
     return "\n".join(lines)
 
 
+def breakdowns(timelines: dict[str, list[tuple[float, list[breakdown.Row]]]]) -> str:
+    """Each broken-down case's median run, step by step (Markdown)."""
+    parts = []
+    for case in BROKEN_DOWN:
+        runs = sorted(timelines.get(case, []), key=lambda r: r[0])
+        if not runs:
+            continue
+        took, rows = runs[(len(runs) - 1) // 2]
+        parts.append(f"### {LABELS[case]}: where the time goes (median run, {took:.1f} s)")
+        parts.append("")
+        parts.append(breakdown.table(rows))
+        parts.append("")
+    return "\n".join(parts)
+
+
 def parse_runs_for(items: list[str]) -> dict[str, int]:
     """`--runs-for case=N ...` → {case: N}."""
     out = {}
@@ -598,6 +648,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, list[tuple[float, int]]] = {}
     fns = {
         "cold": case_cold,
+        "prevbuilt": case_prevbuilt,
         "naive": case_naive,
         "floor": case_floor,
         "noop": case_noop,
@@ -619,6 +670,8 @@ def main(argv: list[str] | None = None) -> int:
             results[case].append((took, peak))
             print(f"{case:10s} run {i + 1}: {took:7.2f} s, peak {peak / 2**20:6.0f} MB", flush=True)
     text = table(results, args.runs, counts, generation)
+    if TIMELINES:
+        text += "\n\n" + breakdowns(TIMELINES)
     print()
     print(text)
     out = repo_root() / args.out

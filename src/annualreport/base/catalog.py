@@ -17,7 +17,9 @@ Kinds of entries:
 - `Delivered`: an office's file for a dataset, found by name or by its headers (`ingest/recognise.py`);
 - `Setting`: a slice of the year's params or an option of the build (`make report ALLOW_WARNINGS=0`): read
   from the params file, which every setting covers;
-- `Machine`: what this machine holds beside the project: the report's CJK faces, the person-hashing salt.
+- `Machine`: what this machine holds beside the project: the report's CJK faces, the person-hashing salt;
+- `YearBefore`: what the year before's own build handed on (an artefact it wrote, kept in the cache), when that
+  build was made from what the year before is now (`runner/yearbefore.py`); nothing otherwise.
 
 `{dataset}` stands for a dataset's name and `{notebook}` for a notebook's. A stage names an entry plainly (its
 own dataset's in a per-dataset stage, every present dataset's otherwise), as `name@reference` (the reference
@@ -78,7 +80,14 @@ class Machine:
     what: str
 
 
-Entry = Artefact | Source | Delivered | Setting | Machine
+@dataclass(frozen=True)
+class YearBefore:
+    name: str
+    artefact: str  # the artefact the year before's build wrote and handed on
+    what: str
+
+
+Entry = Artefact | Source | Delivered | Setting | Machine | YearBefore
 
 _ACCOUNTING_INTS = (
     "physical_rows",
@@ -142,9 +151,17 @@ ARTEFACTS: dict[str, Artefact] = {
         Artefact(
             "previous",
             "{work}/figures_previous.csv",
-            "the year before's figures, from its raw files",
+            "the year before's figures with today's definitions, from its raw files (computed, or taken from its own "
+            "build when that was made from the same inputs and code)",
             published=True,
             guarded=False,
+        ),
+        Artefact(
+            "handover",
+            "{work}/handover.csv",
+            "this year's figures as the year after's build takes them for its year-before column (its `previous`, "
+            "byte for byte): the computed figures and the raw-file rows each used",
+            guarded=False,  # written as `previous` is: the same bytes
         ),
         Artefact(
             "ledger",
@@ -235,7 +252,7 @@ ARTEFACTS: dict[str, Artefact] = {
     )
 }
 
-INPUTS: dict[str, Source | Delivered | Setting | Machine] = {
+INPUTS: dict[str, Source | Delivered | Setting | Machine | YearBefore] = {
     e.name: e
     for e in (
         # the project's own files
@@ -261,6 +278,12 @@ INPUTS: dict[str, Source | Delivered | Setting | Machine] = {
         Source("signoff", "{signoff}", "the signed build's record (make signoff), if there is one"),
         Source("previous_raw", "{previous_raw}/", "the year before's delivered files"),
         Source("previous_reference", "{previous_reference}/", "the year before's reference tables"),
+        YearBefore(
+            "year_before_build",
+            "handover",
+            "the year before's own build: the figures it handed on, when it was made from what the year before is now "
+            "(same code, raw files, params, specs and suites); nothing otherwise",
+        ),
         Delivered("raw", "a dataset's delivered file (and sheet), found by name or by its headers"),
         # slices of the params and the build's options
         Setting("year", "the report year", lambda p, d, o: p.year),

@@ -37,6 +37,7 @@ from annualreport.figures.phrases import load_statements, statement_rows
 from annualreport.figures.quality import quality_rows
 from annualreport.figures.rows import row_tables
 from annualreport.figures.signed import load_signed, signed_rows
+from annualreport.figures.sources import with_source_rows
 from annualreport.figures.stated import load_stated, stated_path, stated_rows
 from annualreport.figures.tracking import assess, evaluate, ledger_rows, plan_rows
 from annualreport.figures.workbook import write_ledger_workbook
@@ -68,6 +69,8 @@ def build(params: Params, at: Places, frames: dict[str, pd.DataFrame], status: d
     inputs = input_digests(accounting)
     sources: dict[str, tuple] = {}  # each figure's and bar's raw-file rows, for the workbook
     figures = compute_all(frames, params.year, inputs, status, params.root, sources)
+    # what the year after takes as its year before, when this build is current (runner/yearbefore.py)
+    at.write("handover", with_source_rows(figures, sources))
     defs, sets = load_definitions(params.root)
     words = Words.load(params.root, sets, params.year)
     stated = load_stated(params.narrative_dir, params.root)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["compact_rows", "in_source_order", "rows_of_sheet", "source_rows"]
+__all__ = ["compact_rows", "in_source_order", "rows_of_sheet", "source_rows", "with_source_rows"]
 
 
 def _sheets(rows: pd.DataFrame) -> pd.Series:
@@ -67,3 +67,9 @@ def compact_rows(rows) -> str:
     if len(by_sheet) < 2:
         return _ranges(sorted(next(iter(by_sheet.values()), set())))
     return "；".join(f"{sheet}：{_ranges(sorted(nums))}" for sheet, nums in by_sheet.items())
+
+
+def with_source_rows(figures: pd.DataFrame, sources: dict[str, tuple]) -> pd.DataFrame:
+    """The computed figures with the raw-file rows each used (`source_rows`, compact): the year-before table
+    (`figures/previous.py`), whether the year after computes it or takes it from this year's own build."""
+    return figures.assign(source_rows=[compact_rows(sources.get(i, ())) for i in figures["id"]])

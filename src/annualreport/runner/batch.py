@@ -4,12 +4,18 @@ Each build is its own process (`python -m annualreport build ...`): builds share
 content-addressed cache, whose writes are atomic, and each holds its own year lock. The processes
 run `jobs` at a time (default: one per core); each build runs its notebooks one at a time then, so
 the machine is not oversubscribed.
+
+A year whose year after is in the batch too is built first (its build is started, or given to the cluster with a
+higher priority, before the year after's), and the batch holds its batch lock from before any build starts until
+that build ends: the year after's `previous` stage waits for the figures the year before's build hands on instead
+of cleaning the year before's raw files again (`runner/yearbefore.py`), and takes the same bytes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import fcntl
 import os
 import re
 import signal
@@ -17,10 +23,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from annualreport.base.errors import ReportError
+from annualreport.base.params import load_params
 from annualreport.base.paths import repo_root
+from annualreport.runner.yearbefore import batch_lock_path
 
 YEAR_FILE = re.compile(r"\d{4}\.yaml")
 
@@ -54,6 +64,50 @@ def command(path: Path, root: Path, formats: tuple[str, ...], strict: bool, work
         str(workers),
     ]
     return cmd + (["--strict"] if strict else [])
+
+
+def year_after(path: Path) -> Path:
+    return path.with_name(f"{int(path.stem) + 1}{path.suffix}")
+
+
+def in_order(files: list[Path]) -> list[Path]:
+    """The params files by year, then path: a year's build starts before its year after's."""
+    return sorted(files, key=lambda f: (int(f.stem), f.as_posix()))
+
+
+@contextlib.contextmanager
+def awaited(root: Path, files: list[Path]) -> Iterator[Callable[[Path], None]]:
+    """Hold the batch lock of every year whose year after the batch builds too, from now until `release(file)`
+    (when its build ended) or the end of the batch; a year another batch holds is left to it."""
+    held: dict[Path, object] = {}
+    wanted = set(files)
+    for f in files:
+        if year_after(f) not in wanted:
+            continue
+        try:
+            lock = batch_lock_path(root, load_params(f, root).build_id)
+        except ReportError:  # a broken params file: its build says why
+            continue
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock, "wb")  # noqa: SIM115 - held until released
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        held[f] = handle
+
+    def release(f: Path) -> None:
+        handle = held.pop(f, None)
+        if handle is not None:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+    try:
+        yield release
+    finally:
+        for f in list(held):
+            release(f)
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
@@ -91,7 +145,7 @@ def build_all(
     dask (each build one task on a Dask cluster whose workers see the same checkout, e.g. on a shared
     file system)."""
     root = root or repo_root()
-    files = params_files(root, only)
+    files = in_order(params_files(root, only))
     if not files:
         print(f"no params files under params/{' matching ' + ' '.join(only) if only else ''}", file=sys.stderr)
         return 2
@@ -99,22 +153,30 @@ def build_all(
     workers = max(1, (os.cpu_count() or 1) // min(jobs, len(files)))
     commands = {f: command(f, root, formats, strict, workers) for f in files}
     started = time.monotonic()
-    if executor == "dask":
-        try:
-            results = run_dask(commands, root, jobs, scheduler)
-        except ImportError:
-            print(
-                f"the dask executor needs dask and distributed: run `make cluster-setup` (installs "
-                f"requirements-cluster.lock into {cluster_site()})",
-                file=sys.stderr,
-            )
-            return 2
-    else:
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {f: pool.submit(run_one, cmd, root) for f, cmd in commands.items()}
-            results = {f: fut.result() for f, fut in futures.items()}
+    with awaited(root, files) as release:
+        if executor == "dask":
+            try:
+                results = run_dask(commands, root, jobs, scheduler, release)
+            except ImportError:
+                print(
+                    f"the dask executor needs dask and distributed: run `make cluster-setup` (installs "
+                    f"requirements-cluster.lock into {cluster_site()})",
+                    file=sys.stderr,
+                )
+                return 2
+        else:
+
+            def one(f: Path) -> tuple[int, str, float]:
+                try:
+                    return run_one(commands[f], root)
+                finally:
+                    release(f)
+
+            with ThreadPoolExecutor(max_workers=jobs) as pool:  # started in the order submitted: by year
+                futures = {f: pool.submit(one, f) for f in commands}
+                results = {f: fut.result() for f, fut in futures.items()}
     worst = 0
-    for f, (code, text, seconds) in results.items():
+    for f, (code, text, seconds) in sorted(results.items()):
         worst = max(worst, code)
         label = f.relative_to(root / "params").with_suffix("").as_posix()
         status = "ok" if code == 0 else f"FAILED (exit {code})"
@@ -139,7 +201,13 @@ def use_cluster_site() -> None:
         sys.path.insert(0, site)
 
 
-def run_dask(commands: dict[Path, list[str]], root: Path, jobs: int, scheduler: str | None) -> dict:
+def run_dask(
+    commands: dict[Path, list[str]],
+    root: Path,
+    jobs: int,
+    scheduler: str | None,
+    release: Callable[[Path], None] = lambda f: None,
+) -> dict:
     """Each build is one Dask task running the same command a local run would; the build's own lock,
     cache and atomic publishing work unchanged on every worker. A worker lost mid-build takes its build
     process with it (nothing is published: a year is published whole or not at all) and the scheduler
@@ -153,8 +221,8 @@ def run_dask(commands: dict[Path, list[str]], root: Path, jobs: int, scheduler: 
         else Client(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
     )
     try:
-        futures = {
-            f: client.submit(run_one, cmd, root, pure=False, key=f"build-{f.stem}-{i}")
+        futures = {  # an earlier year first: the year after waits for its figures (runner/yearbefore.py)
+            f: client.submit(run_one, cmd, root, pure=False, key=f"build-{f.stem}-{i}", priority=-int(f.stem))
             for i, (f, cmd) in enumerate(commands.items())
         }
         results = {}
@@ -163,6 +231,7 @@ def run_dask(commands: dict[Path, list[str]], root: Path, jobs: int, scheduler: 
                 code, text, seconds = fut.result()
             except Exception as exc:  # the task never finished: e.g. KilledWorker after repeated worker losses
                 code, text, seconds = 1, f"error: the cluster lost this build ({type(exc).__name__}: {exc})", 0.0
+            release(f)  # in year order: a year after waiting for this one without its figures goes on
             starts = _attempts(client, fut.key)
             if starts > 1:
                 text = f"ran {starts} times: a worker was lost during an earlier attempt\n{text}".strip()

@@ -192,6 +192,21 @@ class Store:
                 return self._drop(scope, stage, path, f"cached {Path(rel).name} is damaged (sha256 mismatch)")
         return rec
 
+    def handed_on(self, scope: str, stage: str, key: str) -> Path | None:
+        """The one blob a record of what a build handed on names (`runner/yearbefore.py`), when it is there and its
+        bytes are those its name says (hashed now: it is read from the cache itself, never restored); else None."""
+        path = self._record_path(scope, stage, key)
+        try:
+            outputs = json.loads(path.read_text(encoding="utf-8"))["outputs"]
+            (digest,) = outputs.values()
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        blob = self._blob(digest)
+        try:
+            return blob if content_digest(blob) == digest else None
+        except OSError:
+            return None
+
     def _drop(self, scope: str, stage: str, record: Path, why: str) -> None:
         record.unlink(missing_ok=True)
         self.damaged[(scope, stage)] = f"{why}: entry removed, rerun"

@@ -32,6 +32,7 @@ from annualreport.runner.graph import writer_of
 from annualreport.runner.manifest import write_manifest
 from annualreport.runner.publish import publication_key, published_is_current, stage_and_publish
 from annualreport.runner.scheduler import Build, Options, StageResult
+from annualreport.runner.yearbefore import year_lock_path
 from annualreport.typeset import fonts
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ def deterministic_env(root: Path, year: int) -> None:
 @contextmanager
 def year_lock(root: Path, year: int | str):
     """One build per year at a time: a second one waits up to a minute, then refuses."""
-    lock = root / "build" / f"{year}.lock"
+    lock = year_lock_path(root, str(year))  # a build of the year after waits on it (runner/yearbefore.py)
     lock.parent.mkdir(parents=True, exist_ok=True)
     with open(lock, "w") as f:
         deadline = time.monotonic() + float(os.environ.get("ANNUALREPORT_LOCK_WAIT", "60"))

@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from annualreport.base.catalog import CATALOG, Artefact, Delivered, Machine, Setting, parse_read, placeholders
+from annualreport.base.catalog import (
+    CATALOG,
+    Artefact,
+    Delivered,
+    Machine,
+    Setting,
+    YearBefore,
+    parse_read,
+    placeholders,
+)
 from annualreport.base.digests import file_digest, text_digest, tree_digests
 from annualreport.base.errors import ReportError
 from annualreport.base.paths import cache_dir
@@ -48,12 +57,16 @@ class Build(Protocol):
 
     def present(self) -> list[str]: ...
 
+    def year_before(self, entry: YearBefore) -> Item | None: ...
+
 
 @dataclass(frozen=True)
 class Item:
     label: str  # its name in the key and in "why it ran": a path relative to the project, or `setting:…`
     path: Path | None  # the file or folder it stands for (None: a value)
-    value: object = None  # a setting's value, or a marker for a delivered file the clean stage will refuse
+    value: object = (
+        None  # a setting's value, a marker for a delivered file the clean stage will refuse, a blob's digest
+    )
 
 
 def _datasets(build: Build, stage: Stage, selector: str, dataset: str | None) -> list[str]:
@@ -103,6 +116,9 @@ def items(build: Build, stage: Stage, dataset: str | None = None) -> list[Item]:
                 out.append(Item(f"setting:{name}" + (f":{d}" if d else ""), None, value))
         elif isinstance(entry, Machine):
             out.append(_machine(build, name))
+        elif isinstance(entry, YearBefore):  # what the year before's build handed on, if current
+            found = build.year_before(entry)
+            out += [found] if found is not None else []
         elif isinstance(entry, Delivered):
             out += [_delivered(build, d) for d in _datasets(build, stage, selector, dataset)]
         else:
@@ -139,7 +155,14 @@ def key_inputs(build: Build, stage: Stage, dataset: str | None = None) -> dict[s
     if step.notebook:
         path = source_path("notebook", build.params, notebook=step.notebook, folders=build.folders)
         out[build.rel(path)] = file_digest(path)
-    for item in items(build, stage, dataset):
+    out.update(item_digests(items(build, stage, dataset)))
+    return out
+
+
+def item_digests(found: list[Item]) -> dict[str, str]:
+    """{label: digest} of items: a value's (a setting, a marker, a blob's own digest), else its file's."""
+    out = {}
+    for item in found:
         if item.value is not None:
             out[item.label] = text_digest(item.value)
         elif item.path is not None:

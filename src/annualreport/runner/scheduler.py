@@ -11,6 +11,7 @@ what to run, in which order, and what it reads and writes all come from the decl
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import os
 import threading
@@ -20,14 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annualreport.base import tracing
-from annualreport.base.catalog import ARTEFACTS, INPUTS, Setting, parse_read, per_dataset, placeholders
+from annualreport.base.catalog import ARTEFACTS, INPUTS, Setting, YearBefore, parse_read, per_dataset, placeholders
 from annualreport.base.params import Params, check_known_datasets
 from annualreport.base.places import places, year_folders
 from annualreport.ingest.specs import load_specs
-from annualreport.runner import cache, kernels
+from annualreport.runner import cache, kernels, yearbefore
 from annualreport.runner.cache import Store, key_of
 from annualreport.runner.graph import STAGES, STEP_OF, after, asked, order, step_after, writes
-from annualreport.runner.inputs import key_inputs
+from annualreport.runner.inputs import Item, key_inputs
 from annualreport.runner.stages import Stage, Step
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ class StageResult:
     seconds: float = 0.0
     reason: str = ""
     at: float = 0.0  # seconds since the build started, when it ended
+    began: float = 0.0  # seconds since the build started, when it began (a stage that ran)
 
     def line(self) -> str:
         took = f"{self.seconds:5.1f} s" if self.status == "ran" else ""
@@ -71,6 +73,10 @@ class Build:
     _started: set = field(default_factory=set)
     _finished: set = field(default_factory=set)
     _t0: float = field(default_factory=time.monotonic)
+    _epoch: float = field(default_factory=time.time)
+    _year_before: dict = field(default_factory=dict)  # {entry: yearbefore.Found}, resolved once
+    _year_before_lock: threading.Lock = field(default_factory=threading.Lock)
+    _handing: dict = field(default_factory=dict)  # {entry: handover key at the start} (runner/yearbefore.py)
 
     def __post_init__(self):
         self.root = self.params.root
@@ -131,8 +137,27 @@ class Build:
     # ------------------------------------------------------------------ bookkeeping
     def record(self, name: str, status: str, seconds: float = 0.0, reason: str = "") -> None:
         with self._lock:
-            self.results.append(StageResult(name, status, seconds, reason, time.monotonic() - self._t0))
+            now = time.monotonic() - self._t0
+            self.results.append(StageResult(name, status, seconds, reason, now, now - seconds))
         log.info("%s %s %s", status, name, reason)
+
+    def year_before(self, entry: YearBefore) -> Item | None:
+        """What the year before's own build handed on, if it is current (`runner/yearbefore.py`); resolved once,
+        after waiting for a build of the year before running beside this one (not in a dry run)."""
+        with self._year_before_lock:  # held while waiting: only the stage reading the entry asks for it
+            if entry.name not in self._year_before:
+                self._year_before[entry.name] = yearbefore.resolve(self, entry, wait=not self.options.dry_run)
+            return self._year_before[entry.name].item
+
+    def provenance(self, stage: Stage, reason: str = "") -> str:
+        """`reason`, followed by where a stage reading the year before's build took it from."""
+        lines = [reason] if reason else []
+        for r in stage.reads:
+            entry = INPUTS.get(parse_read(r)[0])
+            if isinstance(entry, YearBefore):
+                self.year_before(entry)
+                lines += [self._year_before[entry.name].line] if self._year_before[entry.name].line else []
+        return "; ".join(lines)
 
     def check(self, stage: Stage, name: str, inputs: dict[str, str], dataset: str | None = None) -> tuple[bool, str]:
         """(hit, reason) for stage instance `name`: a hit restores the recorded outputs; a miss says which input
@@ -186,6 +211,7 @@ class Build:
                     todo[name] = f"after {rerun[0].partition(':')[0]} ran"
                     continue
                 hit, reason = self.check(stage, name, key_inputs(self, stage, d), d)
+                reason = self.provenance(stage, reason)
                 if hit:
                     self.record(name, "cached", reason=reason)
                 elif self.options.dry_run:
@@ -238,6 +264,9 @@ class Build:
                 entry = INPUTS.get(parse_read(r)[0])
                 if isinstance(entry, Setting) and entry.option:
                     extra[entry.name] = entry.value(self.params, None, self.options)
+                if isinstance(entry, YearBefore):  # the handed-on file, relative to the project; "": none
+                    found = self.year_before(entry)
+                    extra[entry.name] = self.rel(found.path) if found is not None and found.path else ""
         kernels.run_notebook(
             step.notebook,
             self.params,
@@ -269,6 +298,7 @@ class Build:
             return self.results
         self.work.mkdir(parents=True, exist_ok=True)
         kernels.slots.set(self.options.workers or os.cpu_count() or 1)
+        self._handing = yearbefore.handing_on(self, steps)
         futures: dict[str, Future] = {}
         # A thread per step: a step waits for its parents inside its thread, so waiting never holds back a
         # runnable one; `workers` caps how many notebooks (CPU-bound kernels) run at once.
@@ -277,11 +307,40 @@ class Build:
                 parents = [(d, futures[d]) for d in step_after(step) if d in futures]
                 futures[step.name] = pool.submit(self._after, step, parents)
             wait(futures.values())
+        self.write_timings(steps)
         for step in steps:  # the first failure in dependency order is the one to report
             exc = futures[step.name].exception()
             if exc is not None and not isinstance(exc, _ParentFailed):
                 raise exc
         return self.results
+
+    def write_timings(self, steps: list[Step]) -> None:
+        """`build/<id>/timings.json`: when each step that ran began and ended (seconds since the build started at
+        `started`, a Unix time), for `make bench`'s per-stage breakdown; the stage lines say the same in words."""
+        ran: dict[str, list[StageResult]] = {}
+        for r in self.results:
+            if r.status == "ran":
+                ran.setdefault(STEP_OF[r.name.partition(":")[0]].name, []).append(r)
+        rows = [
+            {
+                "step": step.name,
+                "stages": [r.name for r in ran[step.name]],
+                "began": round(min(r.began for r in ran[step.name]), 3),
+                "ended": round(max(r.at for r in ran[step.name]), 3),
+            }
+            for step in steps
+            if step.name in ran
+        ]
+        data = {
+            "build": self.scope,
+            "started": self._epoch,
+            "steps": rows,
+            "cached": sum(r.status == "cached" for r in self.results),
+        }
+        path = self.work.parent / "timings.json"
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        os.replace(tmp, path)
 
     def _after(self, step: Step, parents: list[tuple[str, Future]]) -> None:
         """A step's thread: start its kernel early when a step before it is running (that step's output will
@@ -301,6 +360,7 @@ class Build:
                     raise _ParentFailed()
             kernels.warm_slot.kernel = warm
             self.run_step(step)
+            yearbefore.hand_on(self, step, self._handing)
         finally:
             kernels.warm_slot.kernel = None
             if warm is not None:

@@ -87,7 +87,8 @@ STEPS: tuple[Step, ...] = (
         (
             Stage(
                 "previous",
-                "the year before's figures from its raw files (for 同比 columns and change targets)",
+                "the year before's figures (for 同比 columns and change targets): those its own build handed on when "
+                "that build was made from the same code and inputs, else computed from its raw files",
                 reads=(
                     "year",
                     "previous_params_file",
@@ -96,6 +97,7 @@ STEPS: tuple[Step, ...] = (
                     "specs",
                     "suites",
                     "salt",
+                    "year_before_build",
                 ),
                 writes=("previous",),
             ),
@@ -183,7 +185,7 @@ STEPS: tuple[Step, ...] = (
                     "stated",
                     "dataset_spec",
                 ),
-                writes=("ledger", "ledger_xlsx", "targets", "row_tables"),
+                writes=("ledger", "ledger_xlsx", "targets", "row_tables", "handover"),
             ),
         ),
         notebook="30-figures",
