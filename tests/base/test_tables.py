@@ -43,8 +43,12 @@ def test_a_guarded_csv_neutralises_formula_starts_and_reads_back(tmp_path):
 
 
 def test_the_ledgers_are_unguarded_and_the_office_data_guarded():
-    # the handover is the year after's `previous`, byte for byte (runner/yearbefore.py)
-    assert {n for n, a in ARTEFACTS.items() if not a.guarded} == {"ledger", "previous", "handover", "targets"}
+    assert {n for n, a in ARTEFACTS.items() if not a.guarded} == {
+        "ledger",
+        "previous",
+        "handover",
+        "targets",
+    }  # handover: previous, handed on
     assert ARTEFACTS["quarantine"].guarded and ARTEFACTS["validation_summary"].guarded
 
 

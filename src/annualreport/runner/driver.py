@@ -55,14 +55,25 @@ class BuildResult:
         return [s.name for s in self.stages if s.status == "ran"]
 
 
-def deterministic_env(root: Path) -> None:
-    """Environment every kernel inherits: fixed hash seed, caches inside the checkout."""
+DOC_EPOCH_BY_BUILD = "ANNUALREPORT_DOC_EPOCH"  # set when the build, not the caller, chose SOURCE_DATE_EPOCH
+
+
+def document_epoch(year: int) -> str:
+    """The documents' time of a report year: 1 January after it, 00:00 UTC (the PDF's and Word document's dates,
+    the Data Docs' run time), as SOURCE_DATE_EPOCH holds it."""
+    return str(int(datetime.datetime(year + 1, 1, 1, tzinfo=datetime.UTC).timestamp()))
+
+
+def deterministic_env(root: Path, year: int) -> None:
+    """Environment every kernel inherits: fixed hash seed, caches inside the checkout, the documents' time (the
+    caller's SOURCE_DATE_EPOCH, else 1 January after the report year)."""
     os.environ["PYTHONHASHSEED"] = "0"
     os.environ["ANNUALREPORT_ROOT"] = str(root)
     os.environ.setdefault("MPLCONFIGDIR", str(root / ".cache" / "matplotlib"))
     os.environ.setdefault("IPYTHONDIR", str(root / ".cache" / "ipython"))
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "1609459200")
+    if "SOURCE_DATE_EPOCH" not in os.environ or os.environ.get(DOC_EPOCH_BY_BUILD):
+        os.environ["SOURCE_DATE_EPOCH"] = os.environ[DOC_EPOCH_BY_BUILD] = document_epoch(year)
     for var in ("MPLCONFIGDIR", "IPYTHONDIR"):
         Path(os.environ[var]).mkdir(parents=True, exist_ok=True)
 
@@ -154,7 +165,7 @@ def build(
     started = time.monotonic()
     started_at = datetime.datetime.now(datetime.UTC)
     root = (root or repo_root()).resolve()
-    deterministic_env(root)
+    deterministic_env(root, year)
     params = load_params(params_file or params_path_for(year, root), root)
     if params.year != year:
         raise ReportError(f"{params.path.name} is for {params.year}, not {year}")
