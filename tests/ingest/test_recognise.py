@@ -191,3 +191,45 @@ def test_the_clean_stage_logs_files_that_matched_nothing(tmp_path, monkeypatch, 
     with caplog.at_level("WARNING"):
         log_unmatched(params, load_specs(project))
     assert "data/raw/2020/通讯录.csv: matched no dataset, not used" in caplog.text
+
+
+def test_header_rows_come_from_the_memo_in_the_next_build(tmp_path, monkeypatch):
+    """Planning a build reads no unchanged workbook: its header rows (and hidden sheets) are kept in the digest
+    memo by the file's and the reading code's digests, and the next build (another process) takes them from
+    there; the resolution is the same."""
+    import annualreport.ingest.recognise as rec
+    from annualreport.base import digests
+
+    d = folder(tmp_path, **{"毕业生.xlsx": "graduates.xlsx", ADMISSIONS: "admissions.csv"})
+    memo = tmp_path / "digests.json"
+    digests.MEMO.load(memo)
+    first = resolve(d, SPECS)
+    digests.MEMO.save()
+    monkeypatch.setattr(rec, "_HEADS", {})  # a new process
+    monkeypatch.setattr(rec, "_HIDDEN", {})
+    monkeypatch.setattr(rec, "open_workbook", lambda *a: pytest.fail("workbook opened again"))
+    monkeypatch.setattr(rec, "decode_csv_bytes", lambda *a: pytest.fail("CSV read again"))
+    digests.MEMO.load(memo)
+    try:
+        again = resolve(d, SPECS)
+    finally:
+        digests.MEMO.save()
+    assert {n: (m.path, m.sheets) for n, m in again.matches.items()} == {
+        n: (m.path, m.sheets) for n, m in first.matches.items()
+    }
+    assert again.unmatched == first.unmatched
+
+
+def test_remembered_header_rows_of_older_reading_code_are_not_used(monkeypatch):
+    """The memo key holds the digest of the code that reads header rows: other code, another key."""
+    import annualreport.ingest.recognise as rec
+
+    key = rec._reading_code()
+    rec._reading_code.cache_clear()
+    try:
+        with monkeypatch.context() as m:
+            m.setattr(rec, "HEAD_ROWS", rec.HEAD_ROWS + 1)  # the code changed
+            assert rec._reading_code() != key
+    finally:
+        rec._reading_code.cache_clear()
+    assert rec._reading_code() == key

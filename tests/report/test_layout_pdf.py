@@ -271,3 +271,26 @@ def test_a_table_longer_than_a_page_repeats_its_header_row(tmp_path):
     assert len(pages) >= 2 and pages[0] == 1  # a long table (rows, open items, targets) starts at once
     for page in pages:
         assert any(r.text.startswith("指标名称") for r in rs if r.page == page), page
+
+
+@pytest.mark.build
+def test_a_code_breaks_where_the_annex_marks_it_and_the_pdf_text_has_no_mark(tmp_path):
+    """The annex marks where a long code may break (<wbr> after _ . /); in print the mark is a zero-width space
+    (a text run, not an element with a style of its own): the code breaks there, and the PDF's text is the code."""
+    from annualreport.report import render
+    from annualreport.typeset import pages
+
+    code = "party_<wbr>central_<wbr>group_<wbr>study_<wbr>change_<wbr>pct"
+    body = f'<p style="width: 22mm"><code>{code}</code></p>'
+    html = tmp_path / "t.html"
+    html.write_text(
+        f"<html><head><style>{pages.report_font_css(body, '')}{pages.stylesheet()}</style></head>"
+        f'<body class="official"><main class="report">{body}</main></body></html>',
+        encoding="utf-8",
+    )
+    rs = runs(render.render_pdf(html, tmp_path / "t.pdf"))
+    code_runs = [r for r in rs if "—" not in r.text]  # not the page number
+    lines = [r.text for r in code_runs]
+    assert len({round(r.y) for r in code_runs}) >= 2, lines  # broken over lines
+    assert "".join(lines) == "party_central_group_study_change_pct"
+    assert all("\u200b" not in t for t in lines)

@@ -84,3 +84,33 @@ def test_the_digest_memo_spares_reading_unchanged_files_between_builds(tmp_path,
     old.write_text("a,b\n1,3\n")  # changed: read again, new digest
     assert file_digest(old) != first[0] and reads[-1] == str(old)
     digests.MEMO.save()
+
+
+def test_values_derived_from_a_file_are_kept_with_the_memo_while_the_file_is_read(tmp_path):
+    """`remember`ed values (a file's header rows, by its digest) are in the next build's memo; one the next build
+    does not ask for is dropped when it saves, so the memo does not grow with every file content ever seen."""
+    from annualreport.base.digests import DigestMemo
+
+    memo, path = DigestMemo(), tmp_path / "digests.json"
+    memo.load(path)
+    memo.remember("heads/code/.csv/aaa", {"sheets": [[None, [["学号", "姓名"]]]], "hidden": []})
+    memo.remember("heads/code/.csv/bbb", {"sheets": [], "hidden": []})
+    memo.save()
+    after = DigestMemo()
+    after.load(path)
+    assert after.recall("heads/code/.csv/aaa") == {"sheets": [[None, [["学号", "姓名"]]]], "hidden": []}
+    assert after.recall("heads/code/.csv/ccc") is None
+    after.save()  # bbb was not asked for
+    last = DigestMemo()
+    last.load(path)
+    assert set(last.derived) == {"heads/code/.csv/aaa"}
+
+
+def test_a_memo_from_before_derived_values_loads(tmp_path):
+    from annualreport.base.digests import DigestMemo
+
+    path = tmp_path / "digests.json"
+    path.write_text('{"files": {}, "imports": {}}', encoding="utf-8")
+    memo = DigestMemo()
+    memo.load(path)
+    assert memo.recall("heads/x") is None and memo.entries == {}

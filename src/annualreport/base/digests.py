@@ -45,19 +45,37 @@ class DigestMemo:
     """The sha256 of files a build read, by path, size, mtime (ns) and inode, kept in `build/<id>/digests.json`
     between builds, so a build where nothing changed stats its inputs instead of reading them (as git's index
     does). A file written less than two seconds before it was hashed is not remembered (it could change again
-    within the same timestamp). Cache blobs never use it: they are hashed whenever they are restored."""
+    within the same timestamp). Cache blobs never use it: they are hashed whenever they are restored. Beside the
+    digests it keeps the imports found in each module's source and values derived from files by content (the
+    header rows recognition reads: `remember`/`recall`), so that planning a build reads no unchanged file."""
 
     RACY_NS = 2_000_000_000
 
     def __init__(self):
         self.entries: dict[str, list] = {}
         self.imports: dict[str, list[str]] = {}  # "module@digest of its source" -> the modules it imports
+        self.derived: dict[str, object] = {}  # "<what>/<digests of the code and the file>" -> a JSON-able value
+        self.used: set[str] = set()  # the derived values this build asked for or made: the ones kept
         self.path: Path | None = None
         self.changed = False
 
     def remember_imports(self, key: str, found: list[str]) -> None:
         self.imports[key] = found
         self.changed = self.path is not None
+
+    def remember(self, key: str, value) -> None:
+        """A value computed from files named by their digests in `key` (a file's header rows, by the file's and
+        the reading code's digests), kept with the memo: the next build reads it instead of the files."""
+        self.derived[key] = value
+        self.used.add(key)
+        self.changed = self.path is not None
+
+    def recall(self, key: str):
+        """A value `remember`ed under `key` (by this build or one before), else None."""
+        value = self.derived.get(key)
+        if value is not None:
+            self.used.add(key)
+        return value
 
     def note(self, name: str, st: os.stat_result, digest: str) -> None:
         if self.path is not None and time.time_ns() - st.st_mtime_ns > self.RACY_NS:
@@ -69,19 +87,23 @@ class DigestMemo:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             self.entries, imports = dict(data["files"]), dict(data["imports"])
-        except (OSError, ValueError, KeyError, TypeError):
-            self.entries, imports = {}, {}
+            derived = dict(data.get("derived", {}))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.entries, imports, derived = {}, {}, {}
         self.imports.update(imports)
+        self.derived.update(derived)
 
     def save(self) -> None:
         """Write the memo (atomically) and stop remembering."""
-        if self.path is not None and self.changed:
+        kept = {k: v for k, v in self.derived.items() if k in self.used}  # values of files no longer read: dropped
+        if self.path is not None and (self.changed or len(kept) < len(self.derived)):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-            data = {"files": self.entries, "imports": self.imports}
+            data = {"files": self.entries, "imports": self.imports, "derived": kept}
             tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
             os.replace(tmp, self.path)
-        self.path, self.entries, self.changed = None, {}, False  # the imports stay known in this process
+        self.path, self.entries, self.changed = None, {}, False  # imports, derived values: known in this process
+        self.used = set()
 
 
 MEMO = DigestMemo()

@@ -21,6 +21,14 @@ class RowError(Exception):
         self.rule, self.column, self.reason, self.setting = rule, column, reason, setting
 
 
+def kept(err: RowError) -> RowError:
+    """`err` to keep as a value: without its traceback or the exception it was raised from, whose frames would
+    hold the whole sheet being cleaned (its cell matrix) for as long as the error lives (about 1 GB a year at
+    100x, held to the end of the clean stage); its rule, column and reason are all a quarantine line needs."""
+    err.__traceback__ = err.__context__ = err.__cause__ = None
+    return err
+
+
 @dataclass
 class CleanContext:
     """What a spec's rules need beyond the sheet: the year's date range, reference tables and the
@@ -78,7 +86,7 @@ def check_row_conventions(cols: list[ColumnSpec], values: dict, ctx: CleanContex
         try:
             check_id(col, values[col.name], key, ctx)
         except RowError as err:
-            errors.append(err)
+            errors.append(kept(err))
     return errors
 
 

@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from annualreport.base.digests import file_digest
+from annualreport.base.digests import MEMO, file_digest, text_digest
 from annualreport.base.errors import InputError, ReportError
 from annualreport.ingest import normalize as nz
+from annualreport.ingest import readers, workbooks, xlsb
 from annualreport.ingest.readers import decode_csv_bytes, find_input, open_workbook, refusal
 from annualreport.ingest.specs import DatasetSpec
 from annualreport.ingest.workbooks import WORKBOOK_SUFFIXES
@@ -83,9 +86,16 @@ EMPTY = "an empty sheet"
 
 def head_rows(path: Path) -> dict[str | None, list[set[str]]]:
     """The first rows of every sheet of a file (a CSV: one sheet, None) as sets of normalised header
-    texts, cached by content: reading and normalising happen once per file in a process."""
+    texts, cached by content: reading and normalising happen once per file in a process, and once per file
+    content across builds (the digest memo keeps them, by the file's and this code's digests)."""
     key = (path.suffix.lower(), file_digest(path))
     if key not in _HEADS:
+        memo_key = f"heads/{_reading_code()}/{key[0]}/{key[1]}"
+        known = MEMO.recall(memo_key)
+        if known is not None:
+            _HEADS[key] = {sheet: [set(row) for row in rows] for sheet, rows in known["sheets"]}
+            _HIDDEN[key] = list(known["hidden"])
+            return _HEADS[key]
         if key[0] == ".csv":
             text, _ = decode_csv_bytes(path.read_bytes(), path.name)
             rows = []
@@ -108,7 +118,16 @@ def head_rows(path: Path) -> dict[str | None, list[set[str]]]:
                 except Exception:  # an unreadable sheet matches nothing; the build says why if used
                     sheets[name] = []
             _HEADS[key] = sheets
+        sheets = [[sheet, [sorted(row) for row in rows]] for sheet, rows in _HEADS[key].items()]
+        MEMO.remember(memo_key, {"sheets": sheets, "hidden": _HIDDEN.get(key, [])})
     return _HEADS[key]
+
+
+@lru_cache(maxsize=1)
+def _reading_code() -> str:
+    """The digest of the code that reads and normalises header rows: a remembered value of older code is not used."""
+    modules = (sys.modules[__name__], nz, readers, workbooks, xlsb)
+    return text_digest([HEAD_ROWS, *(file_digest(Path(m.__file__)) for m in modules)])[:16]
 
 
 def hidden_sheets(path: Path) -> list[str]:

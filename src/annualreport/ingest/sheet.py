@@ -19,7 +19,7 @@ from annualreport.base.errors import InputError, SpecError
 from annualreport.ingest import mismatch
 from annualreport.ingest import normalize as nz
 from annualreport.ingest.accounting import Accounting, total
-from annualreport.ingest.cells import CleanContext, RowError, check_row_conventions, parse_cell
+from annualreport.ingest.cells import CleanContext, RowError, check_row_conventions, kept, parse_cell
 from annualreport.ingest.frames import Chunk, fill_from, to_frame
 from annualreport.ingest.header import NOTE_MARKERS, find_header
 from annualreport.ingest.matrix import CellMatrix, first_texts, own_blank
@@ -245,7 +245,7 @@ def _parse_value(col: ColumnSpec, raw, text: str, ctx: CleanContext) -> tuple[ob
     try:
         return parse_cell(col, raw, ctx, text), None
     except RowError as err:
-        return None, err
+        return None, kept(err)
 
 
 def _raw_texts(canonical_cols: list[tuple[int, ColumnSpec]], cells: list) -> dict:

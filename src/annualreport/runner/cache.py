@@ -30,8 +30,10 @@ from annualreport.base.digests import MEMO, content_digest, file_digest, text_di
 PACKAGE = Path(__file__).resolve().parents[1]  # src/annualreport
 
 
+@cache
 def _module_path(module: str) -> Path | None:
-    """The source file of a package module given relative to the package (`ingest.year`)."""
+    """The source file of a package module given relative to the package (`ingest.year`); found once per process
+    (every stage's key asks for the modules of its closure: about 2,500 lookups a build)."""
     for p in (PACKAGE / (module.replace(".", "/") + ".py"), PACKAGE / module.replace(".", "/") / "__init__.py"):
         if p.exists():
             return p
@@ -99,8 +101,13 @@ def code_digests(*entry: str) -> dict[str, str]:
     out = {}
     for m in code_closure(*entry):
         path = _module_path(m)
-        out[f"code:{path.relative_to(PACKAGE).as_posix()}"] = file_digest(path)
+        out[_code_label(path)] = file_digest(path)
     return out
+
+
+@cache
+def _code_label(path: Path) -> str:
+    return f"code:{path.relative_to(PACKAGE).as_posix()}"
 
 
 def environment_digests(root: Path) -> dict[str, str]:
