@@ -90,6 +90,9 @@ def mark_heading_forms(page: str) -> str:
     return _HEADING.sub(mark, page)
 
 
+FACES_MARK = "/* the report's font faces */"
+
+
 def render_html(executed: Path, out: Path, title: str, colophon: str = "", edition: str = REVIEW) -> Path:
     """The report page in one edition (report/editions.py); no colophon footer unless one is given (the report
     carries no tool colophon)."""
@@ -97,13 +100,16 @@ def render_html(executed: Path, out: Path, title: str, colophon: str = "", editi
 
     nb = scrub(nbformat.read(str(executed), as_version=4))
     exporter = HTMLExporter(template_name="report", extra_template_basedirs=[str(templates_dir())])
-    report = {"title": title, "colophon": colophon, "css": stylesheet(), "font_css": "", "edition": edition}
+    # One export: the font faces are cut to the characters of the page they go into, so the page is exported with a
+    # mark where they go (inside its <style>, which holds no visible text) and the faces put in its place after.
+    report = {"title": title, "colophon": colophon, "css": stylesheet(), "font_css": FACES_MARK, "edition": edition}
     report["mime"] = MIMES[edition]
-    resources = {"report": report}
-    draft, _ = exporter.from_notebook_node(nb, resources=copy.deepcopy(resources))
+    draft, _ = exporter.from_notebook_node(nb, resources={"report": report})
+    if draft.count(FACES_MARK) != 1:
+        raise RuntimeError(f"the report template must hold resources.report.font_css once, in its <style> ({out.name})")
     printed = "".join(html.unescape(n) for n in DATA_NOTE.findall(draft))  # what the stylesheet prints from the page
-    resources["report"]["font_css"] = report_font_css(visible_text(draft) + title + colophon + printed, h1_text(draft))
-    page, _ = exporter.from_notebook_node(nb, resources=resources)
+    faces = report_font_css(visible_text(draft) + title + colophon + printed, h1_text(draft))
+    page = draft.replace(FACES_MARK, faces)
     atomic_write_bytes(out, sanitise(conform(mark_heading_forms(page))).encode("utf-8"))
     return out
 

@@ -26,7 +26,7 @@ from functools import cache
 from pathlib import Path
 
 from annualreport.base.paths import cache_dir
-from annualreport.typeset import fontdebs
+from annualreport.typeset import fontdebs, subsets
 from annualreport.typeset.fontconvert import cff_passes_skipped, to_truetype
 
 log = logging.getLogger(__name__)
@@ -346,15 +346,20 @@ def setup_matplotlib() -> None:
 def subset_base64(style: str | Path, text: str) -> str:
     """The face (a Noto Sans SC style, or a prepared face's path) cut down to the characters of `text`
     (plus ASCII), as base64 WOFF-less TTF/OTF."""
-    from fontTools.ttLib import TTFont
-
     path = style if isinstance(style, Path) else ensure_fonts()[style]
-    # Glyphs are copied as they are (no bounding-box recalculation, lazy tables): 3x faster, same bytes.
-    font = TTFont(path, recalcTimestamp=False, recalcBBoxes=False, lazy=True)
-    _subset(font, "".join(sorted(set(text) | {chr(c) for c in range(0x20, 0x7F)})))
-    buf = io.BytesIO()
-    font.save(buf)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
+    chars = "".join(sorted(set(text) | {chr(c) for c in range(0x20, 0x7F)}))
+
+    def make() -> str:
+        from fontTools.ttLib import TTFont
+
+        # Glyphs are copied as they are (no bounding-box recalculation, lazy tables): 3x faster, same bytes.
+        font = TTFont(path, recalcTimestamp=False, recalcBBoxes=False, lazy=True)
+        _subset(font, chars)
+        buf = io.BytesIO()
+        font.save(buf)
+        return base64.b64encode(buf.getvalue()).decode("ascii")
+
+    return subsets.cached(path, chars, _fonttools(), make)  # kept between builds
 
 
 def font_key() -> str:
