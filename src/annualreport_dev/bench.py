@@ -47,6 +47,7 @@ publishing after the last (`annualreport_dev.breakdown`); printed and written un
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import platform
 import re
@@ -76,7 +77,7 @@ TARGETS = {
     "noop": [(None, 0.3, "≤ 0.3 s")],
     "raw": [("cold", 0.5, "≤ 0.5 × cold")],
     "x100": [("cold", 3.0, "≤ 3 × the 1× build"), ("peak", 2 * GB, "peak ≤ 2 GB")],
-    "years3": [("cold", 1.4, "≤ 1.4 × one year")],
+    "years3": [("cold", 2.0, "≤ 2.0 × one year")],  # issue 25 (1.4 before it)
     "fresh": [(None, 60.0, "≤ 60 s")],
 }
 
@@ -506,8 +507,20 @@ def machine() -> str:
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return (
         f"{platform.node()}: {os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}"
+        f"{platform.system()} {platform.release()}; one core's speed: {core_speed():.2f} s"
     )
+
+
+@functools.cache
+def core_speed() -> float:
+    """Seconds for a fixed pure-Python loop (the sum of 5 million squares; best of three), measured before the
+    cases: a virtual machine's core is not as fast every day, so runs of different days compare through it."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(i * i for i in range(5_000_000))
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
 LABELS = {
@@ -641,6 +654,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(str(exc))
     base = repo_root() / "build" / "bench"
     base.mkdir(parents=True, exist_ok=True)
+    print(f"one core's speed (a fixed Python loop): {core_speed():.2f} s", flush=True)
     # The scaled data first, each generated at most once and timed on its own line, before any case.
     generation: dict[int, float] = {}
     for case in cases:
