@@ -250,23 +250,28 @@ def test_lines_are_justified_full_and_no_paragraph_ends_on_a_lone_character(pdfs
     assert abs(len(full) - seed_pages) <= 2, (len(full), seed_pages)
 
 
-@pytest.mark.build
-def test_a_table_longer_than_a_page_repeats_its_header_row(tmp_path):
+def _official_pdf(tmp_path: Path, body: str) -> Path:
+    """`body` laid out as the report is (its stylesheet and faces, the official layout): the PDF's path."""
     from annualreport.report import render
     from annualreport.typeset import pages
 
-    rows = "".join(f"<tr><td>第{i}项</td><td>{i}</td></tr>" for i in range(80))
-    body = (
-        '<h2 class="sec sec-l1">一、表格</h2><table class="figtable rows"><caption>表1 长表</caption>'
-        f"<thead><tr><th>指标名称</th><th>数值</th></tr></thead><tbody>{rows}</tbody></table>"
-    )
     html = tmp_path / "t.html"
     html.write_text(
         f"<html><head><style>{pages.report_font_css(body, '')}{pages.stylesheet()}</style></head>"
         f'<body class="official"><main class="report">{body}</main></body></html>',
         encoding="utf-8",
     )
-    rs = runs(render.render_pdf(html, tmp_path / "t.pdf"))
+    return render.render_pdf(html, tmp_path / "t.pdf")
+
+
+@pytest.mark.build
+def test_a_table_longer_than_a_page_repeats_its_header_row(tmp_path):
+    rows = "".join(f"<tr><td>第{i}项</td><td>{i}</td></tr>" for i in range(80))
+    body = (
+        '<h2 class="sec sec-l1">一、表格</h2><table class="figtable rows"><caption>表1 长表</caption>'
+        f"<thead><tr><th>指标名称</th><th>数值</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+    rs = runs(_official_pdf(tmp_path, body))
     pages = sorted({r.page for r in rs if r.text.startswith("第")})  # pages with rows of the table
     assert len(pages) >= 2 and pages[0] == 1  # a long table (rows, open items, targets) starts at once
     for page in pages:
@@ -277,18 +282,9 @@ def test_a_table_longer_than_a_page_repeats_its_header_row(tmp_path):
 def test_a_code_breaks_where_the_annex_marks_it_and_the_pdf_text_has_no_mark(tmp_path):
     """The annex marks where a long code may break (<wbr> after _ . /); in print the mark is a zero-width space
     (a text run, not an element with a style of its own): the code breaks there, and the PDF's text is the code."""
-    from annualreport.report import render
-    from annualreport.typeset import pages
-
     code = "party_<wbr>central_<wbr>group_<wbr>study_<wbr>change_<wbr>pct"
     body = f'<p style="width: 22mm"><code>{code}</code></p>'
-    html = tmp_path / "t.html"
-    html.write_text(
-        f"<html><head><style>{pages.report_font_css(body, '')}{pages.stylesheet()}</style></head>"
-        f'<body class="official"><main class="report">{body}</main></body></html>',
-        encoding="utf-8",
-    )
-    rs = runs(render.render_pdf(html, tmp_path / "t.pdf"))
+    rs = runs(_official_pdf(tmp_path, body))
     code_runs = [r for r in rs if "—" not in r.text]  # not the page number
     lines = [r.text for r in code_runs]
     assert len({round(r.y) for r in code_runs}) >= 2, lines  # broken over lines
