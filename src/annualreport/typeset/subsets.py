@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from annualreport.base.paths import cache_dir
+from annualreport.base.tables import atomic_write_bytes
 
 KEEP = 256  # subsets kept; a year's build makes about a dozen
 
@@ -41,10 +42,7 @@ def cached(face: Path, chars: str, tool_version: str, make: Callable[[], str]) -
         pass
     text = make()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        tmp.write_text(text, encoding="ascii")
-        os.replace(tmp, path)
+        atomic_write_bytes(path, text.encode("ascii"))  # a failed write leaves no temporary file behind
         _prune(path.parent)
     except OSError:
         pass
